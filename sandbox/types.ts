@@ -1,0 +1,102 @@
+/**
+ * The contract between the sandbox and whoever runs jobs in it. The sandbox imports nothing of
+ * the service; the service passes a `HostCall` function that answers the guest's `core.*` I/O.
+ */
+
+/** What `job.run` may return. */
+export const JOB_RESULTS = ['OK', 'SLEEP', 'STOP', 'EXIT'] as const;
+export type JobResult = (typeof JOB_RESULTS)[number];
+
+/** Why a run started. */
+export type RunTrigger = 'schedule' | 'manual' | 'boot';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** One line of a run's log. `at` is an ISO 8601 UTC time. */
+export interface LogEntry {
+  at: string;
+  level: LogLevel;
+  message: string;
+}
+
+/** Where in the script an error happened, when QuickJS tells us. */
+export interface RunError {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+/** Everything a run needs; plain data so it crosses a worker boundary. */
+export interface RunRequest {
+  /** The job's name, seen by the guest as `job.name`. */
+  jobName: string;
+  /** The script: the body of an async function that returns the job object. */
+  code: string;
+  trigger: RunTrigger;
+  /** ISO time of the job's previous run, seen as `job.lastRunAt`. */
+  lastRunAt: string | null;
+  /** Wall-clock limit for the whole run, host waits included. */
+  timeoutMs: number;
+  /** Guest heap limit. */
+  memoryBytes: number;
+  /** Zone for the time helpers' `localTime` (IANA name). */
+  timeZone: string;
+  /** Log cap in bytes; the rest is cut with a marker line. */
+  logLimitBytes: number;
+}
+
+/**
+ * How a run ended. Guest failures are values, never exceptions: `error` covers a throw, a syntax
+ * error, an invalid return, the memory limit and a dead worker; `timeout` the wall-clock limit.
+ */
+export type RunOutcome =
+  | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
+
+/**
+ * Answers one `core.*` call from the guest. `name` is one of `HOST_CALLS`; `args` are the guest's
+ * arguments as JSON values. Resolves to the Lua-style tuple `[result, err, code]`; it never rejects
+ * for an operational failure (a rejection is reported to the guest as `[null, message, -1]`).
+ */
+export type HostCall = (name: HostCallName, args: unknown[], context: HostCallContext) => Promise<HostTuple>;
+
+export type HostTuple = [result: unknown, err: string | null, code: number | null];
+
+export interface HostCallContext {
+  jobName: string;
+  /** Aborted when the run ends (timeout, error, or done), so slow host work can stop early. */
+  signal: AbortSignal;
+}
+
+/** Every host call name the guest side of `core` may make. */
+export const HOST_CALLS = [
+  'mysql.query',
+  'mysql.select',
+  'mysql.selectOne',
+  'mysql.selectCount',
+  'mysql.insert',
+  'mysql.update',
+  'mysql.delete',
+  'email.send',
+  'network.request',
+  'network.get',
+  'network.post',
+  'network.getJson',
+  'network.postJson',
+  'data.get',
+  'data.save',
+  'data.delete',
+  'data.getPage',
+] as const;
+export type HostCallName = (typeof HOST_CALLS)[number];
+
+/** Per-run hooks the pool calls while a run is in flight. */
+export interface RunHooks {
+  /** Called for every log line as it is written (before the cap marker, after it nothing). */
+  onLog?: (entry: LogEntry) => void;
+  /** Answers `core.*` I/O. Without it every host call resolves to `[null, 'not available', -1]`. */
+  host?: HostCall;
+}
+
+/** The result of checking a script without running it. */
+export type CheckResult = { ok: true } | { ok: false; error: RunError };

@@ -1,0 +1,113 @@
+/**
+ * The job and run records as the service keeps them. Times are epoch milliseconds inside the
+ * service; the HTTP edge turns them into ISO 8601 strings.
+ */
+import type { JobResult, LogEntry, RunError, RunTrigger } from '../../sandbox/types.js';
+
+export type { JobResult, LogEntry, RunError, RunTrigger };
+
+export const JOB_STATUSES = ['ok', 'sleep', 'stop', 'exit', 'once-pending', 'once-done'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export type MissedPolicy = 'once' | 'skip';
+/** `exit` deactivates the job on an error (the default); `continue` schedules it as after `OK`. */
+export type OnErrorPolicy = 'exit' | 'continue';
+
+/** Who a job belongs to: the bootstrap folder keeps it in step with its file until a person edits it. */
+export type JobOwner = 'user' | 'folder';
+
+export interface Notify {
+  email: string[];
+  webhook: string | null;
+}
+
+/** What a person sets on a job. */
+export interface JobSettings {
+  description: string;
+  interval: number | null;
+  cron: string | null;
+  /** IANA zone for `cron`; null means the service zone. */
+  timezone: string | null;
+  runOnce: boolean;
+  active: boolean;
+  /** Seconds of wall-clock time per run. */
+  timeout: number;
+  missed: MissedPolicy;
+  onError: OnErrorPolicy;
+  /** Null means the service defaults. */
+  notify: Notify | null;
+}
+
+/** What the scheduler keeps about a job between runs. */
+export interface JobState {
+  status: JobStatus;
+  nextRunAt: number | null;
+  lastRunAt: number | null;
+  /** The slot the last scheduled run was due at; the next `OK` slot counts from it (no drift). */
+  lastScheduledAt: number | null;
+  lastResult: JobResult | null;
+  lastError: string | null;
+  /** True from a deactivating error until the next successful run (for `job.recovered`). */
+  failing: boolean;
+}
+
+export interface Job extends JobSettings, JobState {
+  name: string;
+  path: string;
+  /** The newest saved code version. */
+  version: number;
+  owner: JobOwner;
+  /** Hash of the bootstrap file the job was last read from (folder-owned jobs). */
+  sourceHash: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type RunOutcomeName = 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+
+export interface RunRecord {
+  id: number;
+  job: string;
+  trigger: RunTrigger;
+  /** The slot a scheduled run was due at; null for manual runs. */
+  scheduledAt: number | null;
+  startedAt: number;
+  finishedAt: number | null;
+  durationMs: number | null;
+  result: JobResult | null;
+  outcome: RunOutcomeName;
+  error: RunError | null;
+  logs: LogEntry[];
+  /** The code version that ran; null for an unsaved draft. */
+  codeVersion: number | null;
+}
+
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'startedAt' | 'codeVersion'>;
+
+export type FinishedRun = Pick<RunRecord, 'finishedAt' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
+
+export interface CodeVersion {
+  job: string;
+  version: number;
+  code: string;
+  savedAt: number;
+}
+
+export interface CodeVersionInfo {
+  version: number;
+  savedAt: number;
+  bytes: number;
+}
+
+/** One alert (email or webhook) about a job, with every delivery attempt. */
+export interface AlertDelivery {
+  id: number;
+  job: string;
+  event: 'job.failed' | 'job.recovered';
+  channel: 'email' | 'webhook';
+  target: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: Array<{ at: number; ok: boolean; status?: number; error?: string }>;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,34 @@
+/** Domain errors of the store; the HTTP layer maps them to status codes in one place. */
+
+export class JobNotFoundError extends Error {
+  override name = 'JobNotFoundError';
+  constructor(readonly jobName: string) {
+    super(`job "${jobName}" does not exist`);
+  }
+}
+
+export class JobExistsError extends Error {
+  override name = 'JobExistsError';
+  constructor(readonly jobName: string) {
+    super(`job "${jobName}" already exists`);
+  }
+}
+
+export class VersionConflictError extends Error {
+  override name = 'VersionConflictError';
+  constructor(
+    readonly jobName: string,
+    readonly baseVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(`job "${jobName}" is at version ${currentVersion}, not ${baseVersion}: reload the code before saving`);
+  }
+}
+
+/** A storage failure (disk full, database gone). Never treated as "nothing to do". */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

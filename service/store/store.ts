@@ -1,0 +1,101 @@
+/**
+ * The one store interface. Every implementation (SQLite embedded, MySQL shared) passes the same
+ * conformance suite in test/service/store/conformance.ts.
+ *
+ * Durability contract: every method resolves only after its change is committed, so a process
+ * killed at any moment afterwards loses nothing it was told about.
+ */
+import type {
+  AlertDelivery,
+  CodeVersion,
+  CodeVersionInfo,
+  FinishedRun,
+  Job,
+  NewRun,
+  RunRecord,
+} from '../jobs/types.js';
+
+export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
+
+export interface RunQuery {
+  job?: string;
+  /** 1..1000 */
+  limit: number;
+  /** Only runs with a smaller id. */
+  before?: number;
+}
+
+export type DataObject = Record<string, unknown> & { _id: string };
+
+export interface DataPageQuery {
+  /** 1-based. */
+  page: number;
+  perPage: number;
+  sort?: { field: string; order: 'asc' | 'desc' };
+  /** Objects whose fields equal these values. */
+  query?: Record<string, unknown>;
+}
+
+export interface Store {
+  // ── jobs ──
+  listJobs(): Promise<Job[]>;
+  getJob(name: string): Promise<Job | null>;
+  /** Creates the job and its code as version 1 in one transaction. Throws JobExistsError. */
+  createJob(job: Omit<Job, 'version'>, code: string): Promise<Job>;
+  /** Throws JobNotFoundError. Resolves to the updated job. */
+  updateJob(name: string, patch: JobPatch): Promise<Job>;
+  /** Many updates in one transaction (reload, boot); unknown names are ignored. */
+  updateJobs(patches: Array<{ name: string; patch: JobPatch }>): Promise<void>;
+  /** Deletes the job, its code versions, runs and alerts. Resolves false if there was none. */
+  deleteJob(name: string): Promise<boolean>;
+
+  // ── code ──
+  /** The newest version, or the given one. */
+  getCode(name: string, version?: number): Promise<CodeVersion | null>;
+  listVersions(name: string): Promise<CodeVersionInfo[]>;
+  /**
+   * Saves a new version and sets the job's `version` (and `updatedAt`, plus `patch` if given) in
+   * the same transaction. Throws JobNotFoundError, or VersionConflictError when `baseVersion` is
+   * given and is not the newest version.
+   */
+  saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<number>;
+
+  // ── runs ──
+  /** Records a run as `running` and resolves to its id. */
+  startRun(run: NewRun): Promise<number>;
+  /**
+   * Records how a run ended, and applies `jobPatch` to its job in the same transaction (so the
+   * run and the schedule it leads to are never half-written). Keeps the job's newest
+   * `runHistory` runs and deletes older ones.
+   */
+  finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void>;
+  getRun(id: number): Promise<RunRecord | null>;
+  /** Newest first. */
+  listRuns(query: RunQuery): Promise<RunRecord[]>;
+  /** Marks every `running` run `interrupted` (at boot, and after a shutdown deadline). Resolves to the count. */
+  interruptRunning(at: number, message: string): Promise<number>;
+
+  // ── settings and sessions ──
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+  createSession(id: string, expiresAt: number): Promise<void>;
+  /** Resolves to the expiry, or null if unknown or expired. */
+  getSession(id: string, now: number): Promise<number | null>;
+  deleteSession(id: string): Promise<void>;
+
+  // ── core.data ──
+  dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null>;
+  /** Creates (no `_id`) or replaces (with `_id`) and resolves to the id. */
+  dataSave(source: string, value: Record<string, unknown>): Promise<string>;
+  dataDelete(source: string, id: string): Promise<boolean>;
+  dataPage(source: string, query: DataPageQuery): Promise<DataObject[]>;
+
+  // ── alerts ──
+  createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number>;
+  updateAlert(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Promise<void>;
+  listAlerts(job: string, limit: number): Promise<AlertDelivery[]>;
+
+  /** Health for /status: a cheap round trip. */
+  ping(): Promise<{ ok: boolean; kind: string; detail: string }>;
+  close(): Promise<void>;
+}
