@@ -32,3 +32,18 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A `core.data` argument no store can use safely: a field name that is not a plain dotted path, a
+ * sort order other than asc/desc, an `_id` that is not a string, a value that is not JSON. The
+ * helper maps it to code 801 (wrong argument type); `argument` names the offending one.
+ */
+export class DataArgumentError extends Error {
+  override name = 'DataArgumentError';
+  constructor(
+    readonly argument: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
