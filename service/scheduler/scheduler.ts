@@ -1,0 +1,277 @@
+/**
+ * The tick loop: a thin shell around the pure plans of plan.ts. It keeps every job in memory with
+ * a min-heap of due times, sleeps until the earliest (never longer than `maxSleepMs`, re-reading the
+ * clock on waking), launches what is due through a `Runner`, and writes each transition to the
+ * store before acting on it.
+ */
+import type { Logger } from 'pino';
+import type { Job, RunRecord } from '../jobs/types.js';
+import type { ServiceEvents } from '../events/service-events.js';
+import type { JobPatch, Store } from '../store/store.js';
+import { JobNotFoundError } from '../store/errors.js';
+import { AlreadyRunningError } from './errors.js';
+import { planAfterRun, planBoot, planDue, planReload } from './plan.js';
+import type { Runner } from './runner.js';
+import { TimerHeap } from './timer-heap.js';
+
+export type SchedulerStatus = 'running' | 'reloading';
+
+export type RunEvent = 'failed' | 'recovered' | null;
+
+export interface SchedulerOptions {
+  store: Store;
+  runner: Runner;
+  events: ServiceEvents;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Zone for cron jobs without their own. */
+  timeZone: string;
+  now?: () => number;
+  /**
+   * The longest the loop sleeps before re-reading the clock: a long timer drifts across laptop
+   * suspend and cannot exceed 2^31 ms anyway.
+   */
+  maxSleepMs?: number;
+  /** After every recorded run (alerts, metrics). Must not throw or block. */
+  onRunFinished?: (job: Job, run: RunRecord, event: RunEvent) => void;
+  /** After a store failure (metrics). */
+  onStoreError?: (error: unknown) => void;
+}
+
+/** How long a job waits before the loop retries it after the store failed to record its run. */
+const STORE_RETRY_MS = 5_000;
+
+export class Scheduler {
+  private readonly jobs = new Map<string, Job>();
+  private readonly heap = new TimerHeap();
+  private readonly running = new Map<string, Promise<RunRecord>>();
+  private readonly now: () => number;
+  private readonly maxSleepMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private reloading: Promise<void> | null = null;
+
+  status: SchedulerStatus = 'running';
+  bootedAt = 0;
+  reloadedAt: number | null = null;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxSleepMs = options.maxSleepMs ?? 5_000;
+  }
+
+  /**
+   * Loads every job, records runs that were in flight when the process died as interrupted, applies
+   * the boot rules of the schedule (stop → ok, Run Once pending again) and starts the loop.
+   */
+  async start(): Promise<void> {
+    const { store, timeZone, log } = this.options;
+    this.bootedAt = this.now();
+    const interrupted = await store.interruptRunning(this.bootedAt, 'the service stopped while this run was in flight');
+    if (interrupted > 0) log.warn({ interrupted }, 'recorded runs left in flight by the previous process as interrupted');
+    const jobs = await store.listJobs();
+    const patches: Array<{ name: string; patch: JobPatch }> = [];
+    for (const job of jobs) {
+      const patch = planBoot(job, this.bootedAt, timeZone);
+      if (Object.keys(patch).length > 0) patches.push({ name: job.name, patch });
+      this.cache({ ...job, ...patch });
+    }
+    await store.updateJobs(patches);
+    this.stopped = false;
+    this.arm();
+  }
+
+  /** Stops launching runs; runs in flight go on (see `waitForRuns`). */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Launches every job due at `now`. Exposed so tests drive the loop with a fake clock. */
+  tick(now: number): void {
+    for (const name of this.heap.popDue(now)) {
+      const job = this.jobs.get(name);
+      if (!job || this.running.has(name)) continue; // re-armed when its run ends
+      const due = planDue(job, now, this.options.timeZone);
+      if (due.run) {
+        void this.launch(job, due.scheduledAt, due.patch);
+      } else if (due.patch) {
+        void this.apply(name, due.patch);
+      }
+    }
+  }
+
+  list(): Job[] {
+    return [...this.jobs.values()];
+  }
+
+  get(name: string): Job | undefined {
+    return this.jobs.get(name);
+  }
+
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Takes a job as the store now has it (created or edited) and schedules it from its state. */
+  upsert(job: Job): void {
+    this.cache(job);
+    this.options.events.emit('job', job, this.running.has(job.name));
+    this.arm();
+  }
+
+  remove(name: string): void {
+    this.jobs.delete(name);
+    this.heap.delete(name);
+    this.options.events.emit('job-deleted', name);
+  }
+
+  /**
+   * Runs a job now, outside its schedule, and resolves to the finished run. With `code`, runs that
+   * draft instead of the saved code. Changes no status or schedule.
+   */
+  async runNow(name: string, code?: string): Promise<RunRecord> {
+    const job = this.jobs.get(name);
+    if (!job) throw new JobNotFoundError(name);
+    if (this.running.has(name)) throw new AlreadyRunningError(name);
+    return this.track(job, this.options.runner.run(job, { trigger: 'manual', scheduledAt: null, code }, () => undefined));
+  }
+
+  /**
+   * Stopped jobs count a fresh interval; every other job keeps its remaining time. `refresh` runs
+   * first (the jobs folder is read again there). Runs in flight are not disturbed.
+   */
+  reload(refresh: () => Promise<void> = async () => {}): Promise<void> {
+    this.reloading ??= this.doReload(refresh).finally(() => {
+      this.reloading = null;
+    });
+    return this.reloading;
+  }
+
+  /** Resolves true when no run is in flight, or false when the deadline passes first. */
+  async waitForRuns(deadlineMs: number): Promise<boolean> {
+    const deadline = new Promise<false>((resolve) => setTimeout(resolve, deadlineMs, false).unref());
+    while (this.running.size > 0) {
+      const settled = await Promise.race([Promise.allSettled([...this.running.values()]).then(() => true), deadline]);
+      if (!settled) return this.running.size === 0;
+    }
+    return true;
+  }
+
+  private async doReload(refresh: () => Promise<void>): Promise<void> {
+    this.status = 'reloading';
+    this.options.events.emit('status');
+    try {
+      await refresh();
+      const now = this.now();
+      const jobs = await this.options.store.listJobs();
+      const patches: Array<{ name: string; patch: JobPatch }> = [];
+      const seen = new Set<string>();
+      for (const job of jobs) {
+        seen.add(job.name);
+        const patch = planReload(job, now, this.options.timeZone);
+        if (patch) patches.push({ name: job.name, patch });
+        const next = patch ? { ...job, ...patch } : job;
+        const before = this.jobs.get(job.name);
+        this.cache(next);
+        if (before?.updatedAt !== next.updatedAt || patch) this.options.events.emit('job', next, this.running.has(job.name));
+      }
+      for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
+      await this.options.store.updateJobs(patches);
+      this.reloadedAt = this.now();
+    } finally {
+      this.status = 'running';
+      this.options.events.emit('status');
+      this.arm();
+    }
+  }
+
+  private cache(job: Job): void {
+    this.jobs.set(job.name, job);
+    if (job.active && job.nextRunAt !== null) this.heap.set(job.name, job.nextRunAt);
+    else this.heap.delete(job.name);
+  }
+
+  private async apply(name: string, patch: JobPatch): Promise<void> {
+    try {
+      const job = await this.options.store.updateJob(name, patch);
+      this.upsert(job);
+    } catch (error) {
+      this.storeFailed(name, error);
+    }
+  }
+
+  private launch(job: Job, scheduledAt: number, duePatch: JobPatch | undefined): Promise<RunRecord | void> {
+    const trigger = job.runOnce ? 'boot' : 'schedule';
+    const outcome: { patch?: JobPatch; event: RunEvent } = { event: null };
+    const promise = this.options.runner.run(job, { trigger, scheduledAt }, (run) => {
+      // Plan from the job as it is now: a person may have edited it while it ran.
+      const current = { ...(this.jobs.get(job.name) ?? job), ...duePatch };
+      const planned = planAfterRun(
+        current,
+        { trigger, scheduledAt, startedAt: run.startedAt, result: run.result, error: run.error?.message ?? null },
+        this.now(),
+        this.options.timeZone,
+      );
+      outcome.event = planned.event;
+      outcome.patch = { ...duePatch, ...planned.patch };
+      // Deactivated by a person mid-run: record the run, do not wake the job up again.
+      if (!current.active) outcome.patch = { ...outcome.patch, active: false, status: 'exit', nextRunAt: null };
+      return outcome.patch;
+    });
+    return this.track(job, promise, () => outcome).catch((error: unknown) => this.storeFailed(job.name, error));
+  }
+
+  /** Keeps the no-overlap set and, once the run is recorded, the cached job and the heap. */
+  private track(
+    job: Job,
+    promise: Promise<RunRecord>,
+    outcome: () => { patch?: JobPatch; event: RunEvent } = () => ({ event: null }),
+  ): Promise<RunRecord> {
+    this.running.set(job.name, promise);
+    this.options.events.emit('job', this.jobs.get(job.name) ?? job, true);
+    const settle = () => {
+      if (this.running.get(job.name) === promise) this.running.delete(job.name);
+    };
+    return promise.then(
+      (run) => {
+        settle();
+        const { patch, event } = outcome();
+        const cached = this.jobs.get(job.name);
+        const updated = cached ? { ...cached, ...patch } : undefined;
+        if (updated) this.upsert(updated); // a job deleted mid-run stays deleted
+        this.options.onRunFinished?.(updated ?? job, run, event);
+        return run;
+      },
+      (error: unknown) => {
+        settle();
+        throw error;
+      },
+    );
+  }
+
+  /** A storage failure leaves the job as it was and retries it later; it never reads as "nothing due". */
+  private storeFailed(name: string, error: unknown): void {
+    this.options.log.error({ job: name, err: error }, 'store failed; the job is retried shortly');
+    this.options.onStoreError?.(error);
+    const job = this.jobs.get(name);
+    if (job?.active) this.heap.set(name, this.now() + STORE_RETRY_MS);
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const next = this.heap.peek();
+    const delay = next ? Math.min(Math.max(next.time - this.now(), 0), this.maxSleepMs) : this.maxSleepMs;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.tick(this.now());
+      this.arm();
+    }, delay);
+  }
+}
