@@ -1,0 +1,109 @@
+/** `/api/v1/jobs`: create, read, change and delete jobs and their code; run one now. */
+import { Hono } from 'hono';
+import { parseJobFields } from '../jobs/job-input.js';
+import type { JobService } from '../jobs/job-service.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Store } from '../store/store.js';
+import { JobNotFoundError } from '../store/errors.js';
+import { optionalString, readObject } from './body.js';
+import { ApiError } from './errors.js';
+import { alertJson, iso, jobJson, runJson } from './serialize.js';
+
+export const MAX_CODE_CHARS = 1_000_000;
+
+export interface JobsRoutesOptions {
+  jobs: JobService;
+  scheduler: Pick<Scheduler, 'isRunning' | 'runNow'>;
+  store: Store;
+}
+
+export function jobsRoutes({ jobs, scheduler, store }: JobsRoutesOptions): Hono {
+  const app = new Hono();
+  const json = (job: Parameters<typeof jobJson>[0]) => jobJson(job, scheduler.isRunning(job.name));
+
+  app.get('/', async (c) => c.json((await jobs.list()).map(json)));
+
+  app.post('/', async (c) => {
+    const body = await readObject(c);
+    const code = optionalString(body, 'code', MAX_CODE_CHARS) ?? null;
+    delete body.code;
+    const fields = parseJobFields(body, 'create');
+    if (!fields.ok) throw invalid(fields);
+    return c.json(json(await jobs.create(fields.value, code)), 201);
+  });
+
+  app.get('/:name', async (c) => c.json(json(await jobs.get(c.req.param('name')))));
+
+  app.put('/:name', async (c) => {
+    const body = await readObject(c);
+    const code = optionalString(body, 'code', MAX_CODE_CHARS) ?? null;
+    delete body.code;
+    const fields = parseJobFields(body, 'update');
+    if (!fields.ok) throw invalid(fields);
+    return c.json(json(await jobs.update(c.req.param('name'), fields.value, code)));
+  });
+
+  app.delete('/:name', async (c) => {
+    const name = c.req.param('name');
+    if (!(await jobs.remove(name))) throw new JobNotFoundError(name);
+    return c.json({ deleted: name });
+  });
+
+  app.get('/:name/code', async (c) => {
+    const name = c.req.param('name');
+    const code = await store.getCode(name);
+    if (!code) throw new JobNotFoundError(name);
+    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
+  });
+
+  app.put('/:name/code', async (c) => {
+    const body = await readObject(c);
+    const code = optionalString(body, 'code', MAX_CODE_CHARS);
+    if (code === undefined) throw new ApiError(422, 'invalid', 'code is required', { field: 'code' });
+    const base = body.baseVersion;
+    if (base !== undefined && (typeof base !== 'number' || !Number.isInteger(base) || base < 1)) {
+      throw new ApiError(422, 'invalid', 'baseVersion must be a whole number of at least 1', { field: 'baseVersion' });
+    }
+    for (const key of Object.keys(body)) {
+      if (key !== 'code' && key !== 'baseVersion') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
+    }
+    const version = await jobs.saveCode(c.req.param('name'), code, base as number | undefined);
+    return c.json({ version });
+  });
+
+  app.get('/:name/versions', async (c) => {
+    const name = c.req.param('name');
+    await jobs.get(name);
+    const versions = await store.listVersions(name);
+    return c.json(versions.map((v) => ({ ...v, savedAt: iso(v.savedAt) })));
+  });
+
+  app.get('/:name/versions/:version', async (c) => {
+    const name = c.req.param('name');
+    const version = Number(c.req.param('version'));
+    const code = Number.isInteger(version) ? await store.getCode(name, version) : null;
+    if (!code) throw new ApiError(404, 'not_found', `job "${name}" has no version ${c.req.param('version')}`);
+    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
+  });
+
+  app.get('/:name/alerts', async (c) => {
+    const name = c.req.param('name');
+    await jobs.get(name);
+    return c.json((await store.listAlerts(name, 50)).map(alertJson));
+  });
+
+  app.post('/:name/run', async (c) => {
+    const body = await readObject(c);
+    const code = optionalString(body, 'code', MAX_CODE_CHARS);
+    for (const key of Object.keys(body)) {
+      if (key !== 'code') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
+    }
+    return c.json(runJson(await scheduler.runNow(c.req.param('name'), code)));
+  });
+
+  return app;
+}
+
+function invalid(result: { field: string; message: string }): ApiError {
+  return new ApiError(422, 'invalid', result.message, { field: result.field });
+}

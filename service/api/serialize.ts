@@ -1,0 +1,59 @@
+/** The JSON shapes of SPEC §5: times as ISO 8601 UTC, internal fields left out. */
+import type { AlertDelivery, Job, RunRecord } from '../jobs/types.js';
+
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function jobJson(job: Job, running: boolean) {
+  return {
+    name: job.name,
+    description: job.description,
+    interval: job.interval,
+    cron: job.cron,
+    timezone: job.timezone,
+    runOnce: job.runOnce,
+    active: job.active,
+    timeout: job.timeout,
+    missed: job.missed,
+    onError: job.onError,
+    notify: job.notify,
+    status: job.status,
+    running,
+    nextRunAt: iso(job.nextRunAt),
+    lastRunAt: iso(job.lastRunAt),
+    lastResult: job.lastResult,
+    lastError: job.lastError,
+    path: job.path,
+    version: job.version,
+    owner: job.owner,
+    createdAt: iso(job.createdAt),
+    updatedAt: iso(job.updatedAt),
+  };
+}
+
+export function runJson(run: RunRecord) {
+  return {
+    id: run.id,
+    job: run.job,
+    trigger: run.trigger,
+    scheduledAt: iso(run.scheduledAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.durationMs,
+    result: run.result,
+    outcome: run.outcome,
+    error: run.error,
+    logs: run.logs,
+    codeVersion: run.codeVersion,
+  };
+}
+
+export function alertJson(alert: AlertDelivery) {
+  return {
+    ...alert,
+    createdAt: iso(alert.createdAt),
+    updatedAt: iso(alert.updatedAt),
+    attempts: alert.attempts.map((a) => ({ ...a, at: iso(a.at) })),
+  };
+}

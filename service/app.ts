@@ -1,0 +1,89 @@
+/**
+ * The HTTP application: routes mounted on one Hono app, domain errors turned into status codes in
+ * one place. It never listens; main.ts serves it and tests call `app.request()`.
+ */
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ApiError } from './api/errors.js';
+import { authRoutes, requireAuth } from './api/auth.js';
+import { limitBody } from './api/body.js';
+import { jobsRoutes } from './api/jobs-routes.js';
+import { runsRoutes } from './api/runs-routes.js';
+import { statusRoutes, type StatusOptions } from './api/status-routes.js';
+import type { ServiceEvents } from './events/service-events.js';
+import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
+import type { JobService } from './jobs/job-service.js';
+import type { RunEvents } from './runs/run-events.js';
+import { AlreadyRunningError } from './scheduler/errors.js';
+import type { Scheduler } from './scheduler/scheduler.js';
+import { JobExistsError, JobNotFoundError, VersionConflictError } from './store/errors.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  store: Store;
+  jobs: JobService;
+  scheduler: Scheduler;
+  events: ServiceEvents;
+  runEvents: RunEvents;
+  apiToken: string | null;
+  version: string;
+  reload: () => Promise<void>;
+  statusExtra?: StatusOptions['extra'];
+  /** Prometheus text for `/metrics`. */
+  metrics?: () => Promise<string>;
+  /** The built webmin, served at `/`. */
+  webmin?: Hono;
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const auth = { store: deps.store, apiToken: deps.apiToken, now: deps.now };
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  const api = new Hono();
+  api.use('*', secureHeaders(), limitBody);
+  api.route('/', authRoutes(auth));
+  api.use('*', requireAuth(auth));
+  api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
+  api.route('/jobs', jobsRoutes({ jobs: deps.jobs, scheduler: deps.scheduler, store: deps.store }));
+  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents }));
+  api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.route('/api/v1', api);
+
+  if (deps.metrics) {
+    const metrics = deps.metrics;
+    app.get('/metrics', requireAuth(auth), async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+  }
+  if (deps.webmin) app.route('/', deps.webmin);
+
+  app.onError((error, c) => {
+    const [status, body] = describe(error);
+    if (status >= 500) deps.onError?.(error);
+    return c.json({ error: body }, status);
+  });
+  return app;
+}
+
+type ErrorBody = { code: string; message: string } & Record<string, unknown>;
+
+/** Domain errors to status codes, in one place. */
+function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
+  if (error instanceof ApiError) return [error.status, { code: error.code, message: error.message, ...error.extra }];
+  if (error instanceof JobNotFoundError) return [404, { code: 'not_found', message: error.message, job: error.jobName }];
+  if (error instanceof JobExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
+  if (error instanceof VersionConflictError) {
+    return [409, { code: 'conflict', message: error.message, currentVersion: error.currentVersion }];
+  }
+  if (error instanceof AlreadyRunningError) return [409, { code: 'already_running', message: error.message }];
+  if (error instanceof InvalidFieldError) return [422, { code: 'invalid', message: error.message, field: error.field }];
+  if (error instanceof ScriptSyntaxError) {
+    return [422, { code: 'syntax_error', message: error.message, line: error.line, column: error.column }];
+  }
+  if (error instanceof HTTPException) return [error.status as ContentfulStatusCode, { code: 'http_error', message: error.message }];
+  return [500, { code: 'internal', message: 'the service failed to answer; the error is in its log' }];
+}
