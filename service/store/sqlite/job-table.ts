@@ -1,0 +1,118 @@
+/**
+ * Jobs and their saved code versions. Synchronous, and unaware of error wrapping: SqliteStore
+ * turns these calls into the async Store contract.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+
+import type { CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
+import type { JobPatch } from '../store.js';
+import { type CodeRow, codeFromRow, JOB_COLUMNS, type JobRow, jobFromRow, jobToRow, patchColumns } from './rows.js';
+
+export class JobTable {
+  private readonly insertJob: Statement<JobRow>;
+  private readonly selectJob: Statement<[string], JobRow>;
+  private readonly selectJobs: Statement<[], JobRow>;
+  private readonly removeJob: Statement<[string]>;
+  private readonly insertCode: Statement<CodeRow>;
+  private readonly setVersion: Statement<[number, number, string]>;
+  private readonly selectNewestCode: Statement<[string], CodeRow>;
+  private readonly selectCode: Statement<[string, number], CodeRow>;
+  private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number }>;
+  /** One UPDATE per patch shape (set of columns); a boot or reload repeats the same few shapes. */
+  private readonly patchStatements = new Map<string, Statement<unknown[]>>();
+
+  constructor(private readonly db: Database) {
+    this.insertJob = db.prepare(
+      `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((c) => `@${c}`).join(', ')})
+       ON CONFLICT (name) DO NOTHING`,
+    );
+    this.selectJob = db.prepare('SELECT * FROM jobs WHERE name = ?');
+    this.selectJobs = db.prepare('SELECT * FROM jobs ORDER BY name');
+    this.removeJob = db.prepare('DELETE FROM jobs WHERE name = ?');
+    this.insertCode = db.prepare(
+      'INSERT INTO code_versions (job, version, code, saved_at) VALUES (@job, @version, @code, @saved_at)',
+    );
+    this.setVersion = db.prepare('UPDATE jobs SET version = ?, updated_at = ? WHERE name = ?');
+    this.selectNewestCode = db.prepare('SELECT * FROM code_versions WHERE job = ? ORDER BY version DESC LIMIT 1');
+    this.selectCode = db.prepare('SELECT * FROM code_versions WHERE job = ? AND version = ?');
+    // length(CAST(... AS BLOB)) counts UTF-8 bytes, where length(text) would count characters.
+    this.selectVersions = db.prepare(
+      'SELECT version, saved_at, length(CAST(code AS BLOB)) AS bytes FROM code_versions WHERE job = ? ORDER BY version DESC',
+    );
+  }
+
+  list(): Job[] {
+    return this.selectJobs.all().map(jobFromRow);
+  }
+
+  get(name: string): Job | null {
+    const row = this.selectJob.get(name);
+    return row === undefined ? null : jobFromRow(row);
+  }
+
+  create(fields: Omit<Job, 'version'>, code: string): Job {
+    const job: Job = { ...fields, version: 1 };
+    this.db.transaction(() => {
+      if (this.insertJob.run(jobToRow(job)).changes === 0) throw new JobExistsError(job.name);
+      // Version 1 is saved the moment the job is created.
+      this.insertCode.run({ job: job.name, version: 1, code, saved_at: job.createdAt });
+    })();
+    return job;
+  }
+
+  /** Applies a patch inside the caller's transaction; false if there is no such job. */
+  applyPatch(name: string, patch: JobPatch): boolean {
+    const { columns, values } = patchColumns(patch);
+    if (columns.length === 0) return this.selectJob.get(name) !== undefined;
+    const shape = columns.join(',');
+    let statement = this.patchStatements.get(shape);
+    if (statement === undefined) {
+      statement = this.db.prepare(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE name = ?`);
+      this.patchStatements.set(shape, statement);
+    }
+    return statement.run(...values, name).changes > 0;
+  }
+
+  update(name: string, patch: JobPatch): Job {
+    return this.db.transaction(() => {
+      if (!this.applyPatch(name, patch)) throw new JobNotFoundError(name);
+      return this.get(name)!;
+    })();
+  }
+
+  updateMany(patches: Array<{ name: string; patch: JobPatch }>): void {
+    this.db.transaction(() => {
+      for (const { name, patch } of patches) this.applyPatch(name, patch);
+    })();
+  }
+
+  /** Versions, runs and alerts go with it (ON DELETE CASCADE). */
+  delete(name: string): boolean {
+    return this.removeJob.run(name).changes > 0;
+  }
+
+  getCode(name: string, version?: number): CodeVersion | null {
+    const row = version === undefined ? this.selectNewestCode.get(name) : this.selectCode.get(name, version);
+    return row === undefined ? null : codeFromRow(row);
+  }
+
+  listVersions(name: string): CodeVersionInfo[] {
+    return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes }));
+  }
+
+  saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): number {
+    return this.db.transaction(() => {
+      const job = this.selectJob.get(name);
+      if (job === undefined) throw new JobNotFoundError(name);
+      if (options.baseVersion !== undefined && options.baseVersion !== job.version) {
+        throw new VersionConflictError(name, options.baseVersion, job.version);
+      }
+      const version = job.version + 1;
+      this.insertCode.run({ job: name, version, code, saved_at: now });
+      this.setVersion.run(version, now, name);
+      if (options.patch !== undefined) this.applyPatch(name, options.patch);
+      return version;
+    })();
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The SQLite schema as a list of versioned steps. The file's `user_version` records the last step
+ * applied; opening applies the missing ones, each in its own transaction together with the new
+ * `user_version`, so a crash mid-migration leaves the previous version intact. A later schema
+ * change is a new entry at the end: never edit an entry that has shipped.
+ */
+import type { Database } from 'better-sqlite3';
+
+import { StoreError } from '../errors.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'jobs, code versions, runs, settings, sessions, data, alerts',
+    sql: `
+      CREATE TABLE jobs (
+        name              TEXT PRIMARY KEY,
+        description       TEXT NOT NULL,
+        interval          INTEGER,
+        cron              TEXT,
+        timezone          TEXT,
+        run_once          INTEGER NOT NULL,
+        active            INTEGER NOT NULL,
+        timeout           INTEGER NOT NULL,
+        missed            TEXT NOT NULL,
+        on_error          TEXT NOT NULL,
+        notify            TEXT,
+        status            TEXT NOT NULL,
+        next_run_at       INTEGER,
+        last_run_at       INTEGER,
+        last_scheduled_at INTEGER,
+        last_result       TEXT,
+        last_error        TEXT,
+        failing           INTEGER NOT NULL,
+        path              TEXT NOT NULL,
+        version           INTEGER NOT NULL,
+        owner             TEXT NOT NULL,
+        source_hash       TEXT,
+        created_at        INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL
+      );
+
+      CREATE TABLE code_versions (
+        job      TEXT NOT NULL REFERENCES jobs (name) ON DELETE CASCADE,
+        version  INTEGER NOT NULL,
+        code     TEXT NOT NULL,
+        saved_at INTEGER NOT NULL,
+        PRIMARY KEY (job, version)
+      ) WITHOUT ROWID;
+
+      -- AUTOINCREMENT: a pruned or deleted run's id is never handed out again, so "before = id"
+      -- paging and links to old runs never point at a different run.
+      CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        job           TEXT NOT NULL REFERENCES jobs (name) ON DELETE CASCADE,
+        trigger       TEXT NOT NULL,
+        scheduled_at  INTEGER,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER,
+        duration_ms   INTEGER,
+        result        TEXT,
+        outcome       TEXT NOT NULL,
+        error         TEXT,
+        logs          TEXT NOT NULL,
+        code_version  INTEGER
+      );
+      CREATE INDEX runs_by_job ON runs (job, id);
+      CREATE INDEX runs_running ON runs (outcome) WHERE outcome = 'running';
+
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      );
+
+      -- seq keeps creation order, the default order of a data page; a replace keeps its seq.
+      CREATE TABLE data (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        id     TEXT NOT NULL,
+        value  TEXT NOT NULL,
+        UNIQUE (source, id)
+      );
+
+      CREATE TABLE alerts (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        job        TEXT NOT NULL REFERENCES jobs (name) ON DELETE CASCADE,
+        event      TEXT NOT NULL,
+        channel    TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        attempts   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX alerts_by_job ON alerts (job, id);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Applies the steps the file has not seen yet. Resolves to the version the file is at now. */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    // A newer release wrote this file; guessing at its schema could corrupt it.
+    throw new StoreError(`the database is at schema version ${current}, newer than this release knows (${latest})`);
+  }
+  for (const step of migrations) {
+    if (step.version <= current) continue;
+    // IMMEDIATE takes the write lock first and the version is read again under it, so two
+    // processes opening the same new file (service and CLI) never apply a step twice.
+    db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= step.version) return;
+      db.exec(step.sql);
+      // user_version lives in the file header, so it commits or rolls back with the step.
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+  return Math.max(current, latest);
+}

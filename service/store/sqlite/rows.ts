@@ -1,0 +1,229 @@
+/**
+ * Rows as SQLite hands them back, and their mapping to the service's records. Booleans are 0/1,
+ * nested values (notify, error, logs, attempts) JSON text; everything else maps one to one.
+ */
+import type {
+  AlertDelivery,
+  CodeVersion,
+  Job,
+  JobOwner,
+  JobResult,
+  JobStatus,
+  LogEntry,
+  MissedPolicy,
+  Notify,
+  OnErrorPolicy,
+  RunError,
+  RunOutcomeName,
+  RunRecord,
+  RunTrigger,
+} from '../../jobs/types.js';
+import type { JobPatch } from '../store.js';
+
+export interface JobRow {
+  name: string;
+  description: string;
+  interval: number | null;
+  cron: string | null;
+  timezone: string | null;
+  run_once: number;
+  active: number;
+  timeout: number;
+  missed: string;
+  on_error: string;
+  notify: string | null;
+  status: string;
+  next_run_at: number | null;
+  last_run_at: number | null;
+  last_scheduled_at: number | null;
+  last_result: string | null;
+  last_error: string | null;
+  failing: number;
+  path: string;
+  version: number;
+  owner: string;
+  source_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Every column of the jobs table, for the INSERT. */
+export const JOB_COLUMNS = [
+  'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
+  'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
+  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at',
+] as const satisfies ReadonlyArray<keyof JobRow>;
+
+export type SqlValue = string | number | null;
+
+/** Every column a `JobPatch` may change, keyed by the field. `version` is changed by saveCode only. */
+const PATCH_COLUMNS = {
+  description: { column: 'description', encode: (v: string) => v },
+  interval: { column: 'interval', encode: (v: number | null) => v },
+  cron: { column: 'cron', encode: (v: string | null) => v },
+  timezone: { column: 'timezone', encode: (v: string | null) => v },
+  runOnce: { column: 'run_once', encode: (v: boolean) => (v ? 1 : 0) },
+  active: { column: 'active', encode: (v: boolean) => (v ? 1 : 0) },
+  timeout: { column: 'timeout', encode: (v: number) => v },
+  missed: { column: 'missed', encode: (v: MissedPolicy) => v },
+  onError: { column: 'on_error', encode: (v: OnErrorPolicy) => v },
+  notify: { column: 'notify', encode: (v: Notify | null) => (v === null ? null : JSON.stringify(v)) },
+  status: { column: 'status', encode: (v: JobStatus) => v },
+  nextRunAt: { column: 'next_run_at', encode: (v: number | null) => v },
+  lastRunAt: { column: 'last_run_at', encode: (v: number | null) => v },
+  lastScheduledAt: { column: 'last_scheduled_at', encode: (v: number | null) => v },
+  lastResult: { column: 'last_result', encode: (v: JobResult | null) => v },
+  lastError: { column: 'last_error', encode: (v: string | null) => v },
+  failing: { column: 'failing', encode: (v: boolean) => (v ? 1 : 0) },
+  path: { column: 'path', encode: (v: string) => v },
+  owner: { column: 'owner', encode: (v: JobOwner) => v },
+  sourceHash: { column: 'source_hash', encode: (v: string | null) => v },
+  updatedAt: { column: 'updated_at', encode: (v: number) => v },
+} satisfies { [K in keyof Required<JobPatch>]: { column: string; encode: (v: Required<JobPatch>[K]) => SqlValue } };
+
+type PatchField = keyof typeof PATCH_COLUMNS;
+
+/**
+ * The columns and values a patch sets, in a stable order (so equal shapes share one prepared
+ * statement). Fields the patch leaves undefined, and keys that are not patchable, are skipped.
+ */
+export function patchColumns(patch: JobPatch): { columns: string[]; values: SqlValue[] } {
+  const columns: string[] = [];
+  const values: SqlValue[] = [];
+  for (const field of Object.keys(PATCH_COLUMNS) as PatchField[]) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    const { column, encode } = PATCH_COLUMNS[field];
+    columns.push(column);
+    values.push((encode as (v: unknown) => SqlValue)(value));
+  }
+  return { columns, values };
+}
+
+export function jobToRow(job: Job): JobRow {
+  return {
+    name: job.name,
+    description: job.description,
+    interval: job.interval,
+    cron: job.cron,
+    timezone: job.timezone,
+    run_once: job.runOnce ? 1 : 0,
+    active: job.active ? 1 : 0,
+    timeout: job.timeout,
+    missed: job.missed,
+    on_error: job.onError,
+    notify: job.notify === null ? null : JSON.stringify(job.notify),
+    status: job.status,
+    next_run_at: job.nextRunAt,
+    last_run_at: job.lastRunAt,
+    last_scheduled_at: job.lastScheduledAt,
+    last_result: job.lastResult,
+    last_error: job.lastError,
+    failing: job.failing ? 1 : 0,
+    path: job.path,
+    version: job.version,
+    owner: job.owner,
+    source_hash: job.sourceHash,
+    created_at: job.createdAt,
+    updated_at: job.updatedAt,
+  };
+}
+
+// The casts below trust the file: only this store writes it, through jobToRow and patchColumns.
+export function jobFromRow(row: JobRow): Job {
+  return {
+    name: row.name,
+    description: row.description,
+    interval: row.interval,
+    cron: row.cron,
+    timezone: row.timezone,
+    runOnce: row.run_once === 1,
+    active: row.active === 1,
+    timeout: row.timeout,
+    missed: row.missed as MissedPolicy,
+    onError: row.on_error as OnErrorPolicy,
+    notify: row.notify === null ? null : (JSON.parse(row.notify) as Notify),
+    status: row.status as JobStatus,
+    nextRunAt: row.next_run_at,
+    lastRunAt: row.last_run_at,
+    lastScheduledAt: row.last_scheduled_at,
+    lastResult: row.last_result as JobResult | null,
+    lastError: row.last_error,
+    failing: row.failing === 1,
+    path: row.path,
+    version: row.version,
+    owner: row.owner as JobOwner,
+    sourceHash: row.source_hash,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface CodeRow {
+  job: string;
+  version: number;
+  code: string;
+  saved_at: number;
+}
+
+export function codeFromRow(row: CodeRow): CodeVersion {
+  return { job: row.job, version: row.version, code: row.code, savedAt: row.saved_at };
+}
+
+export interface RunRow {
+  id: number;
+  job: string;
+  trigger: string;
+  scheduled_at: number | null;
+  started_at: number;
+  finished_at: number | null;
+  duration_ms: number | null;
+  result: string | null;
+  outcome: string;
+  error: string | null;
+  logs: string;
+  code_version: number | null;
+}
+
+export function runFromRow(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    job: row.job,
+    trigger: row.trigger as RunTrigger,
+    scheduledAt: row.scheduled_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+    result: row.result as JobResult | null,
+    outcome: row.outcome as RunOutcomeName,
+    error: row.error === null ? null : (JSON.parse(row.error) as RunError),
+    logs: JSON.parse(row.logs) as LogEntry[],
+    codeVersion: row.code_version,
+  };
+}
+
+export interface AlertRow {
+  id: number;
+  job: string;
+  event: string;
+  channel: string;
+  target: string;
+  state: string;
+  attempts: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export function alertFromRow(row: AlertRow): AlertDelivery {
+  return {
+    id: row.id,
+    job: row.job,
+    event: row.event as AlertDelivery['event'],
+    channel: row.channel as AlertDelivery['channel'],
+    target: row.target,
+    state: row.state as AlertDelivery['state'],
+    attempts: JSON.parse(row.attempts) as AlertDelivery['attempts'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

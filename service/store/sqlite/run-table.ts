@@ -1,0 +1,115 @@
+/** Runs: started, finished (with the job's patch in the same transaction), pruned, listed. */
+import type { Database, Statement } from 'better-sqlite3';
+
+import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
+import { JobNotFoundError } from '../errors.js';
+import type { JobPatch, RunQuery } from '../store.js';
+import type { JobTable } from './job-table.js';
+import { type RunRow, runFromRow } from './rows.js';
+
+type InsertRun = Omit<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'error' | 'outcome' | 'logs'>;
+type FinishRun = Pick<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
+
+export class RunTable {
+  private readonly insertRun: Statement<InsertRun>;
+  private readonly updateRun: Statement<FinishRun>;
+  private readonly selectRun: Statement<[number], RunRow>;
+  private readonly selectJobOfRun: Statement<[number], { job: string }>;
+  private readonly pruneRuns: Statement<{ job: string; keep: number }>;
+  private readonly interrupt: Statement<{ at: number; error: string }>;
+  // One statement per filter combination, so each uses the right index (a single statement with
+  // "@job IS NULL OR job = @job" would scan every job's runs).
+  private readonly listAll: Statement<{ limit: number }, RunRow>;
+  private readonly listAllBefore: Statement<{ limit: number; before: number }, RunRow>;
+  private readonly listJob: Statement<{ limit: number; job: string }, RunRow>;
+  private readonly listJobBefore: Statement<{ limit: number; job: string; before: number }, RunRow>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly jobs: JobTable,
+    private readonly runHistory: number,
+  ) {
+    // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
+    // foreign-key failure.
+    this.insertRun = db.prepare(
+      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version)
+       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version
+       WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
+    );
+    this.updateRun = db.prepare(
+      `UPDATE runs SET finished_at = @finished_at, duration_ms = @duration_ms, result = @result,
+         outcome = @outcome, error = @error, logs = @logs
+       WHERE id = @id`,
+    );
+    this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
+    this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
+    // Keeps the newest `keep` runs of the job. A run still in flight is never pruned: its finish
+    // must find it.
+    this.pruneRuns = db.prepare(
+      `DELETE FROM runs WHERE job = @job AND outcome <> 'running' AND id <= (
+         SELECT id FROM runs WHERE job = @job ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    );
+    this.interrupt = db.prepare(
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at,
+         duration_ms = max(0, @at - started_at), error = @error
+       WHERE outcome = 'running'`,
+    );
+    this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
+    this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
+    this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
+    this.listJobBefore = db.prepare(
+      'SELECT * FROM runs WHERE job = @job AND id < @before ORDER BY id DESC LIMIT @limit',
+    );
+  }
+
+  start(run: NewRun): number {
+    const info = this.insertRun.run({
+      job: run.job,
+      trigger: run.trigger,
+      scheduled_at: run.scheduledAt,
+      started_at: run.startedAt,
+      code_version: run.codeVersion,
+    });
+    if (info.changes === 0) throw new JobNotFoundError(run.job);
+    return Number(info.lastInsertRowid);
+  }
+
+  finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): void {
+    this.db.transaction(() => {
+      // The run is gone when its job was deleted while it ran; there is nothing left to record.
+      const owner = this.selectJobOfRun.get(id);
+      if (owner === undefined) return;
+      this.updateRun.run({
+        id,
+        finished_at: finished.finishedAt,
+        duration_ms: finished.durationMs,
+        result: finished.result,
+        outcome: finished.outcome,
+        error: finished.error === null ? null : JSON.stringify(finished.error),
+        logs: JSON.stringify(finished.logs),
+      });
+      if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
+      this.pruneRuns.run({ job: owner.job, keep: this.runHistory });
+    })();
+  }
+
+  get(id: number): RunRecord | null {
+    const row = this.selectRun.get(id);
+    return row === undefined ? null : runFromRow(row);
+  }
+
+  list(query: RunQuery): RunRecord[] {
+    const { job, limit, before } = query;
+    let rows: RunRow[];
+    if (job === undefined) {
+      rows = before === undefined ? this.listAll.all({ limit }) : this.listAllBefore.all({ limit, before });
+    } else {
+      rows = before === undefined ? this.listJob.all({ limit, job }) : this.listJobBefore.all({ limit, job, before });
+    }
+    return rows.map(runFromRow);
+  }
+
+  interruptRunning(at: number, message: string): number {
+    return this.interrupt.run({ at, error: JSON.stringify({ message }) }).changes;
+  }
+}
