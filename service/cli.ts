@@ -1,0 +1,234 @@
+/**
+ * `quickjobs start | run <name|file> | check <file> | passwd | export [dir]`.
+ * Each command resolves to its exit code; `start` keeps the process alive with its server.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { checkScript } from '../sandbox/check.js';
+import { SandboxPool } from '../sandbox/pool.js';
+import type { LogEntry, RunOutcome } from '../sandbox/types.js';
+import { setAdminPassword } from './auth/admin-password.js';
+import { exportJobs } from './bootstrap/export-jobs.js';
+import { splitSettingsLine } from './bootstrap/settings-line.js';
+import { ConfigError } from './config-error.js';
+import type { Env } from './config.js';
+import { createHostHandlers } from './helpers/index.js';
+import { parseJobFields } from './jobs/job-input.js';
+import { readConfig, startService } from './main.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+const USAGE = `usage: quickjobs <command>
+
+  start               serve the API, the webmin and the scheduler
+  run <name|file>     run one job once here and print its log and result (exit 1 on error)
+  check <file>        check a job file's settings line and syntax without running it
+  passwd              set the webmin password (read from the terminal or standard input)
+  export [dir]        write every job with its settings into dir (default ./jobs-export)`;
+
+export async function main(argv: string[], env: Env = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        await startService(env);
+        return 0;
+      case 'run':
+        return args[0] ? await runOnce(args[0], env) : usage('run needs a job name or a file');
+      case 'check':
+        return args[0] ? await check(args[0]) : usage('check needs a file');
+      case 'passwd':
+        return await passwd(env);
+      case 'export':
+        return await exportCommand(args[0] ?? 'jobs-export', env);
+      case undefined:
+      case 'help':
+      case '--help':
+        console.log(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        return usage(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`quickjobs: bad setting ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`quickjobs: ${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+interface Script {
+  name: string;
+  code: string;
+  timeout: number;
+}
+
+async function loadScript(target: string, store: Store): Promise<Script> {
+  if (target.endsWith('.js') || existsSync(target)) {
+    const text = await readFile(target, 'utf8');
+    const split = splitSettingsLine(text);
+    const settings = split.kind === 'settings' ? parseJobFields(JSON.parse(split.json) as unknown, 'update') : null;
+    const timeout = settings?.ok ? (settings.value.timeout ?? 30) : 30;
+    return { name: basename(target, '.js'), code: split.code, timeout };
+  }
+  const job = await store.getJob(target);
+  const code = await store.getCode(target);
+  if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
+  return { name: job.name, code: code.code, timeout: job.timeout };
+}
+
+class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** Runs one job in this process, printing its log as it is written. Records nothing. */
+async function runOnce(target: string, env: Env): Promise<number> {
+  const config = readConfig(env);
+  const store = await openStore(config.core.store, config.core.runHistory);
+  const host = createHostHandlers(config.helpers, { store });
+  const pool = await SandboxPool.create({ workers: 1 });
+  try {
+    const script = await loadScript(target, store);
+    const started = Date.now();
+    const outcome = await pool.run(
+      {
+        jobName: script.name,
+        code: script.code,
+        trigger: 'manual',
+        lastRunAt: null,
+        timeoutMs: script.timeout * 1000,
+        memoryBytes: config.core.memoryMb * 1024 * 1024,
+        timeZone: config.core.timeZone,
+        logLimitBytes: 64 * 1024,
+      },
+      { host: host.call, onLog: printLog },
+    );
+    return printOutcome(outcome, Date.now() - started);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`quickjobs: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await pool.dispose();
+    await host.close();
+    await store.close();
+  }
+}
+
+function printLog(entry: LogEntry): void {
+  const line = `${entry.at.slice(11, 23)} ${entry.level.padEnd(5)} ${entry.message}`;
+  if (entry.level === 'error') console.error(line);
+  else console.log(line);
+}
+
+function printOutcome(outcome: RunOutcome, durationMs: number): number {
+  if (outcome.outcome === 'success') {
+    console.log(`result: ${outcome.result} (${durationMs} ms)`);
+    return 0;
+  }
+  const where = outcome.error.line === undefined ? '' : ` (line ${outcome.error.line}${outcome.error.column === undefined ? '' : `, column ${outcome.error.column}`})`;
+  console.error(`${outcome.outcome}: ${outcome.error.message}${where} (${durationMs} ms)`);
+  return 1;
+}
+
+/** Checks a job file without running it: settings line, then syntax. */
+async function check(file: string): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    console.error(`${file}: cannot read: ${(error as Error).message}`);
+    return 1;
+  }
+  const split = splitSettingsLine(text);
+  let offset = 0;
+  if (split.kind === 'settings') {
+    offset = 1;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(split.json);
+    } catch (error) {
+      console.error(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
+      return 1;
+    }
+    const name = basename(file, '.js');
+    const fields = parseJobFields({ ...(raw as object), name }, 'create');
+    if (!fields.ok) {
+      console.error(`${file}:1: ${fields.field}: ${fields.message}`);
+      return 1;
+    }
+  }
+  const result = await checkScript(split.code);
+  if (!result.ok) {
+    const { line, column, message } = result.error;
+    console.error(`${file}:${line === undefined ? '?' : line + offset}:${column ?? '?'}: ${message}`);
+    return 1;
+  }
+  console.log(`${file}: ok`);
+  return 0;
+}
+
+async function passwd(env: Env): Promise<number> {
+  const config = readConfig(env);
+  const password = await readPassword();
+  if (password.length < 8) {
+    console.error('quickjobs: the password must be at least 8 characters; nothing changed');
+    return 1;
+  }
+  const store = await openStore(config.core.store, config.core.runHistory);
+  try {
+    await setAdminPassword(store, password);
+  } finally {
+    await store.close();
+  }
+  console.log('quickjobs: webmin password changed; sessions already open stay open until they expire');
+  return 0;
+}
+
+/** One line from standard input, with a prompt at a terminal. */
+async function readPassword(): Promise<string> {
+  const tty = process.stdin.isTTY === true;
+  if (tty) process.stdout.write('New webmin password: ');
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const line = await new Promise<string>((done) => {
+    rl.once('line', done);
+    rl.once('close', () => done(''));
+  });
+  rl.close();
+  if (tty) process.stdout.write('\n');
+  return line.trim();
+}
+
+async function exportCommand(dir: string, env: Env): Promise<number> {
+  const config = readConfig(env);
+  const store = await openStore(config.core.store, config.core.runHistory);
+  try {
+    const jobs = await store.listJobs();
+    const withCode = [];
+    for (const job of jobs) {
+      const code = await store.getCode(job.name);
+      withCode.push({ job, code: code?.code ?? '' });
+    }
+    const written = await exportJobs(withCode, resolve(dir));
+    console.log(`quickjobs: exported ${written.length} job(s) to ${resolve(dir)}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+// Run directly (`node --import tsx service/cli.ts start`), as the tests and development do.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main(process.argv.slice(2));
+}

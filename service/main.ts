@@ -1,0 +1,176 @@
+/**
+ * The composition root: config → store → sandbox pool → scheduler → app → serve. The only place
+ * that reads the environment or opens a port.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { checkScript } from '../sandbox/check.js';
+import { SandboxPool } from '../sandbox/pool.js';
+import { AlertNotifier } from './alerts/notifier.js';
+import { readAlertConfig, type AlertConfig } from './alerts/config.js';
+import { webminRoutes } from './api/webmin-static.js';
+import { createApp } from './app.js';
+import { ensureAdminPassword } from './auth/admin-password.js';
+import { syncJobsFolder } from './bootstrap/sync-folder.js';
+import { readCoreConfig, type CoreConfig, type Env } from './config.js';
+import { ServiceEvents } from './events/service-events.js';
+import { readHelperConfig, type HelperConfig } from './helpers/config.js';
+import { createHostHandlers } from './helpers/index.js';
+import { JobService } from './jobs/job-service.js';
+import type { Job, RunRecord } from './jobs/types.js';
+import { createLogger, type Logger } from './log.js';
+import { Metrics } from './metrics/metrics.js';
+import { PoolRunner } from './runs/pool-runner.js';
+import { RunEvents } from './runs/run-events.js';
+import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
+import { installShutdown } from './shutdown.js';
+import { openStore } from './store/open-store.js';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', rootUrl()), 'utf8')) as { version: string }).version;
+
+export interface Config {
+  core: CoreConfig;
+  helpers: HelperConfig;
+  alerts: AlertConfig;
+}
+
+/** Every setting, validated; a bad one throws ConfigError naming it. */
+export function readConfig(env: Env): Config {
+  return { core: readCoreConfig(env), helpers: readHelperConfig(env), alerts: readAlertConfig(env) };
+}
+
+export interface RunningService {
+  url: string;
+  log: Logger;
+  /** Graceful stop as on SIGTERM, without exiting the process. */
+  close(): Promise<void>;
+}
+
+/** 64 KiB of log per run (SPEC §4). */
+const LOG_LIMIT_BYTES = 64 * 1024;
+
+export async function startService(env: Env, options: { print?: (line: string) => void; exitOnSignal?: boolean } = {}): Promise<RunningService> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const config = readConfig(env);
+  const { core } = config;
+  const log = createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
+
+  const store = await openStore(core.store, core.runHistory);
+  const generated = await ensureAdminPassword(store, core.adminPassword);
+  if (generated !== null) {
+    print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
+  }
+
+  const pool = await SandboxPool.create({ workers: core.workers });
+  const host = createHostHandlers(config.helpers, { store });
+  const events = new ServiceEvents();
+  const runEvents = new RunEvents();
+  const metrics = new Metrics();
+  const alerts = new AlertNotifier({
+    store,
+    config: config.alerts,
+    smtp: { url: config.helpers.email.url, from: config.helpers.email.from },
+    log,
+  });
+
+  const runner = new PoolRunner({
+    store,
+    pool,
+    host: host.call,
+    runEvents,
+    memoryBytes: core.memoryMb * 1024 * 1024,
+    logLimitBytes: LOG_LIMIT_BYTES,
+    timeZone: core.timeZone,
+  });
+  const scheduler = new Scheduler({
+    store,
+    runner,
+    events,
+    log,
+    timeZone: core.timeZone,
+    onRunFinished: (job, run, event) => runFinished({ job, run, event, log, metrics, alerts }),
+    onStoreError: () => metrics.storeError(),
+  });
+  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
+  const syncFolder = async () => {
+    const result = await syncJobsFolder(jobs, core.jobsDir, log);
+    const changed = result.created.length + result.updated.length + result.deleted.length + result.skipped.length;
+    if (changed > 0) log.info({ folder: core.jobsDir, ...result }, 'jobs folder read');
+  };
+  await syncFolder();
+  await scheduler.start();
+
+  const app = createApp({
+    store,
+    jobs,
+    scheduler,
+    events,
+    runEvents,
+    apiToken: core.apiToken,
+    version: VERSION,
+    reload: () => scheduler.reload(syncFolder),
+    statusExtra: async () => ({ pool: pool.stats(), store: await store.ping() }),
+    metrics: async () =>
+      metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    webmin: webminRoutes(new URL('../webmin/dist', rootUrl()).pathname),
+    onError: (error) => log.error({ err: error }, 'request failed'),
+  });
+
+  const server = await listen(app.fetch, core.port, core.host);
+  const address = server.address() as AddressInfo;
+  const url = `http://${core.host}:${address.port}`;
+  print(`quickjobs ${VERSION} listening on ${url} (store: ${core.store.kind === 'sqlite' ? core.store.file : 'mysql'})`);
+  log.info({ url, jobs: scheduler.list().length, workers: core.workers }, 'started');
+
+  const shutdown = installShutdown({
+    log,
+    deadlineMs: core.shutdownTimeoutMs,
+    signals: options.exitOnSignal === false ? [] : undefined,
+    stopScheduling: () => {
+      scheduler.stop();
+      server.close();
+    },
+    waitForRuns: (ms) => scheduler.waitForRuns(ms),
+    interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
+    close: async () => {
+      await alerts.close();
+      await pool.dispose();
+      await host.close();
+      await store.close();
+    },
+    exit: (code) => (options.exitOnSignal === false ? undefined : process.exit(code)),
+  });
+
+  return { url, log, close: () => shutdown.shutdown('close') };
+}
+
+function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Logger; metrics: Metrics; alerts: AlertNotifier }): void {
+  const { job, run, event, log, metrics, alerts } = args;
+  if (run.outcome === 'running') return;
+  const latenessMs = run.trigger === 'schedule' && run.scheduledAt !== null ? run.startedAt - run.scheduledAt : null;
+  metrics.runFinished({ job: run.job, outcome: run.outcome, durationMs: run.durationMs ?? 0, latenessMs });
+  const line = { job: run.job, run: run.id, trigger: run.trigger, outcome: run.outcome, result: run.result, durationMs: run.durationMs };
+  if (run.outcome === 'success') log.info(line, 'run finished');
+  else log.warn({ ...line, error: run.error?.message }, 'run failed');
+  if (event === 'failed') alerts.notify('job.failed', job, run);
+  if (event === 'recovered') alerts.notify('job.recovered', job, run);
+}
+
+function countByStatus(jobs: Job[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const job of jobs) counts[job.status] = (counts[job.status] ?? 0) + 1;
+  return counts;
+}
+
+/** The repository root, from source (service/) or from the build (dist/service/). */
+function rootUrl(): URL {
+  return new URL(import.meta.url.includes('/dist/service/') ? '../../' : '../', import.meta.url);
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
