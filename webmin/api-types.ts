@@ -1,0 +1,80 @@
+/** The JSON shapes of the service's HTTP API (SPEC §5), as the webmin reads them. */
+
+export type JobStatus = 'ok' | 'sleep' | 'stop' | 'exit' | 'once-pending' | 'once-done';
+export type JobResult = 'OK' | 'SLEEP' | 'STOP' | 'EXIT';
+export type RunOutcome = 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+export type RunTrigger = 'schedule' | 'manual' | 'boot';
+
+export interface Notify {
+  email: string[];
+  webhook: string | null;
+}
+
+export interface Job {
+  name: string;
+  description: string;
+  interval: number | null;
+  cron: string | null;
+  timezone: string | null;
+  runOnce: boolean;
+  active: boolean;
+  timeout: number;
+  missed: 'once' | 'skip';
+  onError: 'exit' | 'continue';
+  notify: Notify | null;
+  status: JobStatus;
+  running: boolean;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastResult: JobResult | null;
+  lastError: string | null;
+  path: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a person sets on a job through the form. */
+export type JobSettings = Pick<
+  Job,
+  'description' | 'interval' | 'cron' | 'timezone' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify'
+>;
+
+export interface NewJob extends JobSettings {
+  name: string;
+  code?: string;
+}
+
+export interface LogEntry {
+  at: string;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export interface Run {
+  id: number;
+  job: string;
+  trigger: RunTrigger;
+  scheduledAt: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  result: JobResult | null;
+  outcome: RunOutcome;
+  error: { message: string; line?: number; column?: number } | null;
+  logs: LogEntry[];
+  codeVersion: number | null;
+}
+
+export interface ServiceStatus {
+  status: 'running' | 'reloading';
+  bootedAt: string;
+  reloadedAt: string | null;
+  version: string;
+  jobs: { total: number; active: number; running: number };
+}
+
+export interface JobCode {
+  code: string;
+  version: number;
+}

@@ -1,0 +1,101 @@
+/**
+ * The typed client of the service's HTTP API (SPEC §5). Every call resolves to the parsed body or
+ * rejects with an ApiError. A 401 on any call but login also fires `qj-unauthorized` on window so
+ * the app shell can show the login page wherever the user was.
+ */
+import { ApiError } from './api-error.js';
+import type { Job, JobCode, JobSettings, NewJob, Run, ServiceStatus } from './api-types.js';
+
+export { ApiError };
+export type * from './api-types.js';
+
+const BASE = 'api/v1';
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${BASE}${path}`, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw ApiError.network();
+  }
+  if (!response.ok) {
+    const error = await ApiError.from(response);
+    if (error.status === 401 && path !== '/login') window.dispatchEvent(new CustomEvent('qj-unauthorized'));
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const job = (name: string): string => `/jobs/${encodeURIComponent(name)}`;
+
+export const api = {
+  login: (password: string): Promise<unknown> => call('POST', '/login', { password }),
+  logout: (): Promise<unknown> => call('POST', '/logout'),
+  status: (): Promise<ServiceStatus> => call('GET', '/status'),
+  reload: (): Promise<ServiceStatus> => call('POST', '/reload'),
+
+  listJobs: (): Promise<Job[]> => call('GET', '/jobs'),
+  getJob: (name: string): Promise<Job> => call('GET', job(name)),
+  createJob: (input: NewJob): Promise<Job> => call('POST', '/jobs', input),
+  updateJob: (name: string, patch: Partial<JobSettings>): Promise<Job> => call('PUT', job(name), patch),
+  deleteJob: (name: string): Promise<unknown> => call('DELETE', job(name)),
+
+  getCode: (name: string): Promise<JobCode> => call('GET', `${job(name)}/code`),
+  /** Saves only if nobody saved since `baseVersion`; otherwise 409 `conflict`. */
+  saveCode: (name: string, code: string, baseVersion?: number): Promise<{ version: number }> =>
+    call('PUT', `${job(name)}/code`, baseVersion === undefined ? { code } : { code, baseVersion }),
+  /** Runs the job now (the draft `code` if given, without saving) and resolves to the finished run. */
+  runJob: (name: string, code?: string): Promise<Run> => call('POST', `${job(name)}/run`, code === undefined ? {} : { code }),
+
+  listRuns: (jobName: string, limit = 20): Promise<Run[]> =>
+    call('GET', `/runs?job=${encodeURIComponent(jobName)}&limit=${limit}`),
+  getRun: (id: number): Promise<Run> => call('GET', `/runs/${id}`),
+};
+
+export type Api = typeof api;
+
+export interface ServiceEventHandlers {
+  job(job: Job): void;
+  jobDeleted(name: string): void;
+  status(status: ServiceStatus): void;
+}
+
+/**
+ * Follows the service's event stream. EventSource reconnects by itself after a drop; `onOpen`
+ * lets the caller refetch what it may have missed meanwhile. Returns the function that stops it.
+ */
+export function watchServiceEvents(handlers: ServiceEventHandlers, onOpen?: () => void): () => void {
+  const source = new EventSource(`${BASE}/events`);
+  source.addEventListener('job', (event) => handlers.job(JSON.parse((event as MessageEvent<string>).data) as Job));
+  source.addEventListener('job-deleted', (event) =>
+    handlers.jobDeleted((JSON.parse((event as MessageEvent<string>).data) as { name: string }).name),
+  );
+  source.addEventListener('status', (event) =>
+    handlers.status(JSON.parse((event as MessageEvent<string>).data) as ServiceStatus),
+  );
+  if (onOpen) source.addEventListener('open', onOpen);
+  return () => source.close();
+}
+
+export interface RunEventHandlers {
+  log(entry: Run['logs'][number]): void;
+  end(run: Run): void;
+}
+
+/** Follows one run's log live until it ends. Returns the function that stops following. */
+export function watchRun(id: number, handlers: RunEventHandlers): () => void {
+  const source = new EventSource(`${BASE}/runs/${id}/events`);
+  source.addEventListener('log', (event) => handlers.log(JSON.parse((event as MessageEvent<string>).data)));
+  source.addEventListener('end', (event) => {
+    source.close();
+    handlers.end(JSON.parse((event as MessageEvent<string>).data) as Run);
+  });
+  return () => source.close();
+}

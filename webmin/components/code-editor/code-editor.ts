@@ -1,0 +1,194 @@
+/**
+ * `<qj-code-editor>`: Monaco for one job's script. It lives in light DOM and in the document itself
+ * (slotted into the editor page), because Monaco's hovers and CSS break inside any shadow root.
+ * Loaded lazily, so Monaco costs nothing until the first editor view.
+ */
+import { LitElement } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import { codeEditorCss } from './code-editor.styles.js';
+import { configureMonaco, loadEditorCss, monaco } from './monaco-setup.js';
+
+/** Markers the service's syntax check puts on the code, apart from the TypeScript service's own. */
+const SERVICE_OWNER = 'quickjobs';
+
+export interface SyntaxErrorMark {
+  message: string;
+  line: number;
+  column?: number;
+}
+
+export interface EditorMarker {
+  owner: string;
+  message: string;
+  line: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qj-code-editor': CodeEditor;
+  }
+  interface GlobalEventHandlersEventMap {
+    /** The user changed the code. */
+    'qj-code-change': CustomEvent<void>;
+    /** The user pressed Ctrl/Cmd+S in the editor. */
+    'qj-code-save': CustomEvent<void>;
+  }
+  interface Window {
+    /** Test hook: the editor as tests drive it, since Monaco ignores `fill()`. */
+    __quickjobsEditor?: {
+      getValue(): string;
+      setValue(code: string): void;
+      markers(): EditorMarker[];
+      focus(): void;
+    };
+  }
+}
+
+const SEVERITIES: Record<number, EditorMarker['severity']> = {
+  [monaco.MarkerSeverity.Error]: 'error',
+  [monaco.MarkerSeverity.Warning]: 'warning',
+  [monaco.MarkerSeverity.Info]: 'info',
+  [monaco.MarkerSeverity.Hint]: 'hint',
+};
+
+@customElement('qj-code-editor')
+export class CodeEditor extends LitElement {
+  private editor: monaco.editor.IStandaloneCodeEditor | null = null;
+  private resolveReady!: () => void;
+  /** Settles once Monaco is on screen and `open` may be called. */
+  readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
+  /** Set while `open` replaces the text, so that is not reported as the user's change. */
+  private replacing = false;
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.editor) return;
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    if (!document.getElementById('qj-code-editor-css')) {
+      const style = document.createElement('style');
+      style.id = 'qj-code-editor-css';
+      style.textContent = codeEditorCss;
+      document.head.append(style);
+    }
+    configureMonaco();
+    await loadEditorCss();
+    const host = document.createElement('div');
+    host.className = 'qj-monaco';
+    this.append(host);
+    const editor = monaco.editor.create(host, {
+      model: null,
+      language: 'javascript',
+      automaticLayout: true,
+      minimap: { enabled: false },
+      fontSize: 14,
+      tabSize: 2,
+      scrollBeyondLastLine: false,
+      // Widgets escape the editor's box, so a short editor on a phone still shows the whole list.
+      fixedOverflowWidgets: true,
+      ariaLabel: 'Job code',
+      accessibilityHelpUrl: undefined,
+    });
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => this.emit('qj-code-save'));
+    editor.onDidChangeModelContent(() => {
+      if (this.replacing) return;
+      const model = editor.getModel();
+      // The service's syntax mark describes the saved text; once the text changes it may be wrong.
+      if (model) monaco.editor.setModelMarkers(model, SERVICE_OWNER, []);
+      this.emit('qj-code-change');
+    });
+    this.editor = editor;
+    window.__quickjobsEditor = {
+      getValue: () => this.value,
+      setValue: (code: string) => this.replaceAll(code),
+      markers: () => this.markers(),
+      focus: () => editor.focus(),
+    };
+    this.resolveReady();
+  }
+
+  private emit(type: 'qj-code-change' | 'qj-code-save'): void {
+    this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true }));
+  }
+
+  /** Shows `code` as job `name`'s script, dropping the previous job's model and undo history. */
+  open(name: string, code: string): void {
+    const editor = this.requireEditor();
+    const uri = monaco.Uri.parse(`file:///jobs/${encodeURIComponent(name)}.js`);
+    const previous = editor.getModel();
+    let model = monaco.editor.getModel(uri);
+    if (model) {
+      this.replacing = true;
+      model.setValue(code);
+      this.replacing = false;
+    } else {
+      model = monaco.editor.createModel(code, 'javascript', uri);
+    }
+    editor.setModel(model);
+    editor.updateOptions({ ariaLabel: `Code of job ${name}` });
+    if (previous && previous !== model) previous.dispose();
+    monaco.editor.setModelMarkers(model, SERVICE_OWNER, []);
+  }
+
+  get value(): string {
+    return this.editor?.getValue() ?? '';
+  }
+
+  /** Replaces the whole text as one undoable edit, reported like a user's change. */
+  replaceAll(code: string): void {
+    const editor = this.requireEditor();
+    const model = editor.getModel();
+    if (!model) return;
+    editor.executeEdits('quickjobs', [{ range: model.getFullModelRange(), text: code }]);
+  }
+
+  /** Marks the service's syntax error at its line, or clears the mark with null. */
+  markSyntaxError(error: SyntaxErrorMark | null): void {
+    const model = this.editor?.getModel();
+    if (!model) return;
+    if (!error) {
+      monaco.editor.setModelMarkers(model, SERVICE_OWNER, []);
+      return;
+    }
+    const line = Math.min(Math.max(error.line, 1), model.getLineCount());
+    const column = Math.max(error.column ?? 1, 1);
+    monaco.editor.setModelMarkers(model, SERVICE_OWNER, [
+      {
+        severity: monaco.MarkerSeverity.Error,
+        message: error.message,
+        startLineNumber: line,
+        startColumn: column,
+        endLineNumber: line,
+        endColumn: Math.max(model.getLineMaxColumn(line), column + 1),
+      },
+    ]);
+    this.editor?.revealLineInCenterIfOutsideViewport(line);
+  }
+
+  markers(): EditorMarker[] {
+    const model = this.editor?.getModel();
+    if (!model) return [];
+    return monaco.editor.getModelMarkers({ resource: model.uri }).map((marker) => ({
+      owner: marker.owner,
+      message: marker.message,
+      line: marker.startLineNumber,
+      severity: SEVERITIES[marker.severity] ?? 'error',
+    }));
+  }
+
+  override focus(): void {
+    this.editor?.focus();
+  }
+
+  private requireEditor(): monaco.editor.IStandaloneCodeEditor {
+    if (!this.editor) throw new Error('qj-code-editor: wait for `ready` before using the editor');
+    return this.editor;
+  }
+}

@@ -1,0 +1,1 @@
+void import('./components/code-editor/code-editor.js');
