@@ -1,0 +1,80 @@
+/**
+ * `core.data(source)`: JSON objects kept by the service's own store. Arguments are checked here;
+ * what only the store can judge (field paths, JSON-ness) comes back as DataArgumentError (801).
+ */
+import { DataArgumentError } from '../store/errors.js';
+import type { DataPageQuery, Store } from '../store/store.js';
+import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
+import { DataIoError, describeError, WrongTypeError } from './errors.js';
+
+export type DataCallName = 'get' | 'save' | 'delete' | 'getPage';
+
+const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_PER_PAGE = 1000;
+const DEFAULT_PER_PAGE = 20;
+/** Page numbers beyond this would only ask the store for an absurd OFFSET. */
+const MAX_PAGE = 1_000_000;
+
+export class DataHelper {
+  constructor(private readonly store: Store) {}
+
+  async call(name: DataCallName, args: unknown[]): Promise<unknown> {
+    const source = requireString(args[0], 'source');
+    if (!SOURCE_NAME.test(source)) {
+      throw new WrongTypeError('source', `source "${source}" must be 1-64 letters, digits, "_", "." or "-"`);
+    }
+    switch (name) {
+      case 'get': {
+        const key = args[1];
+        if (typeof key === 'string' && key !== '') return this.#guard(() => this.store.dataGet(source, key));
+        if (isPlainObject(key)) return this.#guard(() => this.store.dataGet(source, key));
+        if (isAbsent(key) || key === '') return requireString(key, 'idOrQuery');
+        throw wrongType('idOrQuery', 'an id or an object of fields', key);
+      }
+      case 'save': {
+        const value = requireObject(args[1], 'object');
+        if (value._id !== undefined && (typeof value._id !== 'string' || value._id === '')) {
+          throw new WrongTypeError('object._id', 'object._id must be a non-empty string');
+        }
+        return this.#guard(() => this.store.dataSave(source, value));
+      }
+      case 'delete': {
+        const id = requireString(args[1], 'id');
+        return this.#guard(() => this.store.dataDelete(source, id));
+      }
+      case 'getPage':
+        return this.#guard(() => this.store.dataPage(source, pageQuery(args)));
+    }
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DataArgumentError) throw new WrongTypeError(error.argument, error.message);
+      throw new DataIoError(`data store: ${describeError(error)}`, { cause: error });
+    }
+  }
+}
+
+/** `getPage(page, perPage?, sort?, query?)`. */
+function pageQuery(args: unknown[]): DataPageQuery {
+  const page = requireInteger(args[1], 'page', 1, MAX_PAGE);
+  const perPage = optionalInteger(args[2], 'perPage', 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE;
+  const query = optionalObject(args[4], 'query');
+  const sort = parseSort(args[3]);
+  return { page, perPage, ...(sort ? { sort } : {}), ...(query ? { query } : {}) };
+}
+
+/** A field name (ascending) or `{field: 'asc' | 'desc'}`. */
+function parseSort(value: unknown): DataPageQuery['sort'] {
+  if (isAbsent(value)) return undefined;
+  if (typeof value === 'string' && value !== '') return { field: value, order: 'asc' };
+  if (isPlainObject(value)) {
+    const entries = Object.entries(value);
+    const [field, order] = entries[0] ?? [];
+    const normal = typeof order === 'string' ? order.toLowerCase() : order;
+    if (entries.length === 1 && field && (normal === 'asc' || normal === 'desc')) return { field, order: normal };
+  }
+  throw wrongType('sort', 'a field name or {field: "asc" | "desc"}', value);
+}

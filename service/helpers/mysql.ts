@@ -1,0 +1,142 @@
+/**
+ * `core.mysql.*` over mysql2: one pool per database, created on first use and shared by every
+ * run until the service closes the helpers.
+ */
+import mysql from 'mysql2/promise';
+
+import type { HostCallContext } from '../../sandbox/types.js';
+import { isAbsent, requireScalar, requireString, wrongType, type Scalar } from './args.js';
+import type { MysqlConfig } from './config.js';
+import { withDeadline, RUN_ENDED } from './deadline.js';
+import { DatabaseError, DatabaseNotAllowedError, describeError, WrongTypeError } from './errors.js';
+import { toJsonSafe } from './json-safe.js';
+import {
+  buildDelete,
+  buildInsert,
+  buildSelect,
+  buildSelectCount,
+  buildSelectOne,
+  buildUpdate,
+  type Statement,
+} from './sql-builder.js';
+
+const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
+/** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
+const MAX_POOLS = 32;
+
+export type MysqlCallName = 'query' | 'select' | 'selectOne' | 'selectCount' | 'insert' | 'update' | 'delete';
+
+export class MysqlHelper {
+  readonly #pools = new Map<string, mysql.Pool>();
+
+  constructor(private readonly config: MysqlConfig) {}
+
+  async call(name: MysqlCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+    const db = this.#database(args[0]);
+    switch (name) {
+      case 'query':
+        return this.#query(db, args[1], args[2], context);
+      case 'select':
+        return this.#rows(db, buildSelect(args[1]), context);
+      case 'selectOne':
+        return (await this.#rows(db, buildSelectOne(args[1]), context))[0] ?? null;
+      case 'selectCount': {
+        const [row] = await this.#rows(db, buildSelectCount(args[1]), context);
+        return Number((row as { count?: unknown } | undefined)?.count ?? 0);
+      }
+      case 'insert':
+        return (await this.#header(db, buildInsert(args[1]), context)).insertId;
+      case 'update':
+        return (await this.#header(db, buildUpdate(args[1]), context)).affectedRows;
+      case 'delete':
+        return (await this.#header(db, buildDelete(args[1]), context)).affectedRows;
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.#pools.values()];
+    this.#pools.clear();
+    await Promise.allSettled(pools.map((pool) => pool.end()));
+  }
+
+  #database(value: unknown): string {
+    const db = requireString(value, 'db');
+    if (!DATABASE_NAME.test(db)) throw new WrongTypeError('db', `db "${db}" is not a database name`);
+    if (this.config.databases && !this.config.databases.includes(db)) throw new DatabaseNotAllowedError(db);
+    return db;
+  }
+
+  async #query(db: string, sqlValue: unknown, paramsValue: unknown, context: HostCallContext): Promise<unknown> {
+    const sql = requireString(sqlValue, 'sql');
+    let params: Scalar[] = [];
+    if (!isAbsent(paramsValue)) {
+      if (!Array.isArray(paramsValue)) throw wrongType('params', 'a list of values', paramsValue);
+      params = paramsValue.map((v, i) => requireScalar(v, `params[${i}]`));
+    }
+    const result = await this.#execute(db, { sql, params }, context);
+    if (Array.isArray(result)) return toJsonSafe(result);
+    const header = result as mysql.ResultSetHeader;
+    const verb = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
+    if (verb === 'INSERT' || verb === 'REPLACE') return header.insertId;
+    if (verb === 'UPDATE' || verb === 'DELETE') return header.affectedRows;
+    return { affectedRows: header.affectedRows, insertId: header.insertId, warningStatus: header.warningStatus };
+  }
+
+  async #rows(db: string, statement: Statement, context: HostCallContext): Promise<unknown[]> {
+    const result = await this.#execute(db, statement, context);
+    if (!Array.isArray(result)) throw new DatabaseError('the statement returned no rows');
+    return toJsonSafe(result) as unknown[];
+  }
+
+  async #header(db: string, statement: Statement, context: HostCallContext): Promise<mysql.ResultSetHeader> {
+    const result = await this.#execute(db, statement, context);
+    if (Array.isArray(result)) throw new DatabaseError('the statement returned rows, not a change count');
+    return result as mysql.ResultSetHeader;
+  }
+
+  async #execute(db: string, { sql, params }: Statement, context: HostCallContext): Promise<unknown> {
+    const pool = this.#pool(db);
+    const { timeoutMs } = this.config;
+    try {
+      // mysql2's `timeout` ends a hung statement; the deadline also covers waiting for a pooled
+      // connection and a server that never finishes the handshake.
+      const [result] = await withDeadline(pool.query({ sql, values: params, timeout: timeoutMs }), {
+        ms: timeoutMs + 1000,
+        signal: context.signal,
+        onTimeout: () => new DatabaseError(`no answer from the database within ${timeoutMs / 1000} s`),
+        onAbort: () => new DatabaseError(RUN_ENDED),
+      });
+      return result;
+    } catch (error) {
+      if (error instanceof DatabaseError) throw error;
+      throw new DatabaseError(describeError(error), { cause: error });
+    }
+  }
+
+  #pool(db: string): mysql.Pool {
+    const server = this.config.server;
+    if (!server) throw new DatabaseError('MySQL is not configured: set QUICKJOBS_MYSQL_URL');
+    let pool = this.#pools.get(db);
+    if (pool) return pool;
+    if (this.#pools.size >= MAX_POOLS) {
+      throw new DatabaseError(`jobs may use at most ${MAX_POOLS} databases at once`);
+    }
+    pool = mysql.createPool({
+      ...server,
+      database: db,
+      connectionLimit: this.config.connectionLimit,
+      maxIdle: 1,
+      idleTimeout: 60_000,
+      connectTimeout: this.config.timeoutMs,
+      enableKeepAlive: true,
+      // Rows cross into the guest as JSON: dates stay as MySQL writes them, big numbers as strings.
+      dateStrings: true,
+      supportBigNumbers: true,
+      multipleStatements: false,
+    });
+    // An idle connection the server drops emits 'error' on the pool; without a listener Node exits.
+    pool.on('connection', (conn) => conn.on('error', () => {}));
+    this.#pools.set(db, pool);
+    return pool;
+  }
+}

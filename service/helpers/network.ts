@@ -1,0 +1,113 @@
+/** `core.network.*`: argument checks and response shapes over http-fetch.ts. */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+
+import type { HostCallContext } from '../../sandbox/types.js';
+import { AddressPolicy } from './address-policy.js';
+import { isAbsent, optionalHeaders, optionalObject, optionalString, requireString, wrongType } from './args.js';
+import type { NetworkConfig } from './config.js';
+import { JsonDecodeError, MissingArgumentError, NetworkError, WrongTypeError } from './errors.js';
+import { fetchText, type FetchResponse } from './http-fetch.js';
+
+export type NetworkCallName = 'request' | 'get' | 'post' | 'getJson' | 'postJson';
+
+const METHOD = /^[A-Za-z]{1,16}$/;
+/** A job may shorten or lengthen its own call; the run's timeout still bounds it. */
+const MAX_TIMEOUT_S = 3600;
+
+export class NetworkHelper {
+  readonly #policy: AddressPolicy;
+
+  constructor(private readonly config: NetworkConfig) {
+    this.#policy = new AddressPolicy(config.allow);
+  }
+
+  async call(name: NetworkCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+    const url = parseUrl(args[0]);
+    switch (name) {
+      case 'request': {
+        const options = optionalObject(args[1], 'options');
+        if (!options) throw new MissingArgumentError('options', 'options with a method are required');
+        const method = requireString(options.method, 'options.method');
+        if (!METHOD.test(method)) throw new WrongTypeError('options.method', `options.method "${method}" is not an HTTP method`);
+        return this.#fetch(url, method.toUpperCase(), headers(options.headers, 'options.headers'), optionalString(options.body, 'options.body'), timeout(options.timeout), context);
+      }
+      case 'get':
+        return this.#fetch(url, 'GET', headers(args[1], 'headers'), undefined, undefined, context);
+      case 'post': {
+        if (isAbsent(args[1])) throw new MissingArgumentError('body');
+        if (typeof args[1] !== 'string') throw wrongType('body', 'a string (use postJson for a value)', args[1]);
+        return this.#fetch(url, 'POST', headers(args[2], 'headers'), args[1], undefined, context);
+      }
+      case 'getJson': {
+        const response = await this.#fetch(url, 'GET', { accept: 'application/json', ...headers(args[1], 'headers') }, undefined, undefined, context);
+        if (response.status < 200 || response.status > 299) {
+          throw new NetworkError(`GET ${url.href} answered ${response.status}`);
+        }
+        try {
+          return JSON.parse(response.body) as unknown;
+        } catch (error) {
+          throw new JsonDecodeError(`the response from ${url.href} is not JSON: ${(error as Error).message}`);
+        }
+      }
+      case 'postJson': {
+        if (args[1] === undefined) throw new MissingArgumentError('value');
+        const body = JSON.stringify(args[1]);
+        const given = headers(args[2], 'headers');
+        const hasType = Object.keys(given).some((k) => k.toLowerCase() === 'content-type');
+        return this.#fetch(url, 'POST', hasType ? given : { 'content-type': 'application/json', ...given }, body, undefined, context);
+      }
+    }
+  }
+
+  #fetch(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number | undefined, context: HostCallContext): Promise<FetchResponse> {
+    return fetchText(
+      {
+        url,
+        method,
+        headers,
+        body,
+        timeoutMs: timeoutMs ?? this.config.timeoutMs,
+        maxBytes: this.config.maxBytes,
+        maxRedirects: this.config.maxRedirects,
+      },
+      this.#policy,
+      context.signal,
+    );
+  }
+}
+
+function parseUrl(value: unknown): URL {
+  const text = requireString(value, 'url');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new WrongTypeError('url', `url "${text}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new WrongTypeError('url', `url must be http or https, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  return url;
+}
+
+/** Header names and values Node would refuse (line breaks, bad tokens) are the caller's 801. */
+function headers(value: unknown, what: string): Record<string, string> {
+  const out = optionalHeaders(value, what);
+  for (const [name, v] of Object.entries(out)) {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, v);
+    } catch {
+      throw new WrongTypeError(`${what}.${name}`, `${what}: "${name}" is not a valid header name and value`);
+    }
+  }
+  return out;
+}
+
+function timeout(value: unknown): number | undefined {
+  if (isAbsent(value)) return undefined;
+  if (typeof value !== 'number' || !(value > 0) || value > MAX_TIMEOUT_S) {
+    throw new WrongTypeError('options.timeout', `options.timeout must be seconds above 0 and at most ${MAX_TIMEOUT_S}`);
+  }
+  return Math.round(value * 1000);
+}
