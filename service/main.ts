@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { checkScript } from '../sandbox/check.js';
 import { SandboxPool } from '../sandbox/pool.js';
@@ -26,6 +27,7 @@ import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
 import { installShutdown } from './shutdown.js';
 import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', rootUrl()), 'utf8')) as { version: string }).version;
 
@@ -40,21 +42,28 @@ export function readConfig(env: Env): Config {
   return { core: readCoreConfig(env), helpers: readHelperConfig(env), alerts: readAlertConfig(env) };
 }
 
-export interface RunningService {
-  url: string;
-  log: Logger;
-  /** Graceful stop as on SIGTERM, without exiting the process. */
-  close(): Promise<void>;
-}
-
 /** 64 KiB of log per run (SPEC §4). */
 const LOG_LIMIT_BYTES = 64 * 1024;
 
-export async function startService(env: Env, options: { print?: (line: string) => void; exitOnSignal?: boolean } = {}): Promise<RunningService> {
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  store: Store;
+  scheduler: Scheduler;
+  pool: SandboxPool;
+  jobs: JobService;
+  metrics: Metrics;
+  log: Logger;
+  /** Stops scheduling, then releases the pool, the helpers and the store (runs in flight are cut off). */
+  dispose(): Promise<void>;
+  /** Records the runs still in flight as interrupted (shutdown past its deadline). */
+  interruptRemaining(): Promise<number>;
+}
+
+/** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
+export async function createService(config: Config, options: { print?: (line: string) => void; log?: Logger } = {}): Promise<Service> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const config = readConfig(env);
   const { core } = config;
-  const log = createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
+  const log = options.log ?? createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
 
   const store = await openStore(core.store, core.runHistory);
   const generated = await ensureAdminPassword(store, core.adminPassword);
@@ -111,38 +120,67 @@ export async function startService(env: Env, options: { print?: (line: string) =
     version: VERSION,
     reload: () => scheduler.reload(syncFolder),
     statusExtra: async () => ({ pool: pool.stats(), store: await store.ping() }),
-    metrics: async () =>
-      metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
-    webmin: webminRoutes(new URL('../webmin/dist', rootUrl()).pathname),
+    metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
   });
 
-  const server = await listen(app.fetch, core.port, core.host);
-  const address = server.address() as AddressInfo;
-  const url = `http://${core.host}:${address.port}`;
-  print(`quickjobs ${VERSION} listening on ${url} (store: ${core.store.kind === 'sqlite' ? core.store.file : 'mysql'})`);
-  log.info({ url, jobs: scheduler.list().length, workers: core.workers }, 'started');
-
-  const shutdown = installShutdown({
+  return {
+    app,
+    store,
+    scheduler,
+    pool,
+    jobs,
+    metrics,
     log,
-    deadlineMs: core.shutdownTimeoutMs,
-    signals: options.exitOnSignal === false ? [] : undefined,
-    stopScheduling: () => {
-      scheduler.stop();
-      server.close();
-    },
-    waitForRuns: (ms) => scheduler.waitForRuns(ms),
     interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
-    close: async () => {
+    async dispose() {
+      scheduler.stop();
       await alerts.close();
       await pool.dispose();
       await host.close();
       await store.close();
     },
-    exit: (code) => (options.exitOnSignal === false ? undefined : process.exit(code)),
+  };
+}
+
+export interface RunningService {
+  url: string;
+  service: Service;
+  /** Graceful stop as on SIGTERM, without exiting the process. */
+  close(): Promise<void>;
+}
+
+/** `quickjobs start`: create the service, serve it, and stop gracefully on SIGTERM/SIGINT. */
+export async function startService(env: Env, options: { print?: (line: string) => void; exitOnSignal?: boolean } = {}): Promise<RunningService> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const config = readConfig(env);
+  const { core } = config;
+  const service = await createService(config, { print });
+  const server = await listen(service.app.fetch, core.port, core.host);
+  const address = server.address() as AddressInfo;
+  const url = `http://${core.host}:${address.port}`;
+  print(`quickjobs ${VERSION} listening on ${url} (store: ${core.store.kind === 'sqlite' ? core.store.file : 'mysql'})`);
+  service.log.info({ url, jobs: service.scheduler.list().length, workers: core.workers }, 'started');
+
+  const exitOnSignal = options.exitOnSignal !== false;
+  const shutdown = installShutdown({
+    log: service.log,
+    deadlineMs: core.shutdownTimeoutMs,
+    signals: exitOnSignal ? undefined : [],
+    stopScheduling: () => {
+      service.scheduler.stop();
+      server.close();
+    },
+    waitForRuns: (ms) => service.scheduler.waitForRuns(ms),
+    interruptRemaining: () => service.interruptRemaining(),
+    close: () => service.dispose(),
+    exit: (code) => {
+      if (exitOnSignal) process.exit(code);
+    },
   });
 
-  return { url, log, close: () => shutdown.shutdown('close') };
+  return { url, service, close: () => shutdown.shutdown('close') };
 }
 
 function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Logger; metrics: Metrics; alerts: AlertNotifier }): void {
