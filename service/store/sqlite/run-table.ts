@@ -15,7 +15,7 @@ export class RunTable {
   private readonly updateRun: Statement<FinishRun>;
   private readonly selectRun: Statement<[number], RunRow>;
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
-  private readonly pruneRuns: Statement<{ job: string; keep: number }>;
+  private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
   // One statement per filter combination, so each uses the right index (a single statement with
   // "@job IS NULL OR job = @job" would scan every job's runs).
@@ -43,10 +43,10 @@ export class RunTable {
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
-    // Keeps the newest `keep` runs of the job. A run still in flight is never pruned: its finish
-    // must find it.
+    // Keeps the newest `keep` runs of the job. A run still in flight is never pruned (its finish
+    // must find it), nor the one just finished (its caller is about to show it), however old.
     this.pruneRuns = db.prepare(
-      `DELETE FROM runs WHERE job = @job AND outcome <> 'running' AND id <= (
+      `DELETE FROM runs WHERE job = @job AND outcome <> 'running' AND id <> @finished AND id <= (
          SELECT id FROM runs WHERE job = @job ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
     );
     this.interrupt = db.prepare(
@@ -89,7 +89,7 @@ export class RunTable {
         logs: JSON.stringify(finished.logs),
       });
       if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
-      this.pruneRuns.run({ job: owner.job, keep: this.runHistory });
+      this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
     })();
   }
 

@@ -1,0 +1,213 @@
+/** Runs: start, finish with the job's patch, history pruning, listing, interruption. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import type { JobStatus } from '../../../../service/jobs/types.js';
+import { JobNotFoundError } from '../../../../service/store/errors.js';
+import { CONFORMANCE_RUN_HISTORY, newJob, newRun, type StoreContext, succeeded, T0 } from './context.js';
+
+export function describeRuns(context: StoreContext): void {
+  describe('runs', () => {
+    /** Starts and finishes `count` runs of `job`, one second apart; resolves to their ids. */
+    async function finishedRuns(job: string, count: number, from = T0): Promise<number[]> {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const startedAt = from + i * 1000;
+        const id = await context.store.startRun(newRun(job, startedAt));
+        await context.store.finishRun(id, succeeded(startedAt));
+        ids.push(id);
+      }
+      return ids;
+    }
+
+    it('records a started run as running, with no ending and no log yet', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const id = await context.store.startRun(newRun('runner', T0, { trigger: 'manual', scheduledAt: null, codeVersion: null }));
+      assert.deepEqual(await context.store.getRun(id), {
+        id,
+        job: 'runner',
+        trigger: 'manual',
+        scheduledAt: null,
+        startedAt: T0,
+        finishedAt: null,
+        durationMs: null,
+        result: null,
+        outcome: 'running',
+        error: null,
+        logs: [],
+        codeVersion: null,
+      });
+    });
+
+    it('refuses to start a run of a job that does not exist', async () => {
+      await assert.rejects(context.store.startRun(newRun('ghost')), JobNotFoundError);
+    });
+
+    it('hands out ever larger ids', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const ids = await finishedRuns('runner', 3);
+      assert.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!, `ids ${ids.join(', ')}`);
+    });
+
+    it('records how a run ended, with its error and log', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const id = await context.store.startRun(newRun('runner'));
+      const ending = succeeded(T0, {
+        result: null,
+        outcome: 'error',
+        error: { message: 'boom', line: 3, column: 7 },
+        logs: [
+          { at: '2026-01-15T12:00:00.010Z', level: 'warn', message: 'careful' },
+          { at: '2026-01-15T12:00:00.020Z', level: 'error', message: 'boom "quoted" \n next' },
+        ],
+      });
+      await context.store.finishRun(id, ending);
+      assert.deepEqual(await context.store.getRun(id), { ...newRun('runner'), id, ...ending });
+    });
+
+    it('applies the job patch together with the ending', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const id = await context.store.startRun(newRun('runner'));
+      await context.store.finishRun(id, succeeded(), {
+        lastRunAt: T0,
+        lastResult: 'OK',
+        lastScheduledAt: T0 - 5,
+        nextRunAt: T0 + 300_000,
+        status: 'ok',
+        failing: false,
+        lastError: null,
+      });
+      const job = await context.store.getJob('runner');
+      assert.deepEqual(job, {
+        ...newJob('runner'),
+        version: 1,
+        lastRunAt: T0,
+        lastResult: 'OK',
+        lastScheduledAt: T0 - 5,
+        nextRunAt: T0 + 300_000,
+        status: 'ok',
+        failing: false,
+        lastError: null,
+      });
+      assert.equal((await context.store.getRun(id))?.outcome, 'success');
+    });
+
+    it('leaves the job as it was when the ending comes without a patch', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      await finishedRuns('runner', 1);
+      assert.deepEqual(await context.store.getJob('runner'), { ...newJob('runner'), version: 1 });
+    });
+
+    it('writes neither the ending nor the patch when the patch cannot be written', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const id = await context.store.startRun(newRun('runner'));
+      // A status of null breaks the job record's rules in every store: the whole step must fail.
+      const broken = { status: null as unknown as JobStatus, lastRunAt: T0 };
+      await assert.rejects(context.store.finishRun(id, succeeded(), broken));
+      assert.equal((await context.store.getRun(id))?.outcome, 'running');
+      assert.deepEqual(await context.store.getJob('runner'), { ...newJob('runner'), version: 1 });
+    });
+
+    it('finishes quietly a run whose job was deleted while it ran', async () => {
+      await context.store.createJob(newJob('runner'), '');
+      const id = await context.store.startRun(newRun('runner'));
+      await context.store.deleteJob('runner');
+      await context.store.finishRun(id, succeeded(), { lastRunAt: T0 });
+      assert.equal(await context.store.getRun(id), null);
+      assert.equal(await context.store.getJob('runner'), null);
+    });
+
+    it(`keeps only the newest ${CONFORMANCE_RUN_HISTORY} runs of each job`, async () => {
+      await context.store.createJob(newJob('busy'), '');
+      await context.store.createJob(newJob('quiet'), '');
+      const quiet = await finishedRuns('quiet', 2);
+      const busy = await finishedRuns('busy', CONFORMANCE_RUN_HISTORY + 3);
+
+      const kept = (await context.store.listRuns({ job: 'busy', limit: 100 })).map((run) => run.id);
+      assert.deepEqual(kept, busy.slice(-CONFORMANCE_RUN_HISTORY).reverse());
+      assert.equal(await context.store.getRun(busy[0]!), null);
+      assert.deepEqual(
+        (await context.store.listRuns({ job: 'quiet', limit: 100 })).map((run) => run.id),
+        quiet.reverse(),
+      );
+    });
+
+    it('never prunes a run still in flight, nor a late one just finished', async () => {
+      await context.store.createJob(newJob('busy'), '');
+      const inFlight = await context.store.startRun(newRun('busy'));
+      await finishedRuns('busy', CONFORMANCE_RUN_HISTORY + 2, T0 + 1000);
+      assert.equal((await context.store.getRun(inFlight))?.outcome, 'running');
+      await context.store.finishRun(inFlight, succeeded());
+      assert.equal((await context.store.getRun(inFlight))?.outcome, 'success');
+    });
+
+    describe('listing', () => {
+      it('lists runs newest first, of all jobs or of one', async () => {
+        await context.store.createJob(newJob('a'), '');
+        await context.store.createJob(newJob('b'), '');
+        const a1 = await context.store.startRun(newRun('a'));
+        const b1 = await context.store.startRun(newRun('b'));
+        const a2 = await context.store.startRun(newRun('a'));
+        const ids = async (query: Parameters<typeof context.store.listRuns>[0]) =>
+          (await context.store.listRuns(query)).map((run) => run.id);
+
+        assert.deepEqual(await ids({ limit: 10 }), [a2, b1, a1]);
+        assert.deepEqual(await ids({ job: 'a', limit: 10 }), [a2, a1]);
+        assert.deepEqual(await ids({ job: 'b', limit: 10 }), [b1]);
+        assert.deepEqual(await ids({ job: 'nobody', limit: 10 }), []);
+      });
+
+      it('pages with limit and before', async () => {
+        await context.store.createJob(newJob('a'), '');
+        await context.store.createJob(newJob('b'), '');
+        const a = await finishedRuns('a', 4);
+        const b = await finishedRuns('b', 1);
+        const ids = async (query: Parameters<typeof context.store.listRuns>[0]) =>
+          (await context.store.listRuns(query)).map((run) => run.id);
+
+        assert.deepEqual(await ids({ limit: 2 }), [b[0], a[3]]);
+        assert.deepEqual(await ids({ limit: 2, before: a[3] }), [a[2], a[1]]);
+        assert.deepEqual(await ids({ job: 'a', limit: 2, before: a[2] }), [a[1], a[0]]);
+        assert.deepEqual(await ids({ job: 'a', limit: 10, before: a[0] }), []);
+      });
+
+      it('lists runs with their logs', async () => {
+        await context.store.createJob(newJob('a'), '');
+        await finishedRuns('a', 1);
+        const [run] = await context.store.listRuns({ job: 'a', limit: 1 });
+        assert.deepEqual(run?.logs, succeeded().logs);
+      });
+    });
+
+    describe('interruption', () => {
+      it('marks every running run interrupted and leaves finished ones and jobs alone', async () => {
+        await context.store.createJob(newJob('a'), '');
+        await context.store.createJob(newJob('b'), '');
+        const [done] = await finishedRuns('a', 1);
+        const runningA = await context.store.startRun(newRun('a', T0 + 5000));
+        const runningB = await context.store.startRun(newRun('b', T0 + 6000));
+
+        assert.equal(await context.store.interruptRunning(T0 + 10_000, 'the service stopped'), 2);
+
+        for (const [id, startedAt] of [
+          [runningA, T0 + 5000],
+          [runningB, T0 + 6000],
+        ] as const) {
+          const run = await context.store.getRun(id);
+          assert.equal(run?.outcome, 'interrupted');
+          assert.equal(run.finishedAt, T0 + 10_000);
+          assert.equal(run.durationMs, T0 + 10_000 - startedAt);
+          assert.deepEqual(run.error, { message: 'the service stopped' });
+        }
+        assert.deepEqual(await context.store.getRun(done!), { ...newRun('a'), id: done, ...succeeded() });
+        assert.equal((await context.store.getJob('a'))?.active, true);
+      });
+
+      it('answers 0 when nothing is running', async () => {
+        await context.store.createJob(newJob('a'), '');
+        await finishedRuns('a', 1);
+        assert.equal(await context.store.interruptRunning(T0, 'again'), 0);
+      });
+    });
+  });
+}
