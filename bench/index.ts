@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: every figure the issues set a target for, with the machine it ran on.
+ * Sections run one after another so they do not disturb each other's timings.
+ */
+import { cpus, freemem, totalmem } from 'node:os';
+import { benchHelpers } from './helpers.js';
+import { benchSandbox } from './sandbox.js';
+import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
+import { benchWebmin } from './webmin.js';
+
+function machine(): string {
+  const cpu = cpus();
+  return [
+    `cpu: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length}`,
+    `memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free)`,
+    `node: ${process.version} on ${process.platform}/${process.arch}`,
+    `date: ${new Date().toISOString()}`,
+  ].join('\n');
+}
+
+function print(section: string, figures: Record<string, number>): void {
+  console.log(`\n## ${section}`);
+  for (const [name, value] of Object.entries(figures)) {
+    console.log(`${name.padEnd(34)} ${Number.isInteger(value) ? value : value.toFixed(3)}`);
+  }
+}
+
+const only = process.argv.slice(2);
+const sections: Array<[string, () => Promise<Record<string, number>>]> = [
+  ['sandbox', benchSandbox],
+  ['runs', benchRunCost],
+  ['lateness-100', () => benchLateness(100, 10)],
+  ['lateness-1000', () => benchLateness(1000, 10)],
+  ['api-while-spinning', benchApiWhileSpinning],
+  ['ten-thousand-jobs', benchTenThousand],
+  ['helpers', benchHelpers],
+  ['webmin', benchWebmin],
+];
+
+console.log('# quickjobs benchmarks\n');
+console.log(machine());
+for (const [name, run] of sections) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  try {
+    print(name, await run());
+  } catch (error) {
+    console.log(`\n## ${name}\nfailed: ${(error as Error).stack ?? error}`);
+  }
+}
