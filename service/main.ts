@@ -60,7 +60,14 @@ export interface Service {
 }
 
 /** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
-export async function createService(config: Config, options: { print?: (line: string) => void; log?: Logger } = {}): Promise<Service> {
+export interface CreateOptions {
+  print?: (line: string) => void;
+  log?: Logger;
+  /** Webhook retry delays; tests shorten them. */
+  alertRetryDelaysMs?: number[];
+}
+
+export async function createService(config: Config, options: CreateOptions = {}): Promise<Service> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { core } = config;
   const log = options.log ?? createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
@@ -81,6 +88,7 @@ export async function createService(config: Config, options: { print?: (line: st
     config: config.alerts,
     smtp: { url: config.helpers.email.url, from: config.helpers.email.from },
     log,
+    retryDelaysMs: options.alertRetryDelaysMs,
   });
 
   const runner = new PoolRunner({

@@ -5,7 +5,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createService, readConfig, type Service } from '../../service/main.js';
+import { createService, readConfig, type CreateOptions, type Service } from '../../service/main.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const TEST_PASSWORD = 'test-password-123';
@@ -19,7 +19,7 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function createTestService(env: Record<string, string> = {}): Promise<TestService> {
+export async function createTestService(env: Record<string, string> = {}, options: CreateOptions = {}): Promise<TestService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'quickjobs-app-'));
   const jobsDir = join(dataDir, 'jobs');
   await mkdir(jobsDir, { recursive: true });
@@ -32,7 +32,7 @@ export async function createTestService(env: Record<string, string> = {}): Promi
     QUICKJOBS_LOG_LEVEL: 'silent',
     ...env,
   });
-  const service = await createService(config, { print: () => {} });
+  const service = await createService(config, { print: () => {}, ...options });
   return {
     service,
     dataDir,
