@@ -1,0 +1,167 @@
+/**
+ * `<qj-app>`: the shell. Checks the session, shows the login page or the routed view, and guards
+ * unsaved code when the route changes. It also owns the one `<qj-code-editor>` element, which it
+ * keeps in its own light DOM (so in the document, outside every shadow root, as Monaco needs) and
+ * slots into the editor page.
+ */
+import { LitElement, html, type TemplateResult } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { api, ApiError } from '../../api.js';
+import { href, parseRoute, type Route } from '../../lib/routes.js';
+import { sharedStyles } from '../shared.styles.js';
+import { appShellStyles } from './app-shell.styles.js';
+import '../login-page/login-page.js';
+import '../jobs-page/jobs-page.js';
+import '../job-form/job-form.js';
+import '../editor-page/editor-page.js';
+
+type AuthState = 'checking' | 'in' | 'out' | 'unreachable';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qj-app': AppShell;
+  }
+  interface GlobalEventHandlersEventMap {
+    /** The user logged in. */
+    'qj-logged-in': CustomEvent<void>;
+    /** The editor's code differs from the saved code (detail: the job's name), or no longer does (null). */
+    'qj-unsaved-change': CustomEvent<string | null>;
+  }
+  interface WindowEventMap {
+    /** An API call answered 401: the session is gone. */
+    'qj-unauthorized': CustomEvent<void>;
+  }
+}
+
+@customElement('qj-app')
+export class AppShell extends LitElement {
+  static override styles = [sharedStyles, appShellStyles];
+
+  @state() private auth: AuthState = 'checking';
+  @state() private route: Route = parseRoute(location.hash);
+  /** The job whose code has unsaved changes, if any. */
+  private unsavedJob: string | null = null;
+  private codeEditor: HTMLElement | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.handleHashChange);
+    window.addEventListener('qj-unauthorized', this.handleUnauthorized);
+    this.addEventListener('qj-unsaved-change', this.handleUnsavedChange);
+    void this.checkSession();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.handleHashChange);
+    window.removeEventListener('qj-unauthorized', this.handleUnauthorized);
+    this.removeEventListener('qj-unsaved-change', this.handleUnsavedChange);
+  }
+
+  private async checkSession(): Promise<void> {
+    try {
+      await api.status();
+      this.auth = 'in';
+    } catch (error) {
+      this.auth = error instanceof ApiError && error.status === 401 ? 'out' : 'unreachable';
+    }
+  }
+
+  private currentHash = location.hash;
+
+  private handleHashChange = (): void => {
+    const next = parseRoute(location.hash);
+    const leavingCode = this.unsavedJob !== null && !(next.page === 'code' && next.name === this.unsavedJob);
+    if (leavingCode && !window.confirm(`The code of ${this.unsavedJob} has unsaved changes. Leave without saving them?`)) {
+      // Put the address back without another hashchange, and stay.
+      history.replaceState(null, '', this.currentHash || '#/');
+      return;
+    }
+    if (leavingCode) this.unsavedJob = null;
+    this.currentHash = location.hash;
+    this.route = next;
+    window.scrollTo(0, 0);
+  };
+
+  private handleUnauthorized = (): void => {
+    this.auth = 'out';
+  };
+
+  private handleUnsavedChange = (event: CustomEvent<string | null>): void => {
+    this.unsavedJob = event.detail;
+  };
+
+  private handleLoggedIn = (): void => {
+    this.auth = 'in';
+  };
+
+  private async handleLogout(): Promise<void> {
+    if (this.unsavedJob && !window.confirm(`The code of ${this.unsavedJob} has unsaved changes. Log out without saving them?`)) return;
+    try {
+      await api.logout();
+    } catch {
+      // Logged out or not, the login page is where the user wanted to go.
+    }
+    this.unsavedJob = null;
+    this.auth = 'out';
+  }
+
+  /** The editor element is made on the first visit to an editor view and kept for the next ones. */
+  private ensureCodeEditor(): void {
+    if (this.codeEditor) return;
+    this.codeEditor = document.createElement('qj-code-editor');
+    this.codeEditor.slot = 'editor';
+    this.append(this.codeEditor);
+  }
+
+  override render(): TemplateResult {
+    return html`
+      <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
+      <header>
+        <a class="brand" href=${href({ page: 'jobs' })}>quick<span>jobs</span></a>
+        ${this.auth === 'in'
+          ? html`<nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
+          : null}
+      </header>
+      <main id="main" tabindex="-1">${this.renderMain()}</main>
+    `;
+  }
+
+  private handleSkip(event: Event): void {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  private renderMain(): TemplateResult {
+    switch (this.auth) {
+      case 'checking':
+        return html`<p class="centre" role="status">Connecting to the service…</p>`;
+      case 'unreachable':
+        return html`<div class="centre" role="alert">
+          <p>The service did not answer. Check that it is running.</p>
+          <button class="btn" type="button" @click=${() => void this.checkSession()}>Try again</button>
+        </div>`;
+      case 'out':
+        return html`<qj-login-page @qj-logged-in=${this.handleLoggedIn}></qj-login-page>`;
+      case 'in':
+        return this.renderRoute();
+    }
+  }
+
+  private renderRoute(): TemplateResult {
+    const route = this.route;
+    switch (route.page) {
+      case 'jobs':
+        return html`<qj-jobs-page></qj-jobs-page>`;
+      case 'new':
+        return html`<qj-job-form></qj-job-form>`;
+      case 'job':
+        return html`<qj-job-form .jobName=${route.name}></qj-job-form>`;
+      case 'code':
+        this.ensureCodeEditor();
+        return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>
+          <slot name="editor" slot="code"></slot>
+        </qj-editor-page>`;
+    }
+  }
+}
