@@ -5,10 +5,14 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { createRequire } from 'node:module';
 import { createTestService, TEST_TOKEN, type TestService } from '../helpers/app.js';
 import { waitFor } from '../helpers/service.js';
 import { readableMail, startSmtp, startWebhook } from '../service/alerts/receivers.js';
+
+type Family = { name: string; metrics: Array<{ labels?: Record<string, string>; value?: string }> };
+// The parser ships without typings; it is a CommonJS function of the text.
+const parsePrometheusTextFormat = createRequire(import.meta.url)('parse-prometheus-text-format') as (text: string) => Family[];
 
 const SECRET = 'webhook-secret-0123456789';
 
@@ -87,7 +91,7 @@ describe('when a job fails and then recovers', () => {
     const read = async () => {
       const res = await t.service.app.request('/metrics', { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
       assert.equal(res.status, 200);
-      return parsePrometheusTextFormat(await res.text()) as Array<{ name: string; metrics: Array<{ labels?: Record<string, string>; value?: string; count?: string }> }>;
+      return parsePrometheusTextFormat(await res.text());
     };
     const count = (families: Awaited<ReturnType<typeof read>>, outcome: string) =>
       Number(families.find((f) => f.name === 'quickjobs_runs_total')?.metrics.find((m) => m.labels?.job === 'flaky' && m.labels?.outcome === outcome)?.value ?? 0);
