@@ -166,7 +166,7 @@ function readAllow(env: Env): NetworkConfig['allow'] {
   const hosts: string[] = [];
   const cidrs: Cidr[] = [];
   for (const entry of list(env, name) ?? []) {
-    const bare = entry.replace(/^\[(.*)\]$/, '$1');
+    const bare = entry.replace(/^\[([^\]]*)\](\/\d+)?$/, '$1$2');
     if (/^[0-9a-fA-F.:]+(\/\d+)?$/.test(bare) && (bare.includes(':') || /^[\d./]+$/.test(bare))) {
       const cidr = parseCidr(bare);
       if (!cidr) throw new ConfigError(name, `"${entry}" is not an address or CIDR`);

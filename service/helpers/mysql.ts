@@ -28,6 +28,8 @@ export type MysqlCallName = 'query' | 'select' | 'selectOne' | 'selectCount' | '
 
 export class MysqlHelper {
   readonly #pools = new Map<string, mysql.Pool>();
+  /** KILL QUERY statements in flight; close() lets them land before ending the pools. */
+  readonly #kills = new Set<Promise<unknown>>();
 
   constructor(private readonly config: MysqlConfig) {}
 
@@ -54,6 +56,7 @@ export class MysqlHelper {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled(this.#kills);
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.allSettled(pools.map((pool) => pool.end()));
@@ -68,10 +71,13 @@ export class MysqlHelper {
 
   async #query(db: string, sqlValue: unknown, paramsValue: unknown, context: HostCallContext): Promise<unknown> {
     const sql = requireString(sqlValue, 'sql');
-    let params: Scalar[] = [];
+    let params: Array<Scalar | Scalar[]> = [];
     if (!isAbsent(paramsValue)) {
       if (!Array.isArray(paramsValue)) throw wrongType('params', 'a list of values', paramsValue);
-      params = paramsValue.map((v, i) => requireScalar(v, `params[${i}]`));
+      // A flat list of values is one parameter too: the driver expands it for `IN (?)`.
+      params = paramsValue.map((v, i) =>
+        Array.isArray(v) ? v.map((item, j) => requireScalar(item, `params[${i}][${j}]`)) : requireScalar(v, `params[${i}]`),
+      );
     }
     const result = await this.#execute(db, { sql, params }, context);
     if (Array.isArray(result)) return toJsonSafe(result);
@@ -94,23 +100,58 @@ export class MysqlHelper {
     return result as mysql.ResultSetHeader;
   }
 
-  async #execute(db: string, { sql, params }: Statement, context: HostCallContext): Promise<unknown> {
+  async #execute(db: string, { sql, params }: { sql: string; params: Array<Scalar | Scalar[]> }, context: HostCallContext): Promise<unknown> {
     const pool = this.#pool(db);
     const { timeoutMs } = this.config;
+    const bounds = {
+      signal: context.signal,
+      onTimeout: () => new DatabaseError(`the database did not answer: timed out after ${timeoutMs / 1000} s`),
+      onAbort: () => new DatabaseError(RUN_ENDED),
+    };
+    let conn: mysql.PoolConnection;
     try {
-      // mysql2's `timeout` ends a hung statement; the deadline also covers waiting for a pooled
-      // connection and a server that never finishes the handshake.
-      const [result] = await withDeadline(pool.query({ sql, values: params, timeout: timeoutMs }), {
-        ms: timeoutMs + 1000,
-        signal: context.signal,
-        onTimeout: () => new DatabaseError(`no answer from the database within ${timeoutMs / 1000} s`),
-        onAbort: () => new DatabaseError(RUN_ENDED),
-      });
-      return result;
+      // The deadline covers waiting for a pooled connection and a server that never finishes the handshake.
+      conn = await withDeadline(pool.getConnection(), { ...bounds, ms: timeoutMs + 1000 });
     } catch (error) {
       if (error instanceof DatabaseError) throw error;
       throw new DatabaseError(describeError(error), { cause: error });
     }
+    try {
+      const [result] = await withDeadline(conn.query({ sql, values: params, timeout: timeoutMs }), { ...bounds, ms: timeoutMs + 1000 });
+      conn.release();
+      return result;
+    } catch (error) {
+      const fatal = (error as { fatal?: unknown }).fatal === true;
+      const abandoned = error instanceof DatabaseError || (error as { code?: unknown }).code === 'PROTOCOL_SEQUENCE_TIMEOUT';
+      if (abandoned) {
+        // mysql2 gives up waiting but leaves the statement running and the connection busy; end
+        // both, or a hung statement would hold a pooled connection (and the server) indefinitely.
+        this.#kill(pool, conn.threadId);
+        conn.destroy();
+      } else if (fatal) {
+        conn.destroy();
+      } else {
+        conn.release();
+      }
+      if (error instanceof DatabaseError) throw error;
+      if (abandoned) throw new DatabaseError(`the statement timed out after ${timeoutMs / 1000} s`, { cause: error });
+      throw new DatabaseError(describeError(error), { cause: error });
+    }
+  }
+
+  /**
+   * Best effort: the same user may always kill its own statements. Destroying the connection alone
+   * does not stop the server, which keeps the socket open until the statement ends.
+   */
+  #kill(pool: mysql.Pool, threadId: number): void {
+    const kill = withDeadline(pool.query({ sql: 'KILL QUERY ?', values: [threadId], timeout: this.config.timeoutMs }), {
+      ms: this.config.timeoutMs,
+      signal: new AbortController().signal,
+      onTimeout: () => new DatabaseError('KILL QUERY timed out'),
+      onAbort: () => new DatabaseError(RUN_ENDED),
+    }).catch(() => {});
+    this.#kills.add(kill);
+    void kill.finally(() => this.#kills.delete(kill));
   }
 
   #pool(db: string): mysql.Pool {
