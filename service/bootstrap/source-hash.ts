@@ -1,0 +1,29 @@
+/**
+ * The fingerprint of a bootstrap file as a job: a digest of its settings and one of its code,
+ * joined. The sync compares it with the job's `sourceHash` to see whether the file changed, and its
+ * two halves tell whether the code changed (a new code version) or only the settings.
+ */
+import { createHash } from 'node:crypto';
+import type { JobFieldsInput } from '../jobs/job-input.js';
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/** Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing. */
+function canonicalSettings(fields: JobFieldsInput): string {
+  const record = fields as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]])));
+}
+
+export function sourceHash(fields: JobFieldsInput, code: string): string {
+  return `${digest(canonicalSettings(fields))}.${digest(code)}`;
+}
+
+/** True when two hashes made by `sourceHash` have the same code half. */
+export function sameCode(a: string | null, b: string): boolean {
+  if (a === null) return false;
+  const [, codeA] = a.split('.');
+  const [, codeB] = b.split('.');
+  return codeA !== undefined && codeA === codeB;
+}
