@@ -7,19 +7,31 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
 import type { JobPatch } from '../store.js';
-import { type CodeRow, codeFromRow, JOB_COLUMNS, type JobRow, jobFromRow, jobToRow, patchColumns } from './rows.js';
+import {
+  type CodeRow,
+  codeFromRow,
+  JOB_COLUMNS,
+  type JobRow,
+  type JobValues,
+  jobFromValues,
+  jobToRow,
+  patchColumns,
+} from './rows.js';
+
+const MAX_PATCH_SHAPES = 100;
 
 export class JobTable {
   private readonly insertJob: Statement<JobRow>;
-  private readonly selectJob: Statement<[string], JobRow>;
-  private readonly selectJobs: Statement<[], JobRow>;
+  private readonly selectJob: Statement<[string], JobValues>;
+  private readonly selectJobs: Statement<[], JobValues>;
+  private readonly selectVersion: Statement<[string], { version: number }>;
   private readonly removeJob: Statement<[string]>;
   private readonly insertCode: Statement<CodeRow>;
   private readonly setVersion: Statement<[number, number, string]>;
   private readonly selectNewestCode: Statement<[string], CodeRow>;
   private readonly selectCode: Statement<[string, number], CodeRow>;
   private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number }>;
-  /** One UPDATE per patch shape (set of columns); a boot or reload repeats the same few shapes. */
+  /** One UPDATE per patch shape (columns in order); a boot or reload repeats the same few shapes. */
   private readonly patchStatements = new Map<string, Statement<unknown[]>>();
 
   constructor(private readonly db: Database) {
@@ -27,8 +39,10 @@ export class JobTable {
       `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map((c) => `@${c}`).join(', ')})
        ON CONFLICT (name) DO NOTHING`,
     );
-    this.selectJob = db.prepare('SELECT * FROM jobs WHERE name = ?');
-    this.selectJobs = db.prepare('SELECT * FROM jobs ORDER BY name');
+    const columns = JOB_COLUMNS.join(', ');
+    this.selectJob = db.prepare<[string], JobValues>(`SELECT ${columns} FROM jobs WHERE name = ?`).raw();
+    this.selectJobs = db.prepare<[], JobValues>(`SELECT ${columns} FROM jobs ORDER BY name`).raw();
+    this.selectVersion = db.prepare('SELECT version FROM jobs WHERE name = ?');
     this.removeJob = db.prepare('DELETE FROM jobs WHERE name = ?');
     this.insertCode = db.prepare(
       'INSERT INTO code_versions (job, version, code, saved_at) VALUES (@job, @version, @code, @saved_at)',
@@ -43,12 +57,12 @@ export class JobTable {
   }
 
   list(): Job[] {
-    return this.selectJobs.all().map(jobFromRow);
+    return this.selectJobs.all().map(jobFromValues);
   }
 
   get(name: string): Job | null {
     const row = this.selectJob.get(name);
-    return row === undefined ? null : jobFromRow(row);
+    return row === undefined ? null : jobFromValues(row);
   }
 
   create(fields: Omit<Job, 'version'>, code: string): Job {
@@ -64,10 +78,12 @@ export class JobTable {
   /** Applies a patch inside the caller's transaction; false if there is no such job. */
   applyPatch(name: string, patch: JobPatch): boolean {
     const { columns, values } = patchColumns(patch);
-    if (columns.length === 0) return this.selectJob.get(name) !== undefined;
+    if (columns.length === 0) return this.selectVersion.get(name) !== undefined;
     const shape = columns.join(',');
     let statement = this.patchStatements.get(shape);
     if (statement === undefined) {
+      // Shapes come from the service's own code, so they are few; the cap only bounds a surprise.
+      if (this.patchStatements.size >= MAX_PATCH_SHAPES) this.patchStatements.clear();
       statement = this.db.prepare(`UPDATE jobs SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE name = ?`);
       this.patchStatements.set(shape, statement);
     }
@@ -103,7 +119,7 @@ export class JobTable {
 
   saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): number {
     return this.db.transaction(() => {
-      const job = this.selectJob.get(name);
+      const job = this.selectVersion.get(name);
       if (job === undefined) throw new JobNotFoundError(name);
       if (options.baseVersion !== undefined && options.baseVersion !== job.version) {
         throw new VersionConflictError(name, options.baseVersion, job.version);

@@ -86,6 +86,31 @@ describe('the sqlite store on disk', () => {
     );
   });
 
+  it('applies 10,000 patches and lists 10,000 jobs quickly', async () => {
+    const store = SqliteStore.open({ file: freshFile(), runHistory: 10 });
+    try {
+      const names = Array.from({ length: 10_000 }, (_, i) => `job-${i}`);
+      for (const name of names) await store.createJob(newJob(name), '');
+      const patches = names.map((name, i) => ({ name, patch: { nextRunAt: T0 + i, status: 'ok' as const } }));
+
+      let began = performance.now();
+      await store.updateJobs(patches);
+      const updateMs = performance.now() - began;
+      began = performance.now();
+      const jobs = await store.listJobs();
+      const listMs = performance.now() - began;
+
+      assert.equal(jobs.length, 10_000);
+      assert.ok(jobs.every((job) => job.nextRunAt === T0 + Number(job.name.slice(4)) && job.status === 'ok'));
+      // Generous bounds for a busy shared machine (both take tens of milliseconds); they catch
+      // a commit per patch or a query per job, not a slow day.
+      assert.ok(updateMs < 1500, `updateJobs took ${updateMs.toFixed(0)} ms`);
+      assert.ok(listMs < 1500, `listJobs took ${listMs.toFixed(0)} ms`);
+    } finally {
+      await store.close();
+    }
+  });
+
   describe('migrations', () => {
     it('stamps a new file with the schema version', async () => {
       const file = freshFile();

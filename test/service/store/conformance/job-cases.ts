@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import type { JobStatus } from '../../../../service/jobs/types.js';
 import { JobExistsError, JobNotFoundError } from '../../../../service/store/errors.js';
 import { newJob, newRun, type StoreContext, succeeded, T0 } from './context.js';
 
@@ -112,6 +113,20 @@ export function describeJobs(context: StoreContext): void {
         assert.equal(job.description, `the ${job.name} job`);
       }
       assert.equal(await context.store.getJob('not-there'), null);
+    });
+
+    it('applies all the patches or none of them', async () => {
+      await context.store.createJob(newJob('first'), '');
+      await context.store.createJob(newJob('second'), '');
+      // A status of null breaks the job record's rules in every store.
+      const broken = { status: null as unknown as JobStatus };
+      await assert.rejects(
+        context.store.updateJobs([
+          { name: 'first', patch: { description: 'changed' } },
+          { name: 'second', patch: broken },
+        ]),
+      );
+      assert.equal((await context.store.getJob('first'))?.description, 'the first job');
     });
 
     it('deletes a job with its code versions, runs and alerts', async () => {
