@@ -1,0 +1,57 @@
+/**
+ * The host functions the prelude receives as `host`. Argument handles die when a callback returns
+ * (quickjs-emscripten frees them), so each callback reads its arguments into host values at once.
+ */
+import { randomUUID } from 'node:crypto';
+import { Scope, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten';
+import type { LogLevel } from '../types.js';
+
+export interface HostHandlers {
+  log(level: LogLevel, message: string): void;
+  /** Starts a host call; returns the id the guest waits on. */
+  call(name: string, argsJson: string): number;
+  /** Starts a pause; returns the id the guest waits on. */
+  sleep(ms: number): number;
+  /** `"minute,hour,dayNum,dayMonth,monthNum,weekNum"` now. */
+  time(localTime: boolean): string;
+  /** `job.run` returned one of the four results (re-checked by the caller). */
+  done(result: unknown): void;
+  /** The script broke the job contract; the message says how. */
+  invalid(message: string): void;
+  /** The script or `job.run` threw (or rejected) with this value, dumped. */
+  fail(error: unknown): void;
+}
+
+const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['info', 'warn', 'error']);
+
+/** Builds the `host` object in `context`. The caller owns the returned handle. */
+export function newHostObject(context: QuickJSContext, handlers: HostHandlers): QuickJSHandle {
+  return Scope.withScope((scope) => {
+    const host = context.newObject();
+    const define = (name: string, fn: (...args: QuickJSHandle[]) => QuickJSHandle | undefined): void => {
+      context.setProp(host, name, scope.manage(context.newFunction(name, fn)));
+    };
+    define('log', (level, message) => {
+      const name = context.getString(level);
+      handlers.log(LEVELS.has(name) ? (name as LogLevel) : 'info', context.getString(message));
+      return undefined;
+    });
+    define('call', (name, argsJson) => context.newNumber(handlers.call(context.getString(name), context.getString(argsJson))));
+    define('sleep', (ms) => context.newNumber(handlers.sleep(context.getNumber(ms))));
+    define('uuid', () => context.newString(randomUUID()));
+    define('time', (localTime) => context.newString(handlers.time(context.dump(localTime) === true)));
+    define('done', (result) => {
+      handlers.done(context.dump(result));
+      return undefined;
+    });
+    define('invalid', (message) => {
+      handlers.invalid(context.getString(message));
+      return undefined;
+    });
+    define('fail', (error) => {
+      handlers.fail(context.dump(error));
+      return undefined;
+    });
+    return host;
+  });
+}

@@ -1,0 +1,245 @@
+/**
+ * One run of one job: its own QuickJS runtime and context on a shared module, the `core` prelude,
+ * the script, and the limits. The run is driven from outside: `start()`, then `reply()` for each
+ * host call or pause it asked for, until `onEnd` is called once. Between those calls it holds no
+ * thread: a run awaiting the host is just memory.
+ *
+ * Guest failures end the run as values. Host failures (a host RangeError out of QuickJS, an abort
+ * while disposing) are thrown from `start`/`reply`/`cancel`: the module may be broken, and the
+ * owner of the thread should replace it.
+ */
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule } from 'quickjs-emscripten';
+import { newHostObject } from './guest/host-functions.js';
+import { PRELUDE_FILE, PRELUDE_SOURCE } from './guest/prelude.js';
+import { encodeTimeParts, timeParts } from './guest/time-parts.js';
+import { LogCap, MAX_STACK_BYTES, MemoryWatch, memoryLimitMessage, timeoutMessage } from './limits.js';
+import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
+import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
+
+/** How a run ended, without its log (the log went out line by line). */
+export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout'; error: RunError };
+
+/** What a run asks of whoever drives it. */
+export interface RunChannel {
+  log(entry: LogEntry): void;
+  /** The guest awaits host call `callId`; answer with `reply(callId, JSON of the tuple)`. */
+  call(callId: number, name: string, argsJson: string): void;
+  /** The guest sleeps; answer with `reply(callId)` after `ms`. */
+  sleep(callId: number, ms: number): void;
+  /** Called once, after the runtime is disposed. */
+  end(end: RunEnd): void;
+}
+
+const isJobResult = (value: unknown): value is JobResult => (JOB_RESULTS as readonly unknown[]).includes(value);
+
+/** QuickJS signals an exhausted heap only by this error; there is no code to test instead. */
+function isOutOfMemory(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const { name, message } = value as Record<string, unknown>;
+  return name === 'InternalError' && message === 'out of memory';
+}
+
+export class JobRun {
+  private readonly runtime: QuickJSRuntime;
+  private readonly context: QuickJSContext;
+  private readonly deadline: number;
+  private readonly memory: MemoryWatch;
+  private readonly log: LogCap;
+  /** Guest functions kept between steps: `settle(id, json)` and `start(main)` from the prelude. */
+  private settle: QuickJSHandle | undefined;
+  private readonly waiting = new Set<number>();
+  private nextCallId = 1;
+  /** How the guest ended, as reported by the prelude; limits may still overrule it. */
+  private reported: RunEnd | undefined;
+  private ended = false;
+
+  constructor(
+    module: QuickJSWASMModule,
+    private readonly request: RunRequest,
+    private readonly channel: RunChannel,
+  ) {
+    this.deadline = performance.now() + request.timeoutMs;
+    this.log = new LogCap(request.logLimitBytes, (entry) => channel.log(entry));
+    // A context made by the module owns its runtime and is the runtime's system context, so
+    // `computeMemoryUsage()` never creates a second context behind our back.
+    this.context = module.newContext();
+    this.runtime = this.context.runtime;
+    this.memory = new MemoryWatch(request.memoryBytes, () => this.memoryUsed());
+    // QuickJS's own limit only stops single allocations larger than the limit (see MemoryWatch).
+    this.runtime.setMemoryLimit(request.memoryBytes);
+    this.runtime.setMaxStackSize(MAX_STACK_BYTES);
+    this.runtime.setInterruptHandler(() => performance.now() > this.deadline || this.memory.poll());
+  }
+
+  /** Evaluates the prelude and the script and runs until the guest ends or waits on the host. */
+  start(): void {
+    this.step(() => {
+      const start = this.installPrelude();
+      try {
+        const main = this.context.evalCode(wrapScript(this.request.code), SCRIPT_FILE);
+        if (main.error) {
+          this.reportError(this.context.dump(main.error));
+          main.error.dispose();
+          return;
+        }
+        const started = this.context.callFunction(start, this.context.undefined, main.value);
+        main.value.dispose();
+        if (started.error) {
+          this.reportError(this.context.dump(started.error));
+          started.error.dispose();
+        } else {
+          started.value.dispose();
+        }
+      } finally {
+        start.dispose();
+      }
+    });
+  }
+
+  /** Answers host call or pause `callId`; `json` is the tuple's JSON (none for a pause). */
+  reply(callId: number, json?: string): void {
+    if (this.ended || !this.waiting.delete(callId)) return;
+    this.step(() => {
+      const settle = this.settle;
+      if (!settle) return;
+      const id = this.context.newNumber(callId);
+      const value = json === undefined ? this.context.undefined : this.context.newString(json);
+      const result = this.context.callFunction(settle, this.context.undefined, id, value);
+      id.dispose();
+      value.dispose();
+      if (result.error) {
+        this.reportError(this.context.dump(result.error));
+        result.error.dispose();
+      } else {
+        result.value.dispose();
+      }
+    });
+  }
+
+  /** Ends the run now without reporting (its owner already gave up on it: timeout, shutdown). */
+  cancel(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.dispose();
+  }
+
+  /** Host call and pause ids the guest still awaits. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  private installPrelude(): QuickJSHandle {
+    const { context } = this;
+    const prelude = context.unwrapResult(context.evalCode(PRELUDE_SOURCE, PRELUDE_FILE));
+    const host = newHostObject(context, {
+      log: (level, message) => this.log.write(level, message),
+      call: (name, argsJson) => this.wait((id) => this.channel.call(id, name, argsJson)),
+      sleep: (ms) => this.wait((id) => this.channel.sleep(id, ms)),
+      time: (localTime) => encodeTimeParts(timeParts(Date.now(), localTime ? this.request.timeZone : 'UTC')),
+      done: (result) => {
+        this.reported ??= isJobResult(result)
+          ? { outcome: 'success', result }
+          : { outcome: 'error', error: { message: `job.run returned ${String(result)}; it must return job.OK, job.SLEEP, job.STOP or job.EXIT` } };
+      },
+      invalid: (message) => {
+        this.reported ??= { outcome: 'error', error: { message } };
+      },
+      fail: (error) => this.reportError(error),
+    });
+    const facts = context.newString(
+      JSON.stringify({ name: this.request.jobName, trigger: this.request.trigger, lastRunAt: this.request.lastRunAt }),
+    );
+    try {
+      const exports = context.unwrapResult(context.callFunction(prelude, context.undefined, host, facts));
+      this.settle = context.getProp(exports, 'settle');
+      const start = context.getProp(exports, 'start');
+      exports.dispose();
+      return start;
+    } finally {
+      facts.dispose();
+      host.dispose();
+      prelude.dispose();
+    }
+  }
+
+  private wait(send: (id: number) => void): number {
+    const id = this.nextCallId++;
+    this.waiting.add(id);
+    send(id);
+    return id;
+  }
+
+  private reportError(value: unknown): void {
+    if (this.reported) return;
+    if (isOutOfMemory(value)) {
+      this.reported = { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
+      return;
+    }
+    this.reported = { outcome: 'error', error: toRunError(value, this.request.code) };
+  }
+
+  /** Runs guest code, then its promise jobs, then ends the run if it is over. */
+  private step(enter: () => void): void {
+    if (this.ended) return;
+    enter();
+    if (!this.reported) {
+      const jobs = this.runtime.executePendingJobs(-1);
+      if (jobs.error) {
+        this.reportError(this.context.dump(jobs.error));
+        jobs.error.dispose();
+      }
+    }
+    const end = this.verdict();
+    if (end) this.finish(end);
+  }
+
+  /** How the run ends now, or undefined while it waits on the host. Limits overrule the guest. */
+  private verdict(): RunEnd | undefined {
+    const overLimit = this.reported !== undefined || performance.now() > this.deadline || this.waiting.size === 0;
+    if (overLimit && this.memory.check()) {
+      return { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
+    }
+    if (this.memory.hit) return { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
+    if (performance.now() > this.deadline && this.reported?.outcome !== 'success') {
+      // An interrupted guest reports `InternalError: interrupted`; the deadline is the cause.
+      return { outcome: 'timeout', error: { message: timeoutMessage(this.request.timeoutMs) } };
+    }
+    if (this.reported) return this.reported;
+    if (this.waiting.size === 0) {
+      return {
+        outcome: 'error',
+        error: { message: 'the job is awaiting a promise that nothing will settle (no host call or core.sleep is pending)' },
+      };
+    }
+    return undefined;
+  }
+
+  private finish(end: RunEnd): void {
+    this.ended = true;
+    try {
+      this.dispose();
+    } finally {
+      // The outcome is known even if disposing failed; report it before the failure propagates.
+      this.channel.end(end);
+    }
+  }
+
+  private dispose(): void {
+    this.waiting.clear();
+    this.settle?.dispose();
+    this.settle = undefined;
+    this.context.dispose(); // also disposes the runtime it owns
+  }
+
+  private memoryUsed(): number {
+    const usage = this.runtime.computeMemoryUsage();
+    try {
+      const used = this.context.getProp(usage, 'memory_used_size');
+      const bytes = this.context.getNumber(used);
+      used.dispose();
+      return bytes;
+    } finally {
+      usage.dispose();
+    }
+  }
+}

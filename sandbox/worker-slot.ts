@@ -1,0 +1,99 @@
+/**
+ * The pool's view of one worker thread: the runs it holds, and whether it is executing guest code
+ * right now. "Executing" is counted, not guessed: every `start` or `reply` posted is one unit of
+ * work the worker acknowledges with `idle` when the guest waits or ends again.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/**
+ * Compiled by tsc, the worker is `worker.js` beside this file. Run from TypeScript source under
+ * tsx, it is `worker.ts`, and the thread must register tsx itself: on Node 20 a worker inherits
+ * `--import tsx` in its execArgv, yet `.ts` files still fail there with "Unknown file extension".
+ */
+function newWorker(): Worker {
+  const url = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
+  if (!FROM_SOURCE) return new Worker(url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+export interface SlotEvents {
+  message(slot: WorkerSlot, message: FromWorker): void;
+  /** The thread is gone. `reason` is set when it died rather than being retired. */
+  exit(slot: WorkerSlot, reason: string | undefined): void;
+}
+
+export class WorkerSlot {
+  private readonly worker: Worker;
+  /** Posted `start`/`reply` messages the worker has not acknowledged. */
+  private unacknowledged = 0;
+  /** Ids of the runs this worker holds (executing or waiting on the host). */
+  readonly runs = new Set<number>();
+  /** Resolves when the worker has loaded QuickJS; rejects if it dies first. */
+  readonly ready: Promise<void>;
+  isReady = false;
+  /** No new runs go here; it is terminated once its runs are done. */
+  retiring = false;
+  /** When it last became empty, for retiring threads grown past the pool's base size. */
+  idleSince = performance.now();
+  private deathReason: string | undefined;
+  private stopping = false;
+
+  constructor(events: SlotEvents) {
+    this.worker = newWorker();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          this.isReady = true;
+          resolve();
+          return;
+        }
+        if (message.type === 'idle') this.unacknowledged--;
+        if (message.type === 'fatal') this.kill(`QuickJS failed in the sandbox worker (${message.message})`);
+        events.message(this, message);
+      });
+      this.worker.on('error', (error) => {
+        this.deathReason ??= `${error.name}: ${error.message}`;
+      });
+      this.worker.on('exit', (code) => {
+        const reason = this.stopping ? undefined : (this.deathReason ?? `exit code ${code}`);
+        reject(new Error(`the sandbox worker stopped before it was ready (${reason ?? 'terminated'})`));
+        events.exit(this, reason);
+      });
+    });
+    // The pool awaits `ready` only at creation; a later death is reported through `exit`.
+    this.ready.catch(() => undefined);
+  }
+
+  /** True while the worker runs guest code (or has been asked to). */
+  get busy(): boolean {
+    return this.unacknowledged > 0;
+  }
+
+  /** Posts a message; `start` and `reply` count as work until acknowledged. */
+  post(message: ToWorker): void {
+    if (message.type !== 'cancel') this.unacknowledged++;
+    this.worker.postMessage(message);
+  }
+
+  /** Ends the thread as a failure: its runs are reported lost with `reason`. */
+  kill(reason: string): void {
+    this.deathReason ??= reason;
+    void this.worker.terminate();
+  }
+
+  /** Ends the thread on purpose (retired or shut down): nothing is reported lost. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.worker.terminate();
+  }
+
+  /** The thread, for tests that need to kill it from outside. */
+  get thread(): Worker {
+    return this.worker;
+  }
+}

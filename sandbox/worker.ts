@@ -1,0 +1,62 @@
+/**
+ * A sandbox worker thread: holds any number of runs, each in its own QuickJS runtime on this
+ * thread's module, and executes guest code only when the pool sends a `start` or a `reply`.
+ */
+import { parentPort } from 'node:worker_threads';
+import { newSandboxModule } from './module.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { JobRun } from './runtime.js';
+
+if (!parentPort) throw new Error('sandbox/worker.ts must run as a worker thread');
+const port = parentPort;
+const post = (message: FromWorker): void => port.postMessage(message);
+
+const module = await newSandboxModule();
+const runs = new Map<number, JobRun>();
+let broken = false;
+
+function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
+  const run = new JobRun(module, message.request, {
+    log: (entry) => post({ type: 'log', runId, entry }),
+    call: (callId, name, argsJson) => post({ type: 'call', runId, callId, name, argsJson }),
+    sleep: (callId, ms) => post({ type: 'sleep', runId, callId, ms }),
+    end: (end) => {
+      runs.delete(runId);
+      post({ type: 'end', runId, end });
+    },
+  });
+  runs.set(runId, run);
+  run.start();
+}
+
+function handle(message: ToWorker): void {
+  switch (message.type) {
+    case 'start':
+      start(message.runId, message);
+      return;
+    case 'reply':
+      runs.get(message.runId)?.reply(message.callId, message.json);
+      return;
+    case 'cancel': {
+      const run = runs.get(message.runId);
+      runs.delete(message.runId);
+      run?.cancel();
+      return;
+    }
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  // After a host failure the module may be corrupt: run nothing more and wait to be terminated.
+  if (broken) return;
+  try {
+    handle(message);
+  } catch (error) {
+    broken = true;
+    post({ type: 'fatal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    return;
+  }
+  if (message.type !== 'cancel') post({ type: 'idle' });
+});
+
+post({ type: 'ready' });
