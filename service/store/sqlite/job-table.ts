@@ -66,13 +66,13 @@ export class JobTable {
   }
 
   create(fields: Omit<Job, 'version'>, code: string): Job {
-    const job: Job = { ...fields, version: 1 };
-    this.db.transaction(() => {
-      if (this.insertJob.run(jobToRow(job)).changes === 0) throw new JobExistsError(job.name);
+    return this.db.transaction(() => {
+      if (this.insertJob.run(jobToRow({ ...fields, version: 1 })).changes === 0) throw new JobExistsError(fields.name);
       // Version 1 is saved the moment the job is created.
-      this.insertCode.run({ job: job.name, version: 1, code, saved_at: job.createdAt });
+      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt });
+      // Read back, so the answer is exactly what was stored (no stray fields of the input).
+      return this.get(fields.name)!;
     })();
-    return job;
   }
 
   /** Applies a patch inside the caller's transaction; false if there is no such job. */
