@@ -39,7 +39,7 @@ export class RunTable {
     this.updateRun = db.prepare(
       `UPDATE runs SET finished_at = @finished_at, duration_ms = @duration_ms, result = @result,
          outcome = @outcome, error = @error, logs = @logs
-       WHERE id = @id`,
+       WHERE id = @id AND outcome = 'running'`,
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
@@ -79,7 +79,9 @@ export class RunTable {
       // The run is gone when its job was deleted while it ran; there is nothing left to record.
       const owner = this.selectJobOfRun.get(id);
       if (owner === undefined) return;
-      this.updateRun.run({
+      // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
+      // schedule it would have led to is not applied: the job runs again after the restart.
+      const updated = this.updateRun.run({
         id,
         finished_at: finished.finishedAt,
         duration_ms: finished.durationMs,
@@ -88,6 +90,7 @@ export class RunTable {
         error: finished.error === null ? null : JSON.stringify(finished.error),
         logs: JSON.stringify(finished.logs),
       });
+      if (updated.changes === 0) return;
       if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
       this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
     })();

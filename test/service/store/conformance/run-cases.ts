@@ -203,6 +203,16 @@ export function describeRuns(context: StoreContext): void {
         assert.equal((await context.store.getJob('a'))?.active, true);
       });
 
+      it('keeps an interrupted run interrupted when its late finish arrives, and applies no job patch', async () => {
+        await context.store.createJob(newJob('a'), '');
+        const id = await context.store.startRun(newRun('a', T0 + 5000));
+        await context.store.interruptRunning(T0 + 10_000, 'the service shut down');
+        const before = await context.store.getJob('a');
+        await context.store.finishRun(id, succeeded(), { lastResult: 'EXIT', active: false });
+        assert.equal((await context.store.getRun(id))?.outcome, 'interrupted');
+        assert.deepEqual(await context.store.getJob('a'), before);
+      });
+
       it('answers 0 when nothing is running', async () => {
         await context.store.createJob(newJob('a'), '');
         await finishedRuns('a', 1);
