@@ -42,8 +42,10 @@ export class DataHelper {
         const id = requireString(args[1], 'id');
         return this.#guard(() => this.store.dataDelete(source, id));
       }
-      case 'getPage':
-        return this.#guard(() => this.store.dataPage(source, pageQuery(args)));
+      case 'getPage': {
+        const query = pageQuery(args);
+        return this.#guard(() => this.store.dataPage(source, query));
+      }
     }
   }
 
