@@ -82,8 +82,8 @@ function wordsOf(command: string): string[] {
   const words = [...command.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
   while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) words.shift();
   if (words[0] === 'sudo') {
-    words.shift();
-    if (words[0] === '-u') words.splice(0, 2);
+    const options = words[1] === '-u' ? 3 : 1;
+    words.splice(0, options);
   }
   return words;
 }
