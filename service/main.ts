@@ -112,7 +112,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
   const syncFolder = async () => {
     const result = await syncJobsFolder(jobs, core.jobsDir, log);
-    const changed = result.created.length + result.updated.length + result.deleted.length + result.skipped.length;
+    const changed = result.created.length + result.updated.length + result.deleted.length;
     if (changed > 0) log.info({ folder: core.jobsDir, ...result }, 'jobs folder read');
   };
   await syncFolder();
