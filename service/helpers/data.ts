@@ -32,7 +32,10 @@ export class DataHelper {
         throw wrongType('idOrQuery', 'an id or an object of fields', key);
       }
       case 'save': {
-        const value = requireObject(args[1], 'object');
+        const given = requireObject(args[1], 'object');
+        // The guest turns an undefined field into null; an `_id` of null means "no id yet".
+        const { _id, ...rest } = given;
+        const value = _id === null ? rest : given;
         if (value._id !== undefined && (typeof value._id !== 'string' || value._id === '')) {
           throw new WrongTypeError('object._id', 'object._id must be a non-empty string');
         }
