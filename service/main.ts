@@ -110,10 +110,9 @@ export async function createService(config: Config, options: CreateOptions = {})
     onStoreError: () => metrics.storeError(),
   });
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
+  // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async () => {
-    const result = await syncJobsFolder(jobs, core.jobsDir, log);
-    const changed = result.created.length + result.updated.length + result.deleted.length;
-    if (changed > 0) log.info({ folder: core.jobsDir, ...result }, 'jobs folder read');
+    await syncJobsFolder(jobs, core.jobsDir, log);
   };
   await syncFolder();
   await scheduler.start();
