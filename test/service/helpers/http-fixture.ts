@@ -51,6 +51,7 @@ const routes: Record<string, Handler> = {
   '/loop': (_req, res) => redirect(res, 302, '/loop'),
   '/to-other-loopback': (req, res) => redirect(res, 302, `http://127.0.0.2:${portOf(req)}/text`),
   '/to-localhost': (req, res) => redirect(res, 301, `http://localhost:${portOf(req)}/text`),
+  '/to-localhost-echo': (req, res) => redirect(res, 307, `http://localhost:${portOf(req)}/echo`),
   '/to-metadata': (_req, res) => redirect(res, 302, 'http://169.254.169.254/latest/meta-data/'),
   '/to-file': (_req, res) => redirect(res, 302, 'file:///etc/passwd'),
 };

@@ -101,6 +101,15 @@ describe('core.network against a loopback server that is explicitly allowed', ()
     }
   });
 
+  it('drops credentials when a redirect leaves the origin', async () => {
+    const headers = { authorization: 'Bearer secret', cookie: 'a=1', 'x-keep': 'yes' };
+    const [res, err] = await host.call('network.request', [`${http.origin}/to-localhost-echo`, { method: 'GET', headers }], context());
+    assert.equal(err, null);
+    const echoed = (JSON.parse((res as { body: string }).body) as { headers: Record<string, string> }).headers;
+    assert.equal(echoed.host, `localhost:${http.port}`);
+    assert.deepEqual([echoed.authorization, echoed.cookie, echoed['x-keep']], [undefined, undefined, 'yes']);
+  });
+
   it('stops after five redirects', async () => {
     const [, err, code] = await host.call('network.get', [`${http.origin}/loop`], context());
     assert.equal(code, 815);
