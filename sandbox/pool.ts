@@ -42,7 +42,7 @@ export interface SandboxPoolStats {
 }
 
 /** How long every thread must stay busy before the pool adds one; avoids growing on a burst. */
-const GROW_AFTER_MS = 25;
+const GROW_AFTER_MS = 200;
 /** A thread grown past `workers` is ended after this long without runs. */
 const RETIRE_AFTER_MS = 30_000;
 
@@ -149,20 +149,30 @@ export class SandboxPool {
       this.dispatch(this.queue.shift() as PendingRun, slot);
     }
     if (this.queue.length > 0 && !this.growTimer && this.slots.size < this.maxWorkers) {
+      // Grow only if the same run is still first in line: threads busy with a spinner, not a
+      // burst of short runs that the existing threads clear in a few milliseconds.
+      const head = this.queue[0];
       this.growTimer = setTimeout(() => {
         this.growTimer = undefined;
         const starting = [...this.slots].some((slot) => !slot.isReady);
-        if (!this.disposed && this.queue.length > 0 && !starting && this.slots.size < this.maxWorkers) this.spawn();
+        if (this.disposed || starting || this.slots.size >= this.maxWorkers) return;
+        if (this.queue[0] === head) this.spawn();
+        else this.drain();
       }, GROW_AFTER_MS);
     }
   }
 
-  /** The ready, non-executing thread holding the fewest runs, so a later spinner strands few. */
+  /**
+   * The ready, non-executing thread holding the fewest runs, so a later spinner strands few; among
+   * equals the one given work longest ago, which has had time to prepare its next context.
+   */
   private idleSlot(): WorkerSlot | undefined {
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
       if (!slot.isReady || slot.retiring || slot.busy) continue;
-      if (!best || slot.runs.size < best.runs.size) best = slot;
+      if (!best || slot.runs.size < best.runs.size || (slot.runs.size === best.runs.size && slot.lastWorkAt < best.lastWorkAt)) {
+        best = slot;
+      }
     }
     return best;
   }
@@ -184,6 +194,7 @@ export class SandboxPool {
     };
     this.active.set(id, run);
     slot.runs.add(id);
+    slot.lastWorkAt = performance.now();
     slot.post({ type: 'start', runId: id, request: pending.request });
   }
 

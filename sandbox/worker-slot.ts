@@ -40,6 +40,8 @@ export class WorkerSlot {
   retiring = false;
   /** When it last became empty, for retiring threads grown past the pool's base size. */
   idleSince = performance.now();
+  /** When it was last given a run. */
+  lastWorkAt = 0;
   private deathReason: string | undefined;
   private stopping = false;
 

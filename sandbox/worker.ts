@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { newSandboxModule } from './module.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { JobRun } from './runtime.js';
+import { JobRun, prepareContext, type PreparedContext } from './runtime.js';
 
 if (!parentPort) throw new Error('sandbox/worker.ts must run as a worker thread');
 const port = parentPort;
@@ -15,8 +15,35 @@ const module = await newSandboxModule();
 const runs = new Map<number, JobRun>();
 let broken = false;
 
+/** The next run's context, prepared while the thread has nothing else to do. */
+let spare: PreparedContext | undefined;
+let preparing = false;
+
+function takeContext(): PreparedContext {
+  const prepared = spare ?? prepareContext(module);
+  spare = undefined;
+  if (!preparing) {
+    preparing = true;
+    setImmediate(() => {
+      preparing = false;
+      if (broken || spare) return;
+      try {
+        spare = prepareContext(module);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  }
+  return prepared;
+}
+
+function fail(error: unknown): void {
+  broken = true;
+  post({ type: 'fatal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+}
+
 function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
-  const run = new JobRun(module, message.request, {
+  const run = new JobRun(takeContext(), message.request, {
     log: (entry) => post({ type: 'log', runId, entry }),
     call: (callId, name, argsJson) => post({ type: 'call', runId, callId, name, argsJson }),
     sleep: (callId, ms) => post({ type: 'sleep', runId, callId, ms }),
@@ -52,8 +79,7 @@ port.on('message', (message: ToWorker) => {
   try {
     handle(message);
   } catch (error) {
-    broken = true;
-    post({ type: 'fatal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    fail(error);
     return;
   }
   if (message.type !== 'cancel') post({ type: 'idle' });

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SandboxDisposedError } from '../../sandbox/errors.js';
+import { SandboxPool } from '../../sandbox/pool.js';
+import { job, request } from './request.js';
+
+const trivial = request(job('return job.OK;'));
+const spinner = (timeoutMs: number) => request('while (true) {}', { timeoutMs });
+
+/** Resolves when `check` holds, polling; fails after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('the sandbox pool', () => {
+  it('runs a trivial job at once while another job spins', async () => {
+    const pool = await SandboxPool.create({ workers: 2 });
+    try {
+      await pool.run(trivial); // warm both paths
+      const spinning = pool.run(spinner(3000));
+      await until(() => pool.stats().busy === 1);
+      const started = performance.now();
+      const outcome = await pool.run(trivial);
+      const elapsed = performance.now() - started;
+      assert.equal(outcome.outcome, 'success');
+      // Generous: the spinner holds its thread for 3 s; the trivial run must not wait for it.
+      assert.ok(elapsed < 1000, `trivial run took ${elapsed} ms`);
+      // The main thread stays responsive too: a timer fires on time while the guest spins.
+      const timerStart = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.ok(performance.now() - timerStart < 500);
+      assert.equal((await spinning).outcome, 'timeout');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('grows past its base size when every thread spins, and queues at its maximum', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 2 });
+    try {
+      const spinners = [pool.run(spinner(4000)), pool.run(spinner(4000))];
+      await until(() => pool.stats().workers === 2 && pool.stats().busy === 2, 10_000);
+      const waiting = pool.run(trivial);
+      assert.deepEqual(pool.stats(), { workers: 2, busy: 2, queued: 1, running: 2 });
+      assert.equal((await waiting).outcome, 'success');
+      for (const outcome of await Promise.all(spinners)) assert.equal(outcome.outcome, 'timeout');
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('keeps many runs waiting on the host on one thread, none holding it', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 1 });
+    try {
+      const answers: Array<() => void> = [];
+      const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
+      const parked = Array.from({ length: 10 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
+      await until(() => answers.length === 10);
+      await until(() => pool.stats().busy === 0);
+      assert.deepEqual(pool.stats(), { workers: 1, busy: 0, queued: 0, running: 10 });
+      assert.equal((await pool.run(trivial)).outcome, 'success');
+      for (const answer of answers) answer();
+      for (const outcome of await Promise.all(parked)) assert.equal(outcome.outcome, 'success');
+      assert.equal(pool.stats().running, 0);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('ends the runs of a worker that dies as errors, replaces it and stays usable', async () => {
+    const pool = await SandboxPool.create({ workers: 1 });
+    try {
+      let called = false;
+      const parked = pool.run(request(job('await core.sleep(30);\nreturn job.OK;'), { timeoutMs: 60_000 }));
+      const calling = pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;'), { timeoutMs: 60_000 }), {
+        host: () => {
+          called = true;
+          return new Promise(() => {});
+        },
+      });
+      await until(() => called);
+      for (const thread of pool.threadsForTesting()) await thread.terminate();
+      for (const outcome of await Promise.all([parked, calling])) {
+        assert.equal(outcome.outcome, 'error');
+        assert.match(outcome.outcome === 'error' ? outcome.error.message : '', /sandbox worker running this job stopped unexpectedly/);
+      }
+      assert.equal((await pool.run(trivial)).outcome, 'success');
+      assert.equal(pool.stats().workers, 1);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
+  it('ends in-flight and queued runs as errors on dispose, and refuses runs after it', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 1 });
+    const spinning = pool.run(spinner(10_000));
+    await until(() => pool.stats().busy === 1);
+    const queued = pool.run(trivial);
+    await pool.dispose();
+    for (const outcome of await Promise.all([spinning, queued])) {
+      assert.equal(outcome.outcome, 'error');
+      assert.match(outcome.outcome === 'error' ? outcome.error.message : '', /shut down/);
+    }
+    await assert.rejects(pool.run(trivial), SandboxDisposedError);
+  });
+
+  it('keeps memory flat over thousands of runs', async () => {
+    const pool = await SandboxPool.create({ workers: 2 });
+    try {
+      const work = request(job('const rows = [];\nfor (let i = 0; i < 200; i++) rows.push({ i, s: "row " + i });\ncore.log(rows.length);\nreturn job.OK;'));
+      const batch = async (count: number) => {
+        for (let i = 0; i < count; i += 4) {
+          const outcomes = await Promise.all([pool.run(work), pool.run(work), pool.run(work), pool.run(work)]);
+          for (const outcome of outcomes) assert.equal(outcome.outcome, 'success');
+        }
+      };
+      // The threads' V8 heaps and WASM pages settle over the first few thousand runs.
+      await batch(3000);
+      const before = process.memoryUsage().rss;
+      await batch(3000);
+      const grown = (process.memoryUsage().rss - before) / (1024 * 1024);
+      // Steady state wanders by about ±10 MB; a leak of 12 KB a run would pass 32 MB. Leaks in
+      // the runtime itself are caught exactly by the WASM heap check in runtime.test.ts.
+      assert.ok(grown < 32, `RSS grew ${grown.toFixed(1)} MiB over 3000 runs`);
+      assert.equal(pool.stats().running, 0);
+      assert.equal(pool.stats().workers, 2, 'short runs must not make the pool grow');
+    } finally {
+      await pool.dispose();
+    }
+  });
+});
