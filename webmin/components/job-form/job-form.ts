@@ -53,7 +53,8 @@ export class JobForm extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('jobName')) void this.load();
+    // A new-job form has no jobName to change, so the first update loads too.
+    if (!this.hasUpdated || changed.has('jobName')) void this.load();
   }
 
   protected override firstUpdated(): void {
