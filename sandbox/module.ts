@@ -2,10 +2,18 @@
  * The QuickJS WASM module shared by every run in one thread (a worker, or the main thread for
  * `checkScript`). One module holds many runtimes; each run gets its own runtime and context.
  */
-import { newQuickJSWASMModuleFromVariant, newVariant, RELEASE_SYNC, type QuickJSWASMModule } from 'quickjs-emscripten';
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  RELEASE_SYNC,
+  type CustomizeVariantOptions,
+  type QuickJSWASMModule,
+} from 'quickjs-emscripten';
 
-// Node has WebAssembly at runtime, but this project's lib settings do not type it.
-declare const WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => object };
+type WasmMemory = Extract<CustomizeVariantOptions['wasmMemory'], object>;
+// Node has WebAssembly at run time; this project's lib settings (no DOM) do not type it.
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory } })
+  .WebAssembly;
 
 const PAGE_BYTES = 64 * 1024;
 
@@ -26,7 +34,7 @@ let shared: Promise<QuickJSWASMModule> | undefined;
 
 /** Creates a fresh module with pre-grown memory. The caller owns it for the thread's lifetime. */
 export function newSandboxModule(): Promise<QuickJSWASMModule> {
-  const wasmMemory = new WebAssembly.Memory({
+  const wasmMemory = new Memory({
     initial: INITIAL_WASM_BYTES / PAGE_BYTES,
     maximum: MAXIMUM_WASM_BYTES / PAGE_BYTES,
   });

@@ -8,20 +8,12 @@
  * dies is replaced, and the runs it held end as errors.
  */
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
+import { answerHostCall, notAvailable } from './host-bridge.js';
 import { timeoutMessage } from './limits.js';
 import type { FromWorker } from './protocol.js';
 import type { RunEnd } from './runtime.js';
 import { WorkerSlot } from './worker-slot.js';
-import {
-  HOST_CALLS,
-  type HostCall,
-  type HostCallName,
-  type HostTuple,
-  type LogEntry,
-  type RunHooks,
-  type RunOutcome,
-  type RunRequest,
-} from './types.js';
+import type { LogEntry, RunHooks, RunOutcome, RunRequest } from './types.js';
 
 export interface SandboxPoolOptions {
   /** Threads kept running. */
@@ -43,6 +35,8 @@ export interface SandboxPoolStats {
 
 /** How long every thread must stay busy before the pool adds one; avoids growing on a burst. */
 const GROW_AFTER_MS = 200;
+/** Node fires longer timers after 1 ms; a limit this long is as good as none. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
 const RETIRE_AFTER_MS = 30_000;
 
@@ -60,10 +54,6 @@ interface ActiveRun extends PendingRun {
   timer: NodeJS.Timeout;
   pauses: Set<NodeJS.Timeout>;
 }
-
-const HOST_CALL_NAMES: ReadonlySet<string> = new Set(HOST_CALLS);
-
-const notAvailable: HostCall = async () => [null, 'not available', -1];
 
 export class SandboxPool {
   private readonly slots = new Set<WorkerSlot>();
@@ -189,7 +179,7 @@ export class SandboxPool {
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
         () => this.finish(run, { outcome: 'timeout', error: { message: timeoutMessage(pending.request.timeoutMs) } }),
-        pending.request.timeoutMs,
+        Math.min(pending.request.timeoutMs, MAX_TIMER_MS),
       ),
     };
     this.active.set(id, run);
@@ -219,8 +209,8 @@ export class SandboxPool {
         this.hostCall(run, message.callId, message.name, message.argsJson);
         return;
       case 'sleep': {
-        // Clamped: the run's own timer ends it first, and Node turns delays past 2^31 ms into 1 ms.
-        const ms = Math.min(message.ms, run.request.timeoutMs + 1000);
+        // Clamped: the run's own timer ends it first anyway.
+        const ms = Math.min(message.ms, run.request.timeoutMs + 1000, MAX_TIMER_MS);
         const pause = setTimeout(() => {
           run.pauses.delete(pause);
           if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId: message.callId });
@@ -235,35 +225,10 @@ export class SandboxPool {
   }
 
   private hostCall(run: ActiveRun, callId: number, name: string, argsJson: string): void {
-    const answer = (tuple: HostTuple): void => {
-      if (!this.active.has(run.id)) return;
-      let json: string;
-      try {
-        json = JSON.stringify(tuple);
-      } catch (error) {
-        json = JSON.stringify([null, `the result could not be passed to the job (${(error as Error).message})`, -1]);
-      }
-      run.slot.post({ type: 'reply', runId: run.id, callId, json });
-    };
-    if (!HOST_CALL_NAMES.has(name)) {
-      answer([null, `unknown host call ${name}`, -1]);
-      return;
-    }
-    let args: unknown[];
-    try {
-      const parsed: unknown = JSON.parse(argsJson);
-      args = Array.isArray(parsed) ? parsed : [];
-    } catch {
-      answer([null, 'the arguments could not be read', 801]);
-      return;
-    }
-    const host = run.hooks.host ?? notAvailable;
-    Promise.resolve()
-      .then(() => host(name as HostCallName, args, { jobName: run.request.jobName, signal: run.abort.signal }))
-      .then(
-        (tuple) => answer(Array.isArray(tuple) && tuple.length === 3 ? tuple : [null, 'the host answered with a malformed tuple', -1]),
-        (error: unknown) => answer([null, error instanceof Error ? error.message : String(error), -1]),
-      );
+    const context = { jobName: run.request.jobName, signal: run.abort.signal };
+    void answerHostCall(run.hooks.host ?? notAvailable, name, argsJson, context).then((json) => {
+      if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId, json });
+    });
   }
 
   /** Ends a run once; `fromWorker` when the worker reported the end and has dropped the run. */

@@ -224,11 +224,11 @@ export class JobRun {
 
   /** How the run ends now, or undefined while it waits on the host. Limits overrule the guest. */
   private verdict(): RunEnd | undefined {
-    const overLimit = this.reported !== undefined || performance.now() > this.deadline || this.waiting.size === 0;
-    if (overLimit && this.memory.check()) {
+    // About to end: sample memory whatever the last sample's age, so a short run is checked too.
+    const ending = this.reported !== undefined || performance.now() > this.deadline || this.waiting.size === 0;
+    if (ending ? this.memory.check() : this.memory.poll()) {
       return { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
     }
-    if (this.memory.hit) return { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
     if (performance.now() > this.deadline && this.reported?.outcome !== 'success') {
       // An interrupted guest reports `InternalError: interrupted`; the deadline is the cause.
       return { outcome: 'timeout', error: { message: timeoutMessage(this.request.timeoutMs) } };

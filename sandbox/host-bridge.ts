@@ -1,0 +1,36 @@
+/**
+ * The main-thread half of a guest's host call: reads the arguments the worker sent as JSON, asks
+ * the service's `HostCall`, and turns whatever comes back into the JSON of a `[result, err, code]`
+ * tuple. It never rejects: a failing host becomes `[null, message, -1]`.
+ */
+import { HOST_CALLS, type HostCall, type HostCallContext, type HostCallName, type HostTuple } from './types.js';
+
+const HOST_CALL_NAMES: ReadonlySet<string> = new Set(HOST_CALLS);
+
+/** The host used when a run has none. */
+export const notAvailable: HostCall = async () => [null, 'not available', -1];
+
+function toJson(tuple: HostTuple): string {
+  try {
+    return JSON.stringify(tuple);
+  } catch (error) {
+    return JSON.stringify([null, `the result could not be passed to the job (${(error as Error).message})`, -1]);
+  }
+}
+
+export async function answerHostCall(host: HostCall, name: string, argsJson: string, context: HostCallContext): Promise<string> {
+  if (!HOST_CALL_NAMES.has(name)) return toJson([null, `unknown host call ${name}`, -1]);
+  let args: unknown[];
+  try {
+    const parsed: unknown = JSON.parse(argsJson);
+    args = Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return toJson([null, 'the arguments could not be read', 801]);
+  }
+  try {
+    const tuple: unknown = await host(name as HostCallName, args, context);
+    return toJson(Array.isArray(tuple) && tuple.length === 3 ? (tuple as HostTuple) : [null, 'the host answered with a malformed tuple', -1]);
+  } catch (error) {
+    return toJson([null, error instanceof Error ? error.message : String(error), -1]);
+  }
+}
