@@ -1,0 +1,191 @@
+/**
+ * The MySQL schema as versioned steps, recorded in `quickjobs_schema` (one row per applied step).
+ *
+ * MySQL commits every DDL statement on its own, so a step cannot be one transaction as in SQLite.
+ * Instead the whole migration runs under a named server lock (GET_LOCK), so two nodes starting
+ * at once take turns and the second finds the work done; and each statement of a step is safe to
+ * run again (CREATE TABLE IF NOT EXISTS), so a node that died halfway through a step finishes it
+ * on its next start. A later schema change is a new entry at the end: never edit a shipped one.
+ */
+import type { Pool, PoolConnection } from 'mysql2/promise';
+
+import { StoreError } from '../errors.js';
+import { execute, selectRows } from './sql.js';
+
+export interface MysqlMigration {
+  version: number;
+  description: string;
+  /** One statement each (the pool does not allow several per query). */
+  statements: string[];
+}
+
+/** InnoDB for transactions and foreign keys; binary collation so names compare as SQLite does. */
+const TABLE_OPTIONS = 'ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin';
+
+export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
+  {
+    version: 1,
+    description: 'jobs, code versions, runs, settings, sessions, data, alerts',
+    statements: [
+      // Times are epoch milliseconds (BIGINT), booleans 0/1, nested values JSON text: the same
+      // values the SQLite store keeps, so both share one row mapping.
+      `CREATE TABLE IF NOT EXISTS quickjobs_jobs (
+        name              VARCHAR(64) NOT NULL,
+        description       TEXT NOT NULL,
+        \`interval\`        INT NULL,
+        cron              VARCHAR(255) NULL,
+        timezone          VARCHAR(64) NULL,
+        run_once          TINYINT NOT NULL,
+        active            TINYINT NOT NULL,
+        timeout           INT NOT NULL,
+        missed            VARCHAR(16) NOT NULL,
+        on_error          VARCHAR(16) NOT NULL,
+        notify            TEXT NULL,
+        status            VARCHAR(16) NOT NULL,
+        next_run_at       BIGINT NULL,
+        last_run_at       BIGINT NULL,
+        last_scheduled_at BIGINT NULL,
+        last_result       VARCHAR(16) NULL,
+        last_error        MEDIUMTEXT NULL,
+        failing           TINYINT NOT NULL,
+        path              VARCHAR(1024) NOT NULL,
+        version           INT NOT NULL,
+        owner             VARCHAR(16) NOT NULL,
+        source_hash       VARCHAR(128) NULL,
+        created_at        BIGINT NOT NULL,
+        updated_at        BIGINT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS quickjobs_code_versions (
+        job      VARCHAR(64) NOT NULL,
+        version  INT NOT NULL,
+        code     MEDIUMTEXT NOT NULL,
+        saved_at BIGINT NOT NULL,
+        PRIMARY KEY (job, version),
+        CONSTRAINT quickjobs_code_versions_job FOREIGN KEY (job) REFERENCES quickjobs_jobs (name) ON DELETE CASCADE
+      ) ${TABLE_OPTIONS}`,
+      // InnoDB keeps the AUTO_INCREMENT counter across restarts (MySQL 8, MariaDB 10.2.4+), so a
+      // pruned run's id is never handed out again and "before = id" paging stays true.
+      `CREATE TABLE IF NOT EXISTS quickjobs_runs (
+        id           BIGINT NOT NULL AUTO_INCREMENT,
+        job          VARCHAR(64) NOT NULL,
+        \`trigger\`    VARCHAR(16) NOT NULL,
+        scheduled_at BIGINT NULL,
+        started_at   BIGINT NOT NULL,
+        finished_at  BIGINT NULL,
+        duration_ms  BIGINT NULL,
+        result       VARCHAR(16) NULL,
+        outcome      VARCHAR(16) NOT NULL,
+        error        MEDIUMTEXT NULL,
+        logs         MEDIUMTEXT NOT NULL,
+        code_version INT NULL,
+        PRIMARY KEY (id),
+        KEY quickjobs_runs_by_job (job, id),
+        KEY quickjobs_runs_by_outcome (outcome),
+        CONSTRAINT quickjobs_runs_job FOREIGN KEY (job) REFERENCES quickjobs_jobs (name) ON DELETE CASCADE
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS quickjobs_settings (
+        name  VARCHAR(255) NOT NULL,
+        value MEDIUMTEXT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS quickjobs_sessions (
+        id         VARCHAR(255) NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        KEY quickjobs_sessions_by_expiry (expires_at)
+      ) ${TABLE_OPTIONS}`,
+      // seq keeps creation order, the default order of a data page; an upsert keeps its seq.
+      `CREATE TABLE IF NOT EXISTS quickjobs_data (
+        seq    BIGINT NOT NULL AUTO_INCREMENT,
+        source VARCHAR(255) NOT NULL,
+        id     VARCHAR(255) NOT NULL,
+        value  LONGTEXT NOT NULL,
+        PRIMARY KEY (seq),
+        UNIQUE KEY quickjobs_data_by_id (source, id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS quickjobs_alerts (
+        id         BIGINT NOT NULL AUTO_INCREMENT,
+        job        VARCHAR(64) NOT NULL,
+        event      VARCHAR(32) NOT NULL,
+        channel    VARCHAR(16) NOT NULL,
+        target     TEXT NOT NULL,
+        state      VARCHAR(16) NOT NULL,
+        attempts   MEDIUMTEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        KEY quickjobs_alerts_by_job (job, id),
+        CONSTRAINT quickjobs_alerts_job FOREIGN KEY (job) REFERENCES quickjobs_jobs (name) ON DELETE CASCADE
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+];
+
+export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
+
+/** How long a node waits for another node's migration before giving up. */
+const LOCK_WAIT_SECONDS = 60;
+
+/**
+ * Applies the steps the database has not seen yet, under a server lock named after the database
+ * (lock names are server-wide; another quickjobs database on the same server is not held up).
+ * Resolves to the version the database is at now.
+ */
+export async function migrateMysql(
+  pool: Pool,
+  database: string,
+  migrations: readonly MysqlMigration[] = MYSQL_MIGRATIONS,
+): Promise<number> {
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1]!.version;
+  // GET_LOCK belongs to a connection, so the whole migration keeps one.
+  const connection = await pool.getConnection();
+  // Lock names are at most 64 characters.
+  const lockName = `quickjobs_schema:${database}`.slice(0, 64);
+  try {
+    const [lock] = await selectRows<{ granted: number | null }>(connection, 'SELECT GET_LOCK(?, ?) AS granted', [
+      lockName,
+      LOCK_WAIT_SECONDS,
+    ]);
+    if (lock?.granted !== 1) {
+      throw new StoreError(
+        `another node held the schema lock "${lockName}" for ${LOCK_WAIT_SECONDS} s; is a migration stuck?`,
+      );
+    }
+    try {
+      return await applyMissing(connection, migrations, latest);
+    } finally {
+      await selectRows(connection, 'SELECT RELEASE_LOCK(?)', [lockName]);
+    }
+  } finally {
+    connection.release();
+  }
+}
+
+async function applyMissing(connection: PoolConnection, migrations: readonly MysqlMigration[], latest: number): Promise<number> {
+  await execute(
+    connection,
+    `CREATE TABLE IF NOT EXISTS quickjobs_schema (
+      version     INT NOT NULL,
+      description VARCHAR(255) NOT NULL,
+      applied_at  BIGINT NOT NULL,
+      PRIMARY KEY (version)
+    ) ${TABLE_OPTIONS}`,
+  );
+  const [row] = await selectRows<{ current: number | null }>(connection, 'SELECT MAX(version) AS current FROM quickjobs_schema');
+  const current = row?.current ?? 0;
+  if (current > latest) {
+    // A newer release wrote this database; guessing at its schema could corrupt it.
+    throw new StoreError(`the database is at schema version ${current}, newer than this release knows (${latest})`);
+  }
+  for (const step of migrations) {
+    if (step.version <= current) continue;
+    for (const statement of step.statements) await execute(connection, statement);
+    await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
+      step.version,
+      step.description,
+      Date.now(),
+    ]);
+  }
+  return Math.max(current, latest);
+}

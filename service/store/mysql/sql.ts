@@ -1,0 +1,72 @@
+/**
+ * The few ways the MySQL store talks to the server: rows as objects, rows as arrays, a write's
+ * header, and a transaction on one pooled connection. Every value goes through mysql2's `?`
+ * placeholders (escaped client side, one round trip per statement).
+ */
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+
+/** The pool for single statements, or the connection a transaction runs on. */
+export type Executor = Pool | PoolConnection;
+
+export type SqlParam = string | number | null;
+
+export async function selectRows<T>(db: Executor, sql: string, params: SqlParam[] = []): Promise<T[]> {
+  const [rows] = await db.query<RowDataPacket[]>(sql, params);
+  // The shapes are this store's own tables; the casts trust the schema in migrations.ts.
+  return rows as unknown as T[];
+}
+
+/** Rows as arrays in column order: cheaper to build than objects for a list of ten thousand jobs. */
+export async function selectArrays<T extends readonly unknown[]>(db: Executor, sql: string, params: SqlParam[] = []): Promise<T[]> {
+  const [rows] = await db.query<RowDataPacket[]>({ sql, rowsAsArray: true }, params);
+  return rows as unknown as T[];
+}
+
+export async function execute(db: Executor, sql: string, params: SqlParam[] = []): Promise<ResultSetHeader> {
+  const [header] = await db.query<ResultSetHeader>(sql, params);
+  return header;
+}
+
+/** Backquoted, because `interval`, `trigger` and friends are reserved words in MySQL. */
+export function quoteColumn(column: string): string {
+  return `\`${column}\``;
+}
+
+/** The server's error name (`ER_DUP_ENTRY`, ...) of a driver error, if it is one. */
+export function serverErrorCode(error: unknown): string | undefined {
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return error.code;
+  return undefined;
+}
+
+/** InnoDB picks a victim when two nodes' transactions lock in opposite orders; running it again is the cure. */
+const RETRIED_CODES = new Set(['ER_LOCK_DEADLOCK']);
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
+ * it throws (domain errors included, so a refused step writes nothing). A deadlock is retried.
+ */
+export async function transaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const connection = await pool.getConnection();
+    let healthy = true;
+    try {
+      await connection.beginTransaction();
+      const result = await work(connection);
+      await connection.commit();
+      return result;
+    } catch (error) {
+      try {
+        await connection.rollback();
+      } catch {
+        // The connection itself failed; the server rolls back when it goes. Never pool it again.
+        healthy = false;
+      }
+      if (attempt < MAX_ATTEMPTS && RETRIED_CODES.has(serverErrorCode(error) ?? '')) continue;
+      throw error;
+    } finally {
+      if (healthy) connection.release();
+      else connection.destroy();
+    }
+  }
+}

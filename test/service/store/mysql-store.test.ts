@@ -1,0 +1,254 @@
+/**
+ * The MySQL store on the real MariaDB: the shared contract on a fresh database per test, plus
+ * what only a server shared by several nodes can show.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+
+import mysql from 'mysql2/promise';
+
+import { StoreError } from '../../../service/store/errors.js';
+import { MYSQL_MIGRATIONS, MYSQL_SCHEMA_VERSION } from '../../../service/store/mysql/migrations.js';
+import { MysqlStore } from '../../../service/store/mysql-store.js';
+import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
+import { CONFORMANCE_RUN_HISTORY, describeStoreConformance } from './conformance.js';
+import { newJob, newRun, succeeded, T0 } from './conformance/context.js';
+
+const skip = await gate('mysql', probeMysql);
+
+/** The server of MYSQL_URL, with no database selected, for creating and dropping test databases. */
+function serverUrl(): URL {
+  const url = new URL(MYSQL_URL);
+  url.pathname = '/';
+  return url;
+}
+
+/** The store URL of `database` on the test server. */
+function storeUrl(database: string): string {
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+let admin: mysql.Connection | undefined;
+
+/** A new, empty, uniquely named database: runs of this suite never see each other's rows. */
+async function freshDatabase(): Promise<string> {
+  const name = `quickjobs_test_${randomBytes(6).toString('hex')}`;
+  await admin!.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  return name;
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await admin!.query(`DROP DATABASE IF EXISTS \`${name}\``);
+}
+
+describe('the mysql store', { skip }, () => {
+  before(async () => {
+    admin = await mysql.createConnection(serverUrl().toString());
+  });
+  after(async () => {
+    await admin?.end();
+  });
+
+  describeStoreConformance('mysql', async () => {
+    const database = await freshDatabase();
+    const store = await MysqlStore.open({ url: storeUrl(database), runHistory: CONFORMANCE_RUN_HISTORY });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await dropDatabase(database);
+      },
+    };
+  });
+
+  describe('on a server shared by several nodes', () => {
+    it('lets two nodes open the same empty database at once, applying the schema once', async () => {
+      const database = await freshDatabase();
+      try {
+        const stores = await Promise.all([
+          MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
+          MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
+        ]);
+        try {
+          const [rows] = await admin!.query(`SELECT version FROM \`${database}\`.quickjobs_schema ORDER BY version`);
+          assert.deepEqual(
+            (rows as Array<{ version: number }>).map((row) => row.version),
+            MYSQL_MIGRATIONS.map((step) => step.version),
+          );
+          // Each node sees what the other writes.
+          await stores[0].createJob(newJob('shared'), 'code');
+          assert.equal((await stores[1].getJob('shared'))?.name, 'shared');
+        } finally {
+          await Promise.all(stores.map((store) => store.close()));
+        }
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+
+    it('keeps everything across close and reopen', async () => {
+      const database = await freshDatabase();
+      try {
+        const first = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+        await first.createJob(newJob('kept'), 'v1');
+        await first.saveCode('kept', 'v2');
+        const runId = await first.startRun(newRun('kept'));
+        await first.finishRun(runId, succeeded(), { lastRunAt: T0 });
+        const dataId = await first.dataSave('things', { n: 1 });
+        await first.setSetting('k', 'v');
+        await first.close();
+
+        const second = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+        try {
+          const job = await second.getJob('kept');
+          assert.deepEqual(job, { ...newJob('kept'), version: 2, lastRunAt: T0, updatedAt: job?.updatedAt });
+          assert.equal((await second.getCode('kept'))?.code, 'v2');
+          assert.equal((await second.getRun(runId))?.outcome, 'success');
+          assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
+          assert.equal(await second.getSetting('k'), 'v');
+          // Ids keep growing after a reopen: paging by `before` never meets an old id again.
+          assert.ok((await second.startRun(newRun('kept'))) > runId);
+        } finally {
+          await second.close();
+        }
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+
+    it('keeps its tables to the quickjobs_ prefix, so it can share a database', async () => {
+      const database = await freshDatabase();
+      try {
+        await admin!.query(`CREATE TABLE \`${database}\`.jobs (id INT)`);
+        await (await MysqlStore.open({ url: storeUrl(database), runHistory: 10 })).close();
+        const [rows] = await admin!.query(
+          'SELECT table_name AS name, engine FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name',
+          [database],
+        );
+        const tables = rows as Array<{ name: string; engine: string }>;
+        assert.ok(tables.some((table) => table.name === 'jobs'), 'the foreign table is left alone');
+        for (const table of tables.filter((t) => t.name !== 'jobs')) {
+          assert.match(table.name, /^quickjobs_/);
+          assert.equal(table.engine, 'InnoDB');
+        }
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+
+    it('tells job names apart by case, as the embedded store does', async () => {
+      const database = await freshDatabase();
+      const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+      try {
+        await store.createJob(newJob('Report'), 'upper');
+        await store.createJob(newJob('report'), 'lower');
+        assert.equal((await store.getCode('Report'))?.code, 'upper');
+        assert.equal((await store.getCode('report'))?.code, 'lower');
+        assert.equal((await store.dataSave('s', { _id: 'A', v: 1 })), 'A');
+        assert.equal(await store.dataGet('s', 'a'), null);
+        assert.equal(await store.dataGet('s', { v: 1, _id: 'a' }), null);
+      } finally {
+        await store.close();
+        await dropDatabase(database);
+      }
+    });
+
+    it('lets one of two saves from the same base version win and refuses the other', async () => {
+      const database = await freshDatabase();
+      const stores = await Promise.all([
+        MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
+        MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
+      ]);
+      try {
+        await stores[0].createJob(newJob('raced'), 'one');
+        const results = await Promise.allSettled(
+          stores.map((store, i) => store.saveCode('raced', `from node ${i}`, { baseVersion: 1 })),
+        );
+        assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+        assert.equal((await stores[1].getJob('raced'))?.version, 2);
+        assert.deepEqual(
+          (await stores[1].listVersions('raced')).map((v) => v.version),
+          [2, 1],
+        );
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+        await dropDatabase(database);
+      }
+    });
+
+    it('refuses a database written by a newer schema', async () => {
+      const database = await freshDatabase();
+      try {
+        await (await MysqlStore.open({ url: storeUrl(database), runHistory: 10 })).close();
+        await admin!.query(
+          `INSERT INTO \`${database}\`.quickjobs_schema (version, description, applied_at) VALUES (?, 'future', 0)`,
+          [MYSQL_SCHEMA_VERSION + 1],
+        );
+        await assert.rejects(
+          MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
+          (error: unknown) => error instanceof StoreError && /newer than this release/.test(error.message),
+        );
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+  });
+
+  describe('when it cannot get in', () => {
+    it('answers a wrong password with a StoreError naming the server but not the password', async () => {
+      const url = new URL(MYSQL_URL);
+      url.username = 'quickjobs_nobody';
+      url.password = 'not-the-password';
+      await assert.rejects(MysqlStore.open({ url: url.toString(), runHistory: 10 }), (error: unknown) => {
+        assert.ok(error instanceof StoreError);
+        assert.match(error.message, /cannot open the MySQL store at quickjobs_nobody@127\.0\.0\.1:\d+\/test: Access denied/);
+        assert.doesNotMatch(error.message, /not-the-password/);
+        assert.notEqual(error.cause, undefined);
+        return true;
+      });
+    });
+
+    it('answers an unknown host with a StoreError', async () => {
+      await assert.rejects(
+        MysqlStore.open({ url: 'mysql://root@no-such-host.invalid:3306/test', runHistory: 10 }),
+        (error: unknown) =>
+          error instanceof StoreError && /cannot open the MySQL store at root@no-such-host\.invalid:3306\/test/.test(error.message),
+      );
+    });
+
+    it('answers a missing database with a StoreError', async () => {
+      await assert.rejects(
+        MysqlStore.open({ url: storeUrl('quickjobs_test_never_created'), runHistory: 10 }),
+        (error: unknown) => error instanceof StoreError && /quickjobs_test_never_created/.test(error.message),
+      );
+    });
+
+    it('refuses a URL that names no database', async () => {
+      await assert.rejects(MysqlStore.open({ url: 'mysql://root@127.0.0.1:3306/', runHistory: 10 }), StoreError);
+    });
+
+    it('reports where it is in its ping, without the password, and turns calls after close into StoreErrors', async () => {
+      const database = await freshDatabase();
+      try {
+        const url = new URL(storeUrl(database));
+        url.password = '';
+        const store = await MysqlStore.open({ url: url.toString(), runHistory: 10 });
+        const user = decodeURIComponent(url.username);
+        assert.deepEqual(await store.ping(), {
+          ok: true,
+          kind: 'mysql',
+          detail: `${user === '' ? '' : `${user}@`}${url.hostname}:${url.port || 3306}/${database}`,
+        });
+        await store.close();
+        await store.close();
+        await assert.rejects(store.listJobs(), (error: unknown) => error instanceof StoreError && error.cause !== undefined);
+        assert.equal((await store.ping()).ok, false);
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+  });
+});
