@@ -202,8 +202,11 @@ function nextAllowed(values: readonly number[], size: number): Int8Array {
   return table;
 }
 
+const MONTH_LENGTHS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MONTH_LENGTHS[month]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
 /** 0 Sunday … 6 Saturday; 1970-01-01 was a Thursday. */
