@@ -38,6 +38,14 @@ for (const [label, expr, timeZone, calls] of cases) {
   console.log(`  ${label.padEnd(28)} ${expr.padEnd(16)} ${timeZone.padEnd(18)} ${chain(expr, timeZone, calls).toFixed(2)}`);
 }
 
+// Every second through the Berlin spring-forward day: the walk meets the gap once.
+const dstDay = Date.UTC(2026, 2, 28, 12);
+let afterDst = dstDay;
+const dstCost = perCall(86_400, () => {
+  afterDst = nextCronSlot('* * * * * *', 'Europe/Berlin', afterDst)!;
+});
+console.log(`  ${'every second, DST day'.padEnd(28)} ${'* * * * * *'.padEnd(16)} ${'Europe/Berlin'.padEnd(18)} ${dstCost.toFixed(2)}`);
+
 const threeYears = START + 3 * 365 * 86_400_000;
 console.log('latestCronSlot (catch-up after 3 years down), µs per call');
 for (const expr of ['* * * * * *', '*/5 * * * *', '0 3 * * 1-5']) {

@@ -33,8 +33,8 @@ export class DayMatcher {
     let mask = this.masks[key];
     if (mask === undefined) {
       mask = 0;
+      const month = { firstWeekday, length };
       for (let day = 1; day <= length; day++) {
-        const month = { firstWeekday, length };
         if (this.matchesDayOfMonth(day, month) && this.matchesDayOfWeek(day, month)) mask |= 1 << (day - 1);
       }
       this.masks[key] = mask;

@@ -12,7 +12,7 @@
 import { validateDetailed } from 'node-cron';
 import { DayMatcher, type DayToken } from './cron-days.js';
 import { InvalidCronError, InvalidTimeZoneError } from './cron-errors.js';
-import { isValidTimeZone, locateWall, wallAt } from './time-zone.js';
+import { instantsOfWall, isValidTimeZone, wallAfterChangeNear, wallAt } from './time-zone.js';
 
 export { isValidTimeZone };
 
@@ -51,11 +51,10 @@ export function nextCronSlot(expr: string, timeZone: string, after: number): num
   for (let rejected = 0; rejected <= MAX_DST_REJECTIONS; rejected++) {
     const candidate = cron.nextWall(wall);
     if (candidate === null) return null;
-    const { instants, resumeWall } = locateWall(timeZone, candidate);
-    const first = instants[0];
+    const first = instantsOfWall(timeZone, candidate)[0];
     if (first !== undefined && first >= earliest) return first;
     // In a gap, or a repeated wall time whose first occurrence has passed: jump past the change.
-    wall = resumeWall;
+    wall = wallAfterChangeNear(timeZone, candidate);
   }
   return null;
 }

@@ -56,14 +56,12 @@ export function wallAt(timeZone: string, instant: number): number {
 }
 
 /**
- * Where a wall time falls. `instants` holds every instant that shows it, earliest first: none in a
- * spring-forward gap, two in a fall-back overlap. `resumeWall` is the first wall time after the
- * nearby clock change that is neither skipped nor repeated (a search can jump there instead of
- * trying every second of a gap); it is `wall + 1000` when the clock does not change nearby.
+ * Every instant that shows `wall` in the zone, earliest first: none in a spring-forward gap, two in
+ * a fall-back overlap, one otherwise.
  *
  * Assumes at most one offset change within a day of `wall`, true of every zone in use today.
  */
-export function locateWall(timeZone: string, wall: number): { instants: number[]; resumeWall: number } {
+export function instantsOfWall(timeZone: string, wall: number): number[] {
   // Every instant showing `wall` lies within ±14 h of it, so offsets a day either side bracket them.
   const before = offsetAt(timeZone, wall - DAY_MS);
   const after = offsetAt(timeZone, wall + DAY_MS);
@@ -72,10 +70,22 @@ export function locateWall(timeZone: string, wall: number): { instants: number[]
     const instant = wall - offset;
     if (offsetAt(timeZone, instant) === offset) instants.push(instant);
   }
-  instants.sort((a, b) => a - b);
-  if (before === after) return { instants, resumeWall: wall + 1000 };
+  return instants.sort((a, b) => a - b);
+}
+
+/**
+ * The first wall time after the offset change near `wall` that is neither skipped nor repeated,
+ * so a search can jump past a whole gap or overlap instead of trying each of its seconds; `wall +
+ * 1000` when the offset does not change within a day of `wall`. Costs ~20 Intl calls, so callers
+ * ask only after `instantsOfWall` turned a wall time down.
+ */
+export function wallAfterChangeNear(timeZone: string, wall: number): number {
+  const before = offsetAt(timeZone, wall - DAY_MS);
+  const after = offsetAt(timeZone, wall + DAY_MS);
+  if (before === after) return wall + 1000;
   const change = firstInstantWithOffset(timeZone, wall - DAY_MS, wall + DAY_MS, after);
-  return { instants, resumeWall: Math.max(wall + 1000, change + Math.max(before, after)) };
+  // After a gap the clock reads change + after; after an overlap it has replayed up to change + before.
+  return Math.max(wall + 1000, change + Math.max(before, after));
 }
 
 /** Binary search, to the second, for the first instant in (low, high] that has `offset`. */
