@@ -75,10 +75,14 @@ async function buildApp(workerUrls, coreApi) {
   // the CSS it can reach, Monaco's included. Only Monaco has CSS, so keep the editor chunk's copy
   // (linked when the editor first loads) and drop the rest, so the jobs page loads no CSS at all.
   let mainJs = '';
+  let mainImports = [];
   let editorCssFile = '';
   const outputs = Object.entries(result.metafile.outputs);
   for (const [file, output] of outputs) {
-    if (output.entryPoint?.endsWith('webmin/main.ts')) mainJs = `assets/${basename(file)}`;
+    if (output.entryPoint?.endsWith('webmin/main.ts')) {
+      mainJs = `assets/${basename(file)}`;
+      mainImports = output.imports.filter((i) => i.kind === 'import-statement').map((i) => `assets/${basename(i.path)}`);
+    }
     if (output.entryPoint?.endsWith('code-editor/code-editor.ts')) editorCssFile = output.cssBundle ?? '';
   }
   for (const [file] of outputs) {
@@ -86,13 +90,15 @@ async function buildApp(workerUrls, coreApi) {
   }
   const editorCss = editorCssFile && `assets/${basename(editorCssFile)}`;
   if (!mainJs || !editorCss) throw new Error('webmin build: the main bundle or the editor CSS is missing');
-  return { mainJs, editorCss };
+  return { mainJs, mainImports, editorCss };
 }
 
 async function writeIndex(urls) {
   const template = await readFile(join(webminDir, 'index.html'), 'utf8');
   const links = [
     `<script type="module" src="${urls.mainJs}"></script>`,
+    // The chunks main.js imports, fetched alongside it instead of after it has been parsed.
+    ...urls.mainImports.map((url) => `<link rel="modulepreload" href="${url}">`),
     // The editor reads this when it first loads, so Monaco's CSS costs nothing on the jobs page.
     `<meta name="quickjobs-editor-css" content="${urls.editorCss}">`,
   ];

@@ -15,7 +15,6 @@ export const appShellStyles = css`
   main { flex: 1; display: flex; flex-direction: column; padding: 1.25rem; max-width: 1600px; width: 100%; margin: 0 auto; }
   .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 0.5rem; z-index: 10; }
   .skip:focus { left: 0.5rem; }
-  .centre { margin: 3rem auto; text-align: center; color: var(--qj-muted); }
   @media (max-width: 600px) {
     header { padding: 0.5rem 0.75rem; }
     main { padding: 0.75rem; }

@@ -6,7 +6,7 @@
  */
 import { LitElement, html, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { api, ApiError } from '../../api.js';
+import { api } from '../../api.js';
 import { href, parseRoute, type Route } from '../../lib/routes.js';
 import { sharedStyles } from '../shared.styles.js';
 import { appShellStyles } from './app-shell.styles.js';
@@ -15,7 +15,11 @@ import '../jobs-page/jobs-page.js';
 import '../job-form/job-form.js';
 import '../editor-page/editor-page.js';
 
-type AuthState = 'checking' | 'in' | 'out' | 'unreachable';
+/**
+ * The shell assumes a session and shows the route at once; the first API call that answers 401
+ * switches to the login page. That saves a round trip before the jobs page can ask for its jobs.
+ */
+type AuthState = 'in' | 'out';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -37,7 +41,7 @@ declare global {
 export class AppShell extends LitElement {
   static override styles = [sharedStyles, appShellStyles];
 
-  @state() private auth: AuthState = 'checking';
+  @state() private auth: AuthState = 'in';
   @state() private route: Route = parseRoute(location.hash);
   /** The job whose code has unsaved changes, if any. */
   private unsavedJob: string | null = null;
@@ -48,7 +52,6 @@ export class AppShell extends LitElement {
     window.addEventListener('hashchange', this.handleHashChange);
     window.addEventListener('qj-unauthorized', this.handleUnauthorized);
     this.addEventListener('qj-unsaved-change', this.handleUnsavedChange);
-    void this.checkSession();
   }
 
   override disconnectedCallback(): void {
@@ -56,15 +59,6 @@ export class AppShell extends LitElement {
     window.removeEventListener('hashchange', this.handleHashChange);
     window.removeEventListener('qj-unauthorized', this.handleUnauthorized);
     this.removeEventListener('qj-unsaved-change', this.handleUnsavedChange);
-  }
-
-  private async checkSession(): Promise<void> {
-    try {
-      await api.status();
-      this.auth = 'in';
-    } catch (error) {
-      this.auth = error instanceof ApiError && error.status === 401 ? 'out' : 'unreachable';
-    }
   }
 
   private currentHash = location.hash;
@@ -133,19 +127,8 @@ export class AppShell extends LitElement {
   }
 
   private renderMain(): TemplateResult {
-    switch (this.auth) {
-      case 'checking':
-        return html`<p class="centre" role="status">Connecting to the service…</p>`;
-      case 'unreachable':
-        return html`<div class="centre" role="alert">
-          <p>The service did not answer. Check that it is running.</p>
-          <button class="btn" type="button" @click=${() => void this.checkSession()}>Try again</button>
-        </div>`;
-      case 'out':
-        return html`<qj-login-page @qj-logged-in=${this.handleLoggedIn}></qj-login-page>`;
-      case 'in':
-        return this.renderRoute();
-    }
+    if (this.auth === 'out') return html`<qj-login-page @qj-logged-in=${this.handleLoggedIn}></qj-login-page>`;
+    return this.renderRoute();
   }
 
   private renderRoute(): TemplateResult {

@@ -80,6 +80,7 @@ export class CodeEditor extends LitElement {
     }
     configureMonaco();
     await loadEditorCss();
+    const narrow = window.matchMedia('(max-width: 600px)');
     const host = document.createElement('div');
     host.className = 'qj-monaco';
     this.append(host);
@@ -94,8 +95,10 @@ export class CodeEditor extends LitElement {
       // Widgets escape the editor's box, so a short editor on a phone still shows the whole list.
       fixedOverflowWidgets: true,
       ariaLabel: 'Job code',
-      accessibilityHelpUrl: undefined,
+      // On a phone a long line would hide behind a sideways scroll; wrap it instead.
+      wordWrap: narrow.matches ? 'on' : 'off',
     });
+    narrow.addEventListener('change', () => editor.updateOptions({ wordWrap: narrow.matches ? 'on' : 'off' }));
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => this.emit('qj-code-save'));
     editor.onDidChangeModelContent(() => {
       if (this.replacing) return;

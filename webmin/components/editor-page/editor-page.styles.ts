@@ -28,7 +28,6 @@ export const editorPageStyles = css`
     aside { max-height: none; overflow: visible; }
   }
   @media (max-width: 600px) {
-    .buttons { width: 100%; }
-    .buttons .btn { flex: 1 1 auto; }
+    .buttons { width: 100%; display: grid; grid-template-columns: 1fr 1fr; }
   }
 `;
