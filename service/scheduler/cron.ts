@@ -71,7 +71,7 @@ export function latestCronSlot(expr: string, timeZone: string, from: number, upT
   let lo = first - 1;
   let hi = upTo;
   while (hi - lo > 1000) {
-    // Whole-second steps keep the probes on slot boundaries; at least one, so the loop ends.
+    // Whole-second steps, at least one: the loop ends, and its last window holds a single slot.
     const mid = lo + Math.max(1000, Math.floor((hi - lo) / 2000) * 1000);
     const next = nextCronSlot(expr, timeZone, mid);
     if (next !== null && next <= upTo) lo = mid;
