@@ -117,6 +117,15 @@ describe('the webmin in a browser', { skip }, () => {
     assert.equal(body.version, 2);
   });
 
+  it('saves by itself once typing has paused for the autosave delay', async () => {
+    // The page waits 60 s by default; the delay is a property so this test need not wait that long.
+    await page.evaluate("document.querySelector('qj-app').shadowRoot.querySelector('qj-editor-page').autosaveMs = 300");
+    const code = `${WORKING_JOB}// autosaved\n`;
+    await editor().setValue(code);
+    await page.locator('[data-save-state="saved"]', { hasText: 'version 3' }).waitFor({ timeout: 10_000 });
+    assert.equal((await service.api('/jobs/ticker/code')).body.code, code);
+  });
+
   it('marks a syntax error at its line when saving is refused', async () => {
     const broken = 'const job = core.job();\njob.run = async function () {\n  return job.OK;\n  const x = ;\n};\nreturn job;\n';
     await editor().setValue(broken);
@@ -124,7 +133,7 @@ describe('the webmin in a browser', { skip }, () => {
     await page.locator('.alert', { hasText: 'syntax error on line 4' }).waitFor();
     const markers = await editor().waitForMarkers((m) => m.some((x) => x.owner === 'quickjobs'), 'the syntax mark');
     assert.equal(markers.find((m) => m.owner === 'quickjobs')?.line, 4);
-    assert.equal((await service.api('/jobs/ticker/code')).body.version, 2, 'nothing was saved');
+    assert.equal((await service.api('/jobs/ticker/code')).body.version, 3, 'nothing was saved');
   });
 
   it('runs the draft and shows its result and log beside the code', async () => {
@@ -133,7 +142,7 @@ describe('the webmin in a browser', { skip }, () => {
     const draft = page.locator('section.draft');
     await draft.locator('text=hello from the draft').waitFor({ timeout: 20_000 });
     await draft.locator('.outcome', { hasText: 'OK' }).waitFor();
-    assert.equal((await service.api('/jobs/ticker/code')).body.version, 2, 'a draft run saves nothing');
+    assert.equal((await service.api('/jobs/ticker/code')).body.version, 3, 'a draft run saves nothing');
   });
 
   it('asks before leaving unsaved code, then updates the jobs table on schedule without a reload', async () => {
