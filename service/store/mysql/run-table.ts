@@ -36,15 +36,21 @@ export class RunTable {
 
   async finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
     await transaction(this.pool, async (connection) => {
-      // Locks the run, so a concurrent interruptRunning waits for this ending or wins before it.
+      // The run is gone when its job was deleted while it ran; there is nothing left to record.
+      const [located] = await selectRows<{ job: string }>(connection, 'SELECT job FROM quickjobs_runs WHERE id = ?', [id]);
+      if (located === undefined) return;
+      // Job first, then run: every writer that touches both takes them in this order (a delete
+      // cascades from the job too), so two nodes finishing runs of one job queue up instead of
+      // deadlocking over each other's runs in the pruning below.
+      await selectRows(connection, 'SELECT 1 FROM quickjobs_jobs WHERE name = ? FOR UPDATE', [located.job]);
       const [owner] = await selectRows<{ job: string; outcome: string }>(
         connection,
         'SELECT job, outcome FROM quickjobs_runs WHERE id = ? FOR UPDATE',
         [id],
       );
-      // The run is gone when its job was deleted while it ran; there is nothing left to record.
       // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
-      // schedule it would have led to is not applied: the job runs again after the restart.
+      // schedule it would have led to is not applied: the job runs again after the restart. It
+      // may also have gone with its job between the two reads.
       if (owner === undefined || owner.outcome !== 'running') return;
       await execute(
         connection,

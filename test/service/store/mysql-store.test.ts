@@ -8,8 +8,10 @@ import { after, before, describe, it } from 'node:test';
 
 import mysql from 'mysql2/promise';
 
-import { StoreError } from '../../../service/store/errors.js';
+import { StoreError, VersionConflictError } from '../../../service/store/errors.js';
 import { MYSQL_MIGRATIONS, MYSQL_SCHEMA_VERSION } from '../../../service/store/mysql/migrations.js';
+import { createStorePool } from '../../../service/store/mysql/pool.js';
+import { parseMysqlUrl } from '../../../service/store/mysql/target.js';
 import { MysqlStore } from '../../../service/store/mysql-store.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { CONFORMANCE_RUN_HISTORY, describeStoreConformance } from './conformance.js';
@@ -168,6 +170,8 @@ describe('the mysql store', { skip }, () => {
           stores.map((store, i) => store.saveCode('raced', `from node ${i}`, { baseVersion: 1 })),
         );
         assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+        const refused = results.find((r) => r.status === 'rejected');
+        assert.ok(refused?.status === 'rejected' && refused.reason instanceof VersionConflictError);
         assert.equal((await stores[1].getJob('raced'))?.version, 2);
         assert.deepEqual(
           (await stores[1].listVersions('raced')).map((v) => v.version),
@@ -176,6 +180,72 @@ describe('the mysql store', { skip }, () => {
       } finally {
         await Promise.all(stores.map((store) => store.close()));
         await dropDatabase(database);
+      }
+    });
+
+    it('finishes many runs at once from two nodes and keeps exactly the newest of them', async () => {
+      const database = await freshDatabase();
+      const stores = await Promise.all([
+        MysqlStore.open({ url: storeUrl(database), runHistory: 5 }),
+        MysqlStore.open({ url: storeUrl(database), runHistory: 5 }),
+      ]);
+      try {
+        await stores[0].createJob(newJob('busy'), '');
+        const ids: number[] = [];
+        for (let i = 0; i < 30; i++) ids.push(await stores[i % 2]!.startRun(newRun('busy', T0 + i)));
+        await Promise.all(
+          ids.map((id, i) => stores[i % 2]!.finishRun(id, succeeded(T0 + i), { lastRunAt: T0 + i, status: 'ok' })),
+        );
+        const runs = await stores[1].listRuns({ job: 'busy', limit: 100 });
+        assert.ok(runs.every((run) => run.outcome === 'success'));
+        // Each finish keeps the newest five plus itself, so the last few to commit may linger
+        // until the next finish; never fewer than five, and always the five newest.
+        assert.ok(runs.length >= 5, `${runs.length} runs kept`);
+        assert.deepEqual(
+          runs.slice(0, 5).map((run) => run.id),
+          ids.slice(-5).reverse(),
+        );
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+        await dropDatabase(database);
+      }
+    });
+
+    it('applies repeated patches of one job in order within one update', async () => {
+      const database = await freshDatabase();
+      const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+      try {
+        await store.createJob(newJob('a'), '');
+        await store.createJob(newJob('b'), '');
+        await store.updateJobs([
+          { name: 'a', patch: { nextRunAt: 1 } },
+          { name: 'b', patch: { nextRunAt: 2 } },
+          { name: 'a', patch: { nextRunAt: 3 } },
+          { name: 'a', patch: { status: 'stop', description: 'last' } },
+          { name: 'b', patch: {} },
+        ]);
+        const [a, b] = [await store.getJob('a'), await store.getJob('b')];
+        assert.deepEqual([a?.nextRunAt, a?.status, a?.description], [3, 'stop', 'last']);
+        assert.equal(b?.nextRunAt, 2);
+      } finally {
+        await store.close();
+        await dropDatabase(database);
+      }
+    });
+
+    it('sets strict mode, binary collation and READ COMMITTED on every connection', async () => {
+      const pool = createStorePool(parseMysqlUrl(MYSQL_URL));
+      try {
+        const [rows] = await pool.query(
+          'SELECT @@SESSION.sql_mode AS mode, @@collation_connection AS collation, @@SESSION.tx_isolation AS isolation',
+        );
+        const [session] = rows as Array<{ mode: string; collation: string; isolation: string }>;
+        assert.match(session!.mode, /STRICT_ALL_TABLES/);
+        assert.doesNotMatch(session!.mode, /NO_BACKSLASH_ESCAPES/);
+        assert.equal(session!.collation, 'utf8mb4_bin');
+        assert.equal(session!.isolation, 'READ-COMMITTED');
+      } finally {
+        await pool.end();
       }
     });
 
