@@ -1,0 +1,127 @@
+/**
+ * The `quickjobs` command as a person types it: each command in a child process, checked by its
+ * output and exit code.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { verifyPassword } from '../../service/auth/password.js';
+import { PASSWORD_SETTING } from '../../service/auth/admin-password.js';
+import { SqliteStore } from '../../service/store/sqlite-store.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Absolute, because the commands run in a temp folder with no node_modules.
+const TSX = import.meta.resolve('tsx');
+let dir: string;
+
+function quickjobs(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'service/cli.ts'), ...args], {
+      cwd: dir,
+      env: { ...process.env, QUICKJOBS_DATA_DIR: join(dir, 'data'), QUICKJOBS_JOBS_DIR: join(dir, 'jobs'), QUICKJOBS_LOG_LEVEL: 'warn', ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdin.end(options.input ?? '');
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'quickjobs-cli-'));
+  await writeFile(join(dir, 'good.js'), '// quickjobs: {"interval": 60}\nconst job = core.job();\njob.run = async () => { core.log("hi from", job.name); console.warn("careful"); return job.SLEEP; };\nreturn job;\n');
+  await writeFile(join(dir, 'throws.js'), 'const job = core.job();\njob.run = () => { throw new Error("kaput"); };\nreturn job;\n');
+  await writeFile(join(dir, 'syntax.js'), '// quickjobs: {"interval": 60}\nconst job = core.job();\njob.run = () => {\n  return job.OK\n;\nreturn job;\n');
+  await writeFile(join(dir, 'bad-settings.js'), '// quickjobs: {"interval": -3}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
+});
+
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('quickjobs start', () => {
+  for (const [variable, value] of [
+    ['QUICKJOBS_PORT', 'eighty'],
+    ['QUICKJOBS_TZ', 'Mars/Olympus'],
+    ['QUICKJOBS_MEMORY_MB', '-1'],
+    ['QUICKJOBS_NETWORK_ALLOW', '10.0.0.0/99'],
+    ['QUICKJOBS_STORE', 'postgres://nope'],
+  ] as const) {
+    it(`refuses a bad ${variable} with a message naming it`, async () => {
+      const result = await quickjobs(['start'], { env: { [variable]: value } });
+      assert.notEqual(result.code, 0);
+      assert.match(result.stderr, new RegExp(variable));
+    });
+  }
+});
+
+describe('quickjobs run', () => {
+  it('runs a file once, printing its log and result, and exits 0', async () => {
+    const result = await quickjobs(['run', join(dir, 'good.js')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /hi from good/);
+    assert.match(result.stdout, /careful/);
+    assert.match(result.stdout, /result: SLEEP/);
+  });
+
+  it('exits 1 and prints the error with its line when the job throws', async () => {
+    const result = await quickjobs(['run', join(dir, 'throws.js')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /kaput/);
+    assert.match(result.stderr, /line 2/);
+  });
+
+  it('says so when there is no such job or file', async () => {
+    const result = await quickjobs(['run', 'nothing-here']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no job named "nothing-here"/);
+  });
+});
+
+describe('quickjobs check', () => {
+  it('passes a good file', async () => {
+    const result = await quickjobs(['check', join(dir, 'good.js')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /ok/);
+  });
+
+  it('names the file, line and column of a syntax error, counting the settings line', async () => {
+    const result = await quickjobs(['check', join(dir, 'syntax.js')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /syntax\.js:7:\d+: /);
+  });
+
+  it('names the field of a bad settings line', async () => {
+    const result = await quickjobs(['check', join(dir, 'bad-settings.js')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /bad-settings\.js:1: interval/);
+  });
+});
+
+describe('quickjobs passwd', () => {
+  it('sets the webmin password from standard input, kept only as a hash', async () => {
+    const result = await quickjobs(['passwd'], { input: 'a-new-password-42\n' });
+    assert.equal(result.code, 0, result.stderr);
+    const store = SqliteStore.open({ file: join(dir, 'data', 'quickjobs.db'), runHistory: 10 });
+    try {
+      const hash = await store.getSetting(PASSWORD_SETTING);
+      assert.ok(hash && !hash.includes('a-new-password-42'));
+      assert.equal(await verifyPassword('a-new-password-42', hash), true);
+      assert.equal(await verifyPassword('wrong', hash), false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a short password and changes nothing', async () => {
+    const result = await quickjobs(['passwd'], { input: 'short\n' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /at least 8/);
+  });
+});
