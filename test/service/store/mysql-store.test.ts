@@ -46,7 +46,7 @@ async function dropDatabase(name: string): Promise<void> {
   await admin!.query(`DROP DATABASE IF EXISTS \`${name}\``);
 }
 
-describe('the mysql store', { skip }, () => {
+describe('the MySQL store on the real server', { skip }, () => {
   before(async () => {
     admin = await mysql.createConnection(serverUrl().toString());
   });
