@@ -56,7 +56,13 @@ describe('the MySQL store on the real server', { skip }, () => {
 
   describeStoreConformance('mysql', async () => {
     const database = await freshDatabase();
-    const store = await MysqlStore.open({ url: storeUrl(database), runHistory: CONFORMANCE_RUN_HISTORY });
+    let store: MysqlStore;
+    try {
+      store = await MysqlStore.open({ url: storeUrl(database), runHistory: CONFORMANCE_RUN_HISTORY });
+    } catch (error) {
+      await dropDatabase(database);
+      throw error;
+    }
     return {
       store,
       cleanup: async () => {
