@@ -78,3 +78,16 @@ export interface JobCode {
   code: string;
   version: number;
 }
+
+/** One alert about a job and its delivery attempts. */
+export interface AlertDelivery {
+  id: number;
+  job: string;
+  event: 'job.failed' | 'job.recovered';
+  channel: 'email' | 'webhook';
+  target: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: Array<{ at: string; ok: boolean; status?: number; error?: string }>;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -4,7 +4,7 @@
  * the app shell can show the login page wherever the user was.
  */
 import { ApiError } from './api-error.js';
-import type { Job, JobCode, JobSettings, NewJob, Run, ServiceStatus } from './api-types.js';
+import type { AlertDelivery, Job, JobCode, JobSettings, NewJob, Run, ServiceStatus } from './api-types.js';
 
 export { ApiError };
 export type * from './api-types.js';
@@ -57,6 +57,8 @@ export const api = {
   listRuns: (jobName: string, limit = 20): Promise<Run[]> =>
     call('GET', `/runs?job=${encodeURIComponent(jobName)}&limit=${limit}`),
   getRun: (id: number): Promise<Run> => call('GET', `/runs/${id}`),
+  /** Alerts sent about the job, newest first, with their delivery attempts. */
+  listAlerts: (name: string): Promise<AlertDelivery[]> => call('GET', `${job(name)}/alerts`),
 };
 
 export type Api = typeof api;

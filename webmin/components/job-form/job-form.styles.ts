@@ -16,6 +16,7 @@ export const jobFormStyles = css`
   .buttons { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
   .buttons .delete { margin-left: auto; }
   .label { font-weight: 600; display: block; margin-bottom: 0.25rem; }
+  .sent { font-size: 1rem; margin: 1rem 0 0.5rem; }
   .readonly { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-weight: 600; }
   @media (max-width: 640px) {
     .grid { grid-template-columns: minmax(0, 1fr); }

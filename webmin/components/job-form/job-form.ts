@@ -20,6 +20,7 @@ import {
 import { href, navigate } from '../../lib/routes.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
+import '../alert-list/alert-list.js';
 import { sharedStyles } from '../shared.styles.js';
 import { renderField, renderSelect } from './job-form-fields.js';
 import { jobFormStyles } from './job-form.styles.js';
@@ -245,6 +246,7 @@ export class JobForm extends LitElement {
             ${field('notifyEmail', 'Email addresses', { hint: 'Optional; separate several with commas.', type: 'text', autocomplete: 'off' })}
             ${field('notifyWebhook', 'Webhook URL', { hint: 'Optional; receives a signed POST.', type: 'url', autocomplete: 'off' })}
           </div>
+          ${this.creating ? nothing : html`<h3 class="sent">Sent</h3><qj-alert-list .jobName=${this.jobName!}></qj-alert-list>`}
         </fieldset>
         <div class="buttons">
           <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>
