@@ -290,6 +290,10 @@ describe('status and reload', () => {
     assert.equal(status.body.status, 'running');
     assert.equal(typeof status.body.version, 'string');
     assert.ok(status.body.jobs.total >= 1);
+    assert.ok(status.body.pool.workers >= 2);
+    assert.equal(typeof status.body.pool.busy, 'number');
+    assert.equal(typeof status.body.pool.queued, 'number');
+    assert.deepEqual({ ok: status.body.store.ok, kind: status.body.store.kind }, { ok: true, kind: 'sqlite' });
     const reload = await t.api('/reload', { method: 'POST' });
     assert.equal(reload.status, 200);
     assert.equal(reload.body.status, 'running');
