@@ -92,15 +92,15 @@ export class JobService {
     }
     if (code !== null) await this.assertParses(code);
     const now = this.now();
+    const { name: _same, ...settings } = fields;
     const patch: JobPatch = {
-      ...fields,
+      ...settings,
       ...planEdit(before, after, now, this.options.timeZone),
       owner: source.owner,
       sourceHash: source.sourceHash,
       updatedAt: now,
     };
     if (source.path) patch.path = source.path;
-    delete (patch as { name?: string }).name;
     const job =
       code === null
         ? await this.options.store.updateJob(name, patch)
