@@ -5,16 +5,7 @@
  */
 import type { Pool } from 'mysql2/promise';
 
-import type {
-  AlertDelivery,
-  CodeVersion,
-  CodeVersionInfo,
-  FinishedRun,
-  Job,
-  NewRun,
-  RunRecord,
-} from '../jobs/types.js';
-import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, VersionConflictError } from './errors.js';
+import { StoreError } from './errors.js';
 import { AlertTable } from './mysql/alert-table.js';
 import { DataTable } from './mysql/data-table.js';
 import { JobTable } from './mysql/job-table.js';
@@ -23,7 +14,7 @@ import { createStorePool } from './mysql/pool.js';
 import { RunTable } from './mysql/run-table.js';
 import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
-import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store } from './store.js';
+import { TableStore } from './table-store.js';
 
 export interface MysqlStoreOptions {
   /** `mysql://user:pass@host:port/db` (QUICKJOBS_STORE). */
@@ -32,15 +23,7 @@ export interface MysqlStoreOptions {
   runHistory: number;
 }
 
-/** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, StoreError];
-
-export class MysqlStore implements Store {
-  private readonly jobs: JobTable;
-  private readonly runs: RunTable;
-  private readonly data: DataTable;
-  private readonly settings: SettingsTable;
-  private readonly alerts: AlertTable;
+export class MysqlStore extends TableStore {
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -49,11 +32,17 @@ export class MysqlStore implements Store {
     private readonly detail: string,
     runHistory: number,
   ) {
-    this.jobs = new JobTable(pool);
-    this.runs = new RunTable(pool, this.jobs, runHistory);
-    this.data = new DataTable(pool);
-    this.settings = new SettingsTable(pool);
-    this.alerts = new AlertTable(pool);
+    const jobs = new JobTable(pool);
+    super(
+      {
+        jobs,
+        runs: new RunTable(pool, jobs, runHistory),
+        data: new DataTable(pool),
+        settings: new SettingsTable(pool),
+        alerts: new AlertTable(pool),
+      },
+      'MySQL store',
+    );
   }
 
   /**
@@ -74,97 +63,7 @@ export class MysqlStore implements Store {
     return new MysqlStore(pool, detail, options.runHistory);
   }
 
-  // ── jobs ──
-  async listJobs(): Promise<Job[]> {
-    return this.guard('list jobs', () => this.jobs.list());
-  }
-  async getJob(name: string): Promise<Job | null> {
-    return this.guard('read a job', () => this.jobs.get(name));
-  }
-  async createJob(job: Omit<Job, 'version'>, code: string): Promise<Job> {
-    return this.guard('create a job', () => this.jobs.create(job, code));
-  }
-  async updateJob(name: string, patch: JobPatch): Promise<Job> {
-    return this.guard('update a job', () => this.jobs.update(name, patch));
-  }
-  async updateJobs(patches: Array<{ name: string; patch: JobPatch }>): Promise<void> {
-    return this.guard('update jobs', () => this.jobs.updateMany(patches));
-  }
-  async deleteJob(name: string): Promise<boolean> {
-    return this.guard('delete a job', () => this.jobs.delete(name));
-  }
-
-  // ── code ──
-  async getCode(name: string, version?: number): Promise<CodeVersion | null> {
-    return this.guard('read code', () => this.jobs.getCode(name, version));
-  }
-  async listVersions(name: string): Promise<CodeVersionInfo[]> {
-    return this.guard('list code versions', () => this.jobs.listVersions(name));
-  }
-  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<number> {
-    return this.guard('save code', () => this.jobs.saveCode(name, code, options, Date.now()));
-  }
-
-  // ── runs ──
-  async startRun(run: NewRun): Promise<number> {
-    return this.guard('start a run', () => this.runs.start(run));
-  }
-  async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
-    return this.guard('finish a run', () => this.runs.finish(id, finished, jobPatch));
-  }
-  async getRun(id: number): Promise<RunRecord | null> {
-    return this.guard('read a run', () => this.runs.get(id));
-  }
-  async listRuns(query: RunQuery): Promise<RunRecord[]> {
-    return this.guard('list runs', () => this.runs.list(query));
-  }
-  async interruptRunning(at: number, message: string): Promise<number> {
-    return this.guard('interrupt running runs', () => this.runs.interruptRunning(at, message));
-  }
-
-  // ── settings and sessions ──
-  async getSetting(key: string): Promise<string | null> {
-    return this.guard('read a setting', () => this.settings.getSetting(key));
-  }
-  async setSetting(key: string, value: string): Promise<void> {
-    return this.guard('write a setting', () => this.settings.setSetting(key, value));
-  }
-  async createSession(id: string, expiresAt: number): Promise<void> {
-    return this.guard('create a session', () => this.settings.createSession(id, expiresAt, Date.now()));
-  }
-  async getSession(id: string, now: number): Promise<number | null> {
-    return this.guard('read a session', () => this.settings.getSession(id, now));
-  }
-  async deleteSession(id: string): Promise<void> {
-    return this.guard('delete a session', () => this.settings.deleteSession(id));
-  }
-
-  // ── core.data ──
-  async dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null> {
-    return this.guard('read data', () => this.data.get(source, idOrQuery));
-  }
-  async dataSave(source: string, value: Record<string, unknown>): Promise<string> {
-    return this.guard('save data', () => this.data.save(source, value));
-  }
-  async dataDelete(source: string, id: string): Promise<boolean> {
-    return this.guard('delete data', () => this.data.delete(source, id));
-  }
-  async dataPage(source: string, query: DataPageQuery): Promise<DataObject[]> {
-    return this.guard('read a data page', () => this.data.page(source, query));
-  }
-
-  // ── alerts ──
-  async createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number> {
-    return this.guard('create an alert', () => this.alerts.create(alert));
-  }
-  async updateAlert(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Promise<void> {
-    return this.guard('update an alert', () => this.alerts.update(id, patch));
-  }
-  async listAlerts(job: string, limit: number): Promise<AlertDelivery[]> {
-    return this.guard('list alerts', () => this.alerts.list(job, limit));
-  }
-
-  async ping(): Promise<{ ok: boolean; kind: string; detail: string }> {
+  override async ping(): Promise<{ ok: boolean; kind: string; detail: string }> {
     try {
       await this.pool.query('SELECT 1');
       return { ok: true, kind: 'mysql', detail: this.detail };
@@ -174,18 +73,8 @@ export class MysqlStore implements Store {
   }
 
   /** Ends the pool once; later calls wait for the same ending. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.closing ??= this.pool.end();
     await this.closing;
-  }
-
-  /** Runs one store call; a failure that is not a domain answer becomes a StoreError with its cause. */
-  private async guard<T>(action: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (DOMAIN_ERRORS.some((type) => error instanceof type)) throw error;
-      throw new StoreError(`MySQL store could not ${action}: ${(error as Error).message}`, { cause: error });
-    }
   }
 }

@@ -1,0 +1,174 @@
+/**
+ * What the SQLite and MySQL stores share: every Store method delegates to one table object and
+ * runs inside `guard`, which passes typed answers through and wraps any other failure in a
+ * StoreError naming the action. The tables answer synchronously (better-sqlite3) or with a
+ * promise (mysql2); either way each method has committed when its promise settles.
+ */
+import type {
+  AlertDelivery,
+  CodeVersion,
+  CodeVersionInfo,
+  FinishedRun,
+  Job,
+  NewRun,
+  RunRecord,
+} from '../jobs/types.js';
+import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, VersionConflictError } from './errors.js';
+import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store } from './store.js';
+
+type Answer<T> = T | Promise<T>;
+
+/** The table objects of one store implementation. */
+export interface StoreTables {
+  jobs: {
+    list(): Answer<Job[]>;
+    get(name: string): Answer<Job | null>;
+    create(job: Omit<Job, 'version'>, code: string): Answer<Job>;
+    update(name: string, patch: JobPatch): Answer<Job>;
+    updateMany(patches: Array<{ name: string; patch: JobPatch }>): Answer<void>;
+    delete(name: string): Answer<boolean>;
+    getCode(name: string, version?: number): Answer<CodeVersion | null>;
+    listVersions(name: string): Answer<CodeVersionInfo[]>;
+    saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Answer<number>;
+  };
+  runs: {
+    start(run: NewRun): Answer<number>;
+    finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Answer<void>;
+    get(id: number): Answer<RunRecord | null>;
+    list(query: RunQuery): Answer<RunRecord[]>;
+    interruptRunning(at: number, message: string): Answer<number>;
+  };
+  data: {
+    get(source: string, idOrQuery: string | Record<string, unknown>): Answer<DataObject | null>;
+    save(source: string, value: Record<string, unknown>): Answer<string>;
+    delete(source: string, id: string): Answer<boolean>;
+    page(source: string, query: DataPageQuery): Answer<DataObject[]>;
+  };
+  settings: {
+    getSetting(key: string): Answer<string | null>;
+    setSetting(key: string, value: string): Answer<void>;
+    createSession(id: string, expiresAt: number, now: number): Answer<void>;
+    getSession(id: string, now: number): Answer<number | null>;
+    deleteSession(id: string): Answer<void>;
+  };
+  alerts: {
+    create(alert: Omit<AlertDelivery, 'id'>): Answer<number>;
+    update(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Answer<void>;
+    list(job: string, limit: number): Answer<AlertDelivery[]>;
+  };
+}
+
+/** Errors that are answers, not storage failures: they pass through unwrapped. */
+const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, StoreError];
+
+export abstract class TableStore implements Store {
+  /**
+   * @param label how failures name the store ("SQLite store could not …")
+   */
+  protected constructor(
+    protected readonly tables: StoreTables,
+    private readonly label: string,
+  ) {}
+
+  // ── jobs ──
+  async listJobs(): Promise<Job[]> {
+    return this.guard('list jobs', () => this.tables.jobs.list());
+  }
+  async getJob(name: string): Promise<Job | null> {
+    return this.guard('read a job', () => this.tables.jobs.get(name));
+  }
+  async createJob(job: Omit<Job, 'version'>, code: string): Promise<Job> {
+    return this.guard('create a job', () => this.tables.jobs.create(job, code));
+  }
+  async updateJob(name: string, patch: JobPatch): Promise<Job> {
+    return this.guard('update a job', () => this.tables.jobs.update(name, patch));
+  }
+  async updateJobs(patches: Array<{ name: string; patch: JobPatch }>): Promise<void> {
+    return this.guard('update jobs', () => this.tables.jobs.updateMany(patches));
+  }
+  async deleteJob(name: string): Promise<boolean> {
+    return this.guard('delete a job', () => this.tables.jobs.delete(name));
+  }
+
+  // ── code ──
+  async getCode(name: string, version?: number): Promise<CodeVersion | null> {
+    return this.guard('read code', () => this.tables.jobs.getCode(name, version));
+  }
+  async listVersions(name: string): Promise<CodeVersionInfo[]> {
+    return this.guard('list code versions', () => this.tables.jobs.listVersions(name));
+  }
+  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<number> {
+    return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()));
+  }
+
+  // ── runs ──
+  async startRun(run: NewRun): Promise<number> {
+    return this.guard('start a run', () => this.tables.runs.start(run));
+  }
+  async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
+    return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch));
+  }
+  async getRun(id: number): Promise<RunRecord | null> {
+    return this.guard('read a run', () => this.tables.runs.get(id));
+  }
+  async listRuns(query: RunQuery): Promise<RunRecord[]> {
+    return this.guard('list runs', () => this.tables.runs.list(query));
+  }
+  async interruptRunning(at: number, message: string): Promise<number> {
+    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message));
+  }
+
+  // ── settings and sessions ──
+  async getSetting(key: string): Promise<string | null> {
+    return this.guard('read a setting', () => this.tables.settings.getSetting(key));
+  }
+  async setSetting(key: string, value: string): Promise<void> {
+    return this.guard('write a setting', () => this.tables.settings.setSetting(key, value));
+  }
+  async createSession(id: string, expiresAt: number): Promise<void> {
+    return this.guard('create a session', () => this.tables.settings.createSession(id, expiresAt, Date.now()));
+  }
+  async getSession(id: string, now: number): Promise<number | null> {
+    return this.guard('read a session', () => this.tables.settings.getSession(id, now));
+  }
+  async deleteSession(id: string): Promise<void> {
+    return this.guard('delete a session', () => this.tables.settings.deleteSession(id));
+  }
+
+  // ── core.data ──
+  async dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null> {
+    return this.guard('read data', () => this.tables.data.get(source, idOrQuery));
+  }
+  async dataSave(source: string, value: Record<string, unknown>): Promise<string> {
+    return this.guard('save data', () => this.tables.data.save(source, value));
+  }
+  async dataDelete(source: string, id: string): Promise<boolean> {
+    return this.guard('delete data', () => this.tables.data.delete(source, id));
+  }
+  async dataPage(source: string, query: DataPageQuery): Promise<DataObject[]> {
+    return this.guard('read a data page', () => this.tables.data.page(source, query));
+  }
+
+  // ── alerts ──
+  async createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number> {
+    return this.guard('create an alert', () => this.tables.alerts.create(alert));
+  }
+  async updateAlert(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Promise<void> {
+    return this.guard('update an alert', () => this.tables.alerts.update(id, patch));
+  }
+  async listAlerts(job: string, limit: number): Promise<AlertDelivery[]> {
+    return this.guard('list alerts', () => this.tables.alerts.list(job, limit));
+  }
+
+  abstract ping(): Promise<{ ok: boolean; kind: string; detail: string }>;
+  abstract close(): Promise<void>;
+
+  protected async guard<T>(action: string, call: () => Answer<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (DOMAIN_ERRORS.some((type) => error instanceof type)) throw error;
+      throw new StoreError(`${this.label} could not ${action}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
