@@ -3,7 +3,7 @@
  * (quickjs-emscripten frees them), so each callback reads its arguments into host values at once.
  */
 import { randomUUID } from 'node:crypto';
-import { Scope, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten';
+import { Scope, type QuickJSContext, type QuickJSHandle, type VmCallResult } from 'quickjs-emscripten';
 import type { LogLevel } from '../types.js';
 
 export interface HostHandlers {
@@ -20,6 +20,8 @@ export interface HostHandlers {
   invalid(message: string): void;
   /** The script or `job.run` threw (or rejected) with this value, dumped. */
   fail(error: unknown): void;
+  /** Compiles lazy piece `name` of the prelude (pieces.ts) in the context: its function, or the error. */
+  load(name: string): QuickJSHandle | VmCallResult<QuickJSHandle>;
 }
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['info', 'warn', 'error']);
@@ -28,7 +30,7 @@ const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['info', 'warn', 'error'])
 export function newHostObject(context: QuickJSContext, handlers: HostHandlers): QuickJSHandle {
   return Scope.withScope((scope) => {
     const host = context.newObject();
-    const define = (name: string, fn: (...args: QuickJSHandle[]) => QuickJSHandle | undefined): void => {
+    const define = (name: string, fn: (...args: QuickJSHandle[]) => QuickJSHandle | VmCallResult<QuickJSHandle> | undefined): void => {
       context.setProp(host, name, scope.manage(context.newFunction(name, fn)));
     };
     define('log', (level, message) => {
@@ -52,6 +54,7 @@ export function newHostObject(context: QuickJSContext, handlers: HostHandlers): 
       handlers.fail(context.dump(error));
       return undefined;
     });
+    define('load', (name) => handlers.load(context.getString(name)));
     return host;
   });
 }
