@@ -10,7 +10,7 @@
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import { timeoutMessage } from './limits.js';
-import type { FromWorker } from './protocol.js';
+import type { FromWorker, RunEvent } from './protocol.js';
 import type { RunEnd } from './runtime.js';
 import { WorkerSlot } from './worker-slot.js';
 import type { LogEntry, RunHooks, RunOutcome, RunRequest } from './types.js';
@@ -50,9 +50,11 @@ interface ActiveRun extends PendingRun {
   id: number;
   slot: WorkerSlot;
   logs: LogEntry[];
-  abort: AbortController;
+  /** Made at the first host call: most runs make none, and aborting one builds a DOMException. */
+  abort: AbortController | undefined;
   timer: NodeJS.Timeout;
-  pauses: Set<NodeJS.Timeout>;
+  /** Made at the first `core.sleep`. */
+  pauses: Set<NodeJS.Timeout> | undefined;
 }
 
 export class SandboxPool {
@@ -174,8 +176,8 @@ export class SandboxPool {
       id,
       slot,
       logs: [],
-      abort: new AbortController(),
-      pauses: new Set(),
+      abort: undefined,
+      pauses: undefined,
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
         () => this.finish(run, { outcome: 'timeout', error: { message: timeoutMessage(pending.request.timeoutMs) } }),
@@ -189,43 +191,45 @@ export class SandboxPool {
   }
 
   private receive(slot: WorkerSlot, message: FromWorker): void {
-    if (message.type === 'idle') {
-      if (!slot.busy) this.drain();
-      return;
-    }
-    if (message.type === 'ready' || message.type === 'fatal') return;
-    const run = this.active.get(message.runId);
+    if (message.type !== 'events') return;
+    for (const event of message.events) this.apply(event);
+    if (message.idle && !slot.busy) this.drain();
+  }
+
+  private apply(event: RunEvent): void {
+    const run = this.active.get(event.runId);
     if (!run) return; // already ended by the pool (timeout); the worker's late news is moot
-    switch (message.type) {
+    switch (event.type) {
       case 'log':
-        run.logs.push(message.entry);
+        run.logs.push(event.entry);
         try {
-          run.hooks.onLog?.(message.entry);
+          run.hooks.onLog?.(event.entry);
         } catch {
           // A failing log listener must not take the run down with it.
         }
         return;
       case 'call':
-        this.hostCall(run, message.callId, message.name, message.argsJson);
+        this.hostCall(run, event.callId, event.name, event.argsJson);
         return;
       case 'sleep': {
         // Clamped: the run's own timer ends it first anyway.
-        const ms = Math.min(message.ms, run.request.timeoutMs + 1000, MAX_TIMER_MS);
+        const ms = Math.min(event.ms, run.request.timeoutMs + 1000, MAX_TIMER_MS);
+        const pauses = (run.pauses ??= new Set());
         const pause = setTimeout(() => {
-          run.pauses.delete(pause);
-          if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId: message.callId });
+          pauses.delete(pause);
+          if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId: event.callId });
         }, ms);
-        run.pauses.add(pause);
+        pauses.add(pause);
         return;
       }
       case 'end':
-        this.finish(run, message.end, true);
+        this.finish(run, event.end, true);
         return;
     }
   }
 
   private hostCall(run: ActiveRun, callId: number, name: string, argsJson: string): void {
-    const context = { jobName: run.request.jobName, signal: run.abort.signal };
+    const context = { jobName: run.request.jobName, signal: (run.abort ??= new AbortController()).signal };
     void answerHostCall(run.hooks.host ?? notAvailable, name, argsJson, context).then((json) => {
       if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId, json });
     });
@@ -235,8 +239,8 @@ export class SandboxPool {
   private finish(run: ActiveRun, end: RunEnd, fromWorker = false): void {
     if (!this.active.delete(run.id)) return;
     clearTimeout(run.timer);
-    for (const pause of run.pauses) clearTimeout(pause);
-    run.abort.abort();
+    if (run.pauses) for (const pause of run.pauses) clearTimeout(pause);
+    run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
     if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });

@@ -6,20 +6,27 @@ import type { RunEnd } from './runtime.js';
 import type { LogEntry, RunRequest } from './types.js';
 
 export type ToWorker =
-  /** Start a run. Acknowledged with `idle` once the guest waits or ends. */
+  /** Start a run. Acknowledged by an `events` message with `idle` once the guest waits or ends. */
   | { type: 'start'; runId: number; request: RunRequest }
-  /** Answer a host call (`json` is the tuple) or end a pause (no `json`). Acknowledged with `idle`. */
+  /** Answer a host call (`json` is the tuple) or end a pause (no `json`). Acknowledged like `start`. */
   | { type: 'reply'; runId: number; callId: number; json?: string }
   /** Drop a run the pool has already ended. Not acknowledged: it runs no guest code. */
   | { type: 'cancel'; runId: number };
 
-export type FromWorker =
-  | { type: 'ready' }
-  /** The worker finished handling one `start` or `reply`: it is not executing guest code for it. */
-  | { type: 'idle' }
+/** What a run asks of the pool, or how it ended. */
+export type RunEvent =
   | { type: 'log'; runId: number; entry: LogEntry }
   | { type: 'call'; runId: number; callId: number; name: string; argsJson: string }
   | { type: 'sleep'; runId: number; callId: number; ms: number }
-  | { type: 'end'; runId: number; end: RunEnd }
+  | { type: 'end'; runId: number; end: RunEnd };
+
+export type FromWorker =
+  | { type: 'ready' }
+  /**
+   * Run events in the order they happened, batched: one message per `start` or `reply` handled
+   * (and more during a long one, so log lines still stream). `idle` is set on the message that
+   * finishes handling a `start` or `reply`: the worker is not executing guest code for it.
+   */
+  | { type: 'events'; events: RunEvent[]; idle: boolean }
   /** QuickJS failed on the host side; the worker must be replaced. Its runs are lost. */
   | { type: 'fatal'; message: string };

@@ -1,7 +1,7 @@
 /**
  * The pool's view of one worker thread: the runs it holds, and whether it is executing guest code
  * right now. "Executing" is counted, not guessed: every `start` or `reply` posted is one unit of
- * work the worker acknowledges with `idle` when the guest waits or ends again.
+ * work the worker acknowledges (an `events` message marked `idle`) when the guest waits or ends again.
  */
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -54,7 +54,7 @@ export class WorkerSlot {
           resolve();
           return;
         }
-        if (message.type === 'idle') this.unacknowledged--;
+        if (message.type === 'events' && message.idle) this.unacknowledged--;
         if (message.type === 'fatal') this.kill(`QuickJS failed in the sandbox worker (${message.message})`);
         events.message(this, message);
       });

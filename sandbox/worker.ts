@@ -4,12 +4,18 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { newSandboxModule } from './module.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, RunEvent, ToWorker } from './protocol.js';
 import { JobRun, prepareContext, type PreparedContext } from './runtime.js';
 
 if (!parentPort) throw new Error('sandbox/worker.ts must run as a worker thread');
 const port = parentPort;
 const post = (message: FromWorker): void => port.postMessage(message);
+
+/**
+ * How long a step may hold run events before they are sent anyway: a guest that logs in a long
+ * loop still streams its lines while it runs, yet a short step costs one message, not one a line.
+ */
+const FLUSH_AFTER_MS = 10;
 
 const module = await newSandboxModule();
 const runs = new Map<number, JobRun>();
@@ -18,6 +24,23 @@ let broken = false;
 /** The next run's context, prepared while the thread has nothing else to do. */
 let spare: PreparedContext | undefined;
 let preparing = false;
+
+/** Events of the step being handled, not yet posted. */
+let outbox: RunEvent[] = [];
+let outboxSince = 0;
+
+function send(event: RunEvent): void {
+  if (outbox.length === 0) outboxSince = performance.now();
+  outbox.push(event);
+  if (performance.now() - outboxSince >= FLUSH_AFTER_MS) flush(false);
+}
+
+/** Posts the pending events; `idle` when this also finishes handling a `start` or `reply`. */
+function flush(idle: boolean): void {
+  if (outbox.length === 0 && !idle) return;
+  post({ type: 'events', events: outbox, idle });
+  outbox = [];
+}
 
 function takeContext(): PreparedContext {
   const prepared = spare ?? prepareContext(module);
@@ -39,17 +62,18 @@ function takeContext(): PreparedContext {
 
 function fail(error: unknown): void {
   broken = true;
+  flush(false);
   post({ type: 'fatal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
 }
 
 function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
   const run = new JobRun(takeContext(), message.request, {
-    log: (entry) => post({ type: 'log', runId, entry }),
-    call: (callId, name, argsJson) => post({ type: 'call', runId, callId, name, argsJson }),
-    sleep: (callId, ms) => post({ type: 'sleep', runId, callId, ms }),
+    log: (entry) => send({ type: 'log', runId, entry }),
+    call: (callId, name, argsJson) => send({ type: 'call', runId, callId, name, argsJson }),
+    sleep: (callId, ms) => send({ type: 'sleep', runId, callId, ms }),
     end: (end) => {
       runs.delete(runId);
-      post({ type: 'end', runId, end });
+      send({ type: 'end', runId, end });
     },
   });
   runs.set(runId, run);
@@ -82,7 +106,7 @@ port.on('message', (message: ToWorker) => {
     fail(error);
     return;
   }
-  if (message.type !== 'cancel') post({ type: 'idle' });
+  flush(message.type !== 'cancel');
 });
 
 post({ type: 'ready' });
