@@ -8,12 +8,11 @@
  * while disposing) are thrown from `start`/`reply`/`cancel`: the module may be broken, and the
  * owner of the thread should replace it.
  */
-import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSWASMModule, VmCallResult } from 'quickjs-emscripten';
-import { newHostObject } from './guest/host-functions.js';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten';
 import { PIECE_SOURCES, isPiece, pieceFile } from './guest/pieces.js';
-import { PRELUDE_FILE, PRELUDE_SOURCE } from './guest/prelude.js';
 import { encodeTimeParts, timeParts } from './guest/time-parts.js';
 import { LogCap, MAX_STACK_BYTES, MemoryWatch, memoryLimitMessage, timeoutMessage } from './limits.js';
+import type { PreparedContext } from './prepared-context.js';
 import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
 
@@ -27,8 +26,10 @@ export interface RunChannel {
   call(callId: number, name: string, argsJson: string): void;
   /** The guest sleeps; answer with `reply(callId)` after `ms`. */
   sleep(callId: number, ms: number): void;
-  /** Called once, after the runtime is disposed. */
+  /** Called once, when the outcome is known, just before the runtime is disposed. */
   end(end: RunEnd): void;
+  /** Called every ~0.6 ms while guest code executes: a chance to pass on what the run queued. */
+  heartbeat?(): void;
 }
 
 const isJobResult = (value: unknown): value is JobResult => (JOB_RESULTS as readonly unknown[]).includes(value);
@@ -40,47 +41,21 @@ function isOutOfMemory(value: unknown): boolean {
   return name === 'InternalError' && message === 'out of memory';
 }
 
-/** A fresh context with the prelude compiled but not yet run: the slow half of starting a run. */
-export interface PreparedContext {
-  context: QuickJSContext;
-  /** The prelude's function of `(host, facts)`. */
-  prelude: QuickJSHandle;
-}
-
-/**
- * Creates a context and compiles the prelude in it: ~0.12 ms for the context and ~0.18 ms for the
- * eager prelude of a ~0.55 ms trivial run (measured; the whole prelude compiled eagerly took
- * ~0.6 ms), so a worker prepares the next context while it is idle.
- */
-export function prepareContext(module: QuickJSWASMModule): PreparedContext {
-  // A context made by the module owns its runtime and is the runtime's system context, so
-  // `computeMemoryUsage()` never creates a second context behind our back.
-  const context = module.newContext();
-  const compiled = context.evalCode(PRELUDE_SOURCE, PRELUDE_FILE);
-  if (compiled.error) {
-    const error = context.dump(compiled.error);
-    compiled.error.dispose();
-    context.dispose();
-    throw new Error(`the core prelude failed to compile: ${JSON.stringify(error)}`);
-  }
-  return { context, prelude: compiled.value };
-}
-
 export class JobRun {
   private readonly runtime: QuickJSRuntime;
   private readonly context: QuickJSContext;
   private readonly deadline: number;
   private readonly memory: MemoryWatch;
   private readonly log: LogCap;
-  /** Guest functions kept between steps: `settle(id, json)` and `start(main)` from the prelude. */
-  private settle: QuickJSHandle | undefined;
+  /** The prelude's `settle(id, json)` and `start(main, facts)`, kept until the run ends. */
+  private readonly settle: QuickJSHandle;
+  private readonly begin: QuickJSHandle;
   private readonly waiting = new Set<number>();
   private nextCallId = 1;
   /** How the guest ended, as reported by the prelude; limits may still overrule it. */
   private reported: RunEnd | undefined;
   private ended = false;
-
-  private prelude: QuickJSHandle | undefined;
+  private started = false;
 
   /** Takes ownership of `prepared`; it must not be used for another run. */
   constructor(
@@ -91,36 +66,56 @@ export class JobRun {
     this.deadline = performance.now() + request.timeoutMs;
     this.log = new LogCap(request.logLimitBytes, (entry) => channel.log(entry));
     this.context = prepared.context;
-    this.prelude = prepared.prelude;
+    this.settle = prepared.settle;
+    this.begin = prepared.start;
     this.runtime = this.context.runtime;
     this.memory = new MemoryWatch(request.memoryBytes, () => this.memoryUsed());
     // QuickJS's own limit only stops single allocations larger than the limit (see MemoryWatch).
     this.runtime.setMemoryLimit(request.memoryBytes);
     this.runtime.setMaxStackSize(MAX_STACK_BYTES);
-    this.runtime.setInterruptHandler(() => performance.now() > this.deadline || this.memory.poll());
+    this.runtime.setInterruptHandler(() => {
+      channel.heartbeat?.();
+      return performance.now() > this.deadline || this.memory.poll();
+    });
+    prepared.bind({
+      log: (level, message) => this.log.write(level, message),
+      call: (name, argsJson) => this.wait((id) => this.channel.call(id, name, argsJson)),
+      sleep: (ms) => this.wait((id) => this.channel.sleep(id, ms)),
+      time: (localTime) => encodeTimeParts(timeParts(Date.now(), localTime ? this.request.timeZone : 'UTC')),
+      done: (result) => {
+        this.reported ??= isJobResult(result)
+          ? { outcome: 'success', result }
+          : { outcome: 'error', error: { message: `job.run returned ${String(result)}; it must return job.OK, job.SLEEP, job.STOP or job.EXIT` } };
+      },
+      invalid: (message) => {
+        this.reported ??= { outcome: 'error', error: { message } };
+      },
+      fail: (error) => this.reportError(error),
+      load: (name) => this.loadPiece(name),
+    });
   }
 
-  /** Evaluates the prelude and the script and runs until the guest ends or waits on the host. */
+  /** Evaluates the script and runs until the guest ends or waits on the host. */
   start(): void {
+    if (this.started) throw new Error('a run starts only once');
+    this.started = true;
     this.step(() => {
-      const start = this.installPrelude();
-      try {
-        const main = this.context.evalCode(wrapScript(this.request.code), SCRIPT_FILE);
-        if (main.error) {
-          this.reportError(this.context.dump(main.error));
-          main.error.dispose();
-          return;
-        }
-        const started = this.context.callFunction(start, this.context.undefined, main.value);
-        main.value.dispose();
-        if (started.error) {
-          this.reportError(this.context.dump(started.error));
-          started.error.dispose();
-        } else {
-          started.value.dispose();
-        }
-      } finally {
-        start.dispose();
+      const { context, request } = this;
+      const main = context.evalCode(wrapScript(request.code), SCRIPT_FILE);
+      if (main.error) {
+        this.reportError(context.dump(main.error));
+        main.error.dispose();
+        return;
+      }
+      const facts = context.newString(JSON.stringify({ name: request.jobName, trigger: request.trigger, lastRunAt: request.lastRunAt }));
+      const started = context.callFunction(this.begin, context.undefined, main.value, facts);
+      main.value.dispose();
+      facts.dispose();
+      if (started.error) {
+        this.reportError(context.dump(started.error));
+        started.error.dispose();
+      } else {
+        started.value.dispose();
       }
     });
   }
@@ -130,7 +125,6 @@ export class JobRun {
     if (this.ended || !this.waiting.delete(callId)) return;
     this.step(() => {
       const settle = this.settle;
-      if (!settle) return;
       const id = this.context.newNumber(callId);
       const value = json === undefined ? this.context.undefined : this.context.newString(json);
       const result = this.context.callFunction(settle, this.context.undefined, id, value);
@@ -155,43 +149,6 @@ export class JobRun {
   /** Host call and pause ids the guest still awaits. */
   get pending(): number {
     return this.waiting.size;
-  }
-
-  private installPrelude(): QuickJSHandle {
-    const { context } = this;
-    const prelude = this.prelude;
-    this.prelude = undefined;
-    if (!prelude) throw new Error('a run starts only once');
-    const host = newHostObject(context, {
-      log: (level, message) => this.log.write(level, message),
-      call: (name, argsJson) => this.wait((id) => this.channel.call(id, name, argsJson)),
-      sleep: (ms) => this.wait((id) => this.channel.sleep(id, ms)),
-      time: (localTime) => encodeTimeParts(timeParts(Date.now(), localTime ? this.request.timeZone : 'UTC')),
-      done: (result) => {
-        this.reported ??= isJobResult(result)
-          ? { outcome: 'success', result }
-          : { outcome: 'error', error: { message: `job.run returned ${String(result)}; it must return job.OK, job.SLEEP, job.STOP or job.EXIT` } };
-      },
-      invalid: (message) => {
-        this.reported ??= { outcome: 'error', error: { message } };
-      },
-      fail: (error) => this.reportError(error),
-      load: (name) => this.loadPiece(name),
-    });
-    const facts = context.newString(
-      JSON.stringify({ name: this.request.jobName, trigger: this.request.trigger, lastRunAt: this.request.lastRunAt }),
-    );
-    try {
-      const exports = context.unwrapResult(context.callFunction(prelude, context.undefined, host, facts));
-      this.settle = context.getProp(exports, 'settle');
-      const start = context.getProp(exports, 'start');
-      exports.dispose();
-      return start;
-    } finally {
-      facts.dispose();
-      host.dispose();
-      prelude.dispose();
-    }
   }
 
   /** Compiles a lazy piece of the prelude in this run's context; failing (out of memory, interrupted), it throws in the guest. */
@@ -254,20 +211,16 @@ export class JobRun {
 
   private finish(end: RunEnd): void {
     this.ended = true;
-    try {
-      this.dispose();
-    } finally {
-      // The outcome is known even if disposing failed; report it before the failure propagates.
-      this.channel.end(end);
-    }
+    // Reported first, so the owner can pass it on while the runtime is freed; a failure to free
+    // it is thrown after.
+    this.channel.end(end);
+    this.dispose();
   }
 
   private dispose(): void {
     this.waiting.clear();
-    this.settle?.dispose();
-    this.settle = undefined;
-    this.prelude?.dispose();
-    this.prelude = undefined;
+    this.settle.dispose();
+    this.begin.dispose();
     this.context.dispose(); // also disposes the runtime it owns
   }
 

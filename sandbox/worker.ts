@@ -5,15 +5,17 @@
 import { parentPort } from 'node:worker_threads';
 import { newSandboxModule } from './module.js';
 import type { FromWorker, RunEvent, ToWorker } from './protocol.js';
-import { JobRun, prepareContext, type PreparedContext } from './runtime.js';
+import { prepareContext, type PreparedContext } from './prepared-context.js';
+import { JobRun } from './runtime.js';
 
 if (!parentPort) throw new Error('sandbox/worker.ts must run as a worker thread');
 const port = parentPort;
 const post = (message: FromWorker): void => port.postMessage(message);
 
 /**
- * How long a step may hold run events before they are sent anyway: a guest that logs in a long
- * loop still streams its lines while it runs, yet a short step costs one message, not one a line.
+ * How long a step may hold run events before they are sent anyway. With the flush on every
+ * interrupt heartbeat, a guest that logs and then computes for long still streams its lines while
+ * it runs, yet a short step costs one message, not one a line.
  */
 const FLUSH_AFTER_MS = 10;
 
@@ -24,6 +26,9 @@ let broken = false;
 /** The next run's context, prepared while the thread has nothing else to do. */
 let spare: PreparedContext | undefined;
 let preparing = false;
+
+/** Whether the `start` or `reply` being handled is still to be acknowledged (`idle`). */
+let owesIdle = false;
 
 /** Events of the step being handled, not yet posted. */
 let outbox: RunEvent[] = [];
@@ -74,7 +79,11 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     end: (end) => {
       runs.delete(runId);
       send({ type: 'end', runId, end });
+      // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
+      flush(owesIdle);
+      owesIdle = false;
     },
+    heartbeat: () => flush(false),
   });
   runs.set(runId, run);
   run.start();
@@ -100,13 +109,14 @@ function handle(message: ToWorker): void {
 port.on('message', (message: ToWorker) => {
   // After a host failure the module may be corrupt: run nothing more and wait to be terminated.
   if (broken) return;
+  owesIdle = message.type !== 'cancel';
   try {
     handle(message);
   } catch (error) {
     fail(error);
     return;
   }
-  flush(message.type !== 'cancel');
+  flush(owesIdle);
 });
 
 post({ type: 'ready' });

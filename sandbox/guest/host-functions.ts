@@ -26,8 +26,11 @@ export interface HostHandlers {
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['info', 'warn', 'error']);
 
-/** Builds the `host` object in `context`. The caller owns the returned handle. */
-export function newHostObject(context: QuickJSContext, handlers: HostHandlers): QuickJSHandle {
+/**
+ * Builds the `host` object in `context`. The caller owns the returned handle. `target` gives the
+ * handlers at each call: the object is built before the run that will answer it is known.
+ */
+export function newHostObject(context: QuickJSContext, target: () => HostHandlers): QuickJSHandle {
   return Scope.withScope((scope) => {
     const host = context.newObject();
     const define = (name: string, fn: (...args: QuickJSHandle[]) => QuickJSHandle | VmCallResult<QuickJSHandle> | undefined): void => {
@@ -35,26 +38,26 @@ export function newHostObject(context: QuickJSContext, handlers: HostHandlers): 
     };
     define('log', (level, message) => {
       const name = context.getString(level);
-      handlers.log(LEVELS.has(name) ? (name as LogLevel) : 'info', context.getString(message));
+      target().log(LEVELS.has(name) ? (name as LogLevel) : 'info', context.getString(message));
       return undefined;
     });
-    define('call', (name, argsJson) => context.newNumber(handlers.call(context.getString(name), context.getString(argsJson))));
-    define('sleep', (ms) => context.newNumber(handlers.sleep(context.getNumber(ms))));
+    define('call', (name, argsJson) => context.newNumber(target().call(context.getString(name), context.getString(argsJson))));
+    define('sleep', (ms) => context.newNumber(target().sleep(context.getNumber(ms))));
     define('uuid', () => context.newString(randomUUID()));
-    define('time', (localTime) => context.newString(handlers.time(context.dump(localTime) === true)));
+    define('time', (localTime) => context.newString(target().time(context.dump(localTime) === true)));
     define('done', (result) => {
-      handlers.done(context.dump(result));
+      target().done(context.dump(result));
       return undefined;
     });
     define('invalid', (message) => {
-      handlers.invalid(context.getString(message));
+      target().invalid(context.getString(message));
       return undefined;
     });
     define('fail', (error) => {
-      handlers.fail(context.dump(error));
+      target().fail(context.dump(error));
       return undefined;
     });
-    define('load', (name) => handlers.load(context.getString(name)));
+    define('load', (name) => target().load(context.getString(name)));
     return host;
   });
 }

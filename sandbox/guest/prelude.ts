@@ -7,18 +7,20 @@
  * run uses (the job object and the job contract); the rest of `core` and `console` are getters
  * that compile their piece (pieces.ts) on first use, once per run, through `host.load`.
  *
- * The source evaluates to a function of `(host, facts)`. `host` holds the host functions wired in
- * `host-functions.ts`; it is captured in closures here and never reachable from the user's script.
- * The function returns `{ settle, start }` for the host to keep: `settle(id, json)` resolves the
- * guest promise of a host call or sleep, `start(main)` runs the job contract around the script.
+ * The source evaluates to a function of `host`, the host functions wired in `host-functions.ts`;
+ * it is captured in closures here and never reachable from the user's script. The function returns
+ * `{ settle, start }` for the host to keep: `settle(id, json)` resolves the guest promise of a host
+ * call or sleep, `start(main, facts)` runs the job contract around the script, with the facts of
+ * the run (name, trigger, lastRunAt) as JSON. Nothing here depends on the run until `start`, so a
+ * worker installs the prelude in the next run's context while it is idle.
  */
 
 /** The file name QuickJS reports for frames in this prelude (never mapped to the user's script). */
 export const PRELUDE_FILE = 'quickjobs-core.js';
 
-export const PRELUDE_SOURCE = String.raw`(function (host, factsJson) {
+export const PRELUDE_SOURCE = String.raw`(function (host) {
   'use strict';
-  const facts = JSON.parse(factsJson);
+  let facts;
   const RESULTS = ['OK', 'SLEEP', 'STOP', 'EXIT'];
   const waiters = new Map();
   // No prototype: a setter the script puts on Object.prototype must not see the pieces.
@@ -70,7 +72,8 @@ export const PRELUDE_SOURCE = String.raw`(function (host, factsJson) {
     return { result };
   };
 
-  const start = (main) => {
+  const start = (main, factsJson) => {
+    facts = JSON.parse(factsJson);
     runJob(main).then(
       (end) => (end.invalid !== undefined ? host.invalid(end.invalid) : host.done(end.result)),
       (error) => host.fail(error),

@@ -145,6 +145,23 @@ describe('the run log', () => {
     assert.deepEqual(seen, ['false:first']);
   });
 
+  it('streams a line while the job goes on computing, not only when it waits or ends', async () => {
+    let ended = false;
+    let seenWhileRunning = false;
+    const outcome = pool.run(request('core.log("first");\nconst until = Date.now() + 400;\nwhile (Date.now() < until) {}\nreturn { run: () => "OK" };'), {
+      onLog: () => {
+        seenWhileRunning = !ended;
+      },
+    });
+    void outcome.then(() => {
+      ended = true;
+    });
+    const settled = await Promise.race([outcome.then(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, 300, true))]);
+    assert.equal(settled, true, 'the run should still be computing');
+    assert.equal(seenWhileRunning, true);
+    assert.equal((await outcome).outcome, 'success');
+  });
+
   it('keeps the log within its cap and marks the cut once', async () => {
     const streamed: string[] = [];
     const outcome = await pool.run(

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { INITIAL_WASM_BYTES, newSandboxModule } from '../../sandbox/module.js';
-import { JobRun, prepareContext, type RunEnd } from '../../sandbox/runtime.js';
+import { prepareContext } from '../../sandbox/prepared-context.js';
+import { JobRun, type RunEnd } from '../../sandbox/runtime.js';
 import { job, request } from './request.js';
 
 describe('one run in a runtime', () => {
