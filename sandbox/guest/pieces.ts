@@ -1,7 +1,7 @@
 /**
  * The lazy pieces of the prelude: guest JavaScript compiled in a run's context only when the guest
- * first needs it (`core.log`, `console`, `core.sleep`, a time helper, an I/O family, a contract
- * error). Compiling source is most of what starting a context costs, and a run that does not log
+ * first needs it (`core.log`, `console`, `core.sleep`, a time helper, an I/O family, the words
+ * of a broken job contract). Compiling source is most of what starting a context costs, and a run that does not log
  * or call the host should not pay for the code that would.
  *
  * Each source evaluates to a function of `(need, host, waiters)` that returns the piece: `need(name)`
@@ -51,6 +51,19 @@ const DESCRIBE = String.raw`(function (need) {
       return 'an object';
     }
   };
+})`;
+
+/** Reports a broken job contract to the host, naming the wrong value. */
+const CONTRACT = String.raw`(function (need, host) {
+  'use strict';
+  const describe = need('describe');
+  const RESULTS = 'job.OK, job.SLEEP, job.STOP or job.EXIT';
+  const MESSAGES = {
+    script: (value) => 'the script returned ' + describe(value) + '; it must end with "return job"',
+    run: (value) => 'job.run is ' + describe(value) + '; set it to a function that returns ' + RESULTS,
+    result: (value) => 'job.run returned ' + describe(value) + '; it must return ' + RESULTS,
+  };
+  return (broken, value) => { host.invalid(MESSAGES[broken](value)); };
 })`;
 
 /** `core.log`, with `.info`, `.warn` and `.error`; `console` reads its methods from here too. */
@@ -112,6 +125,7 @@ const CALL = String.raw`(function (need, host, waiters) {
 export const PIECE_SOURCES = {
   show: SHOW,
   describe: DESCRIBE,
+  contract: CONTRACT,
   log: LOG,
   sleep: SLEEP,
   time: TIME,

@@ -4,8 +4,9 @@
  * the host validates them; the host answers with the `[result, err, code]` tuple.
  *
  * Compiling is most of what preparing a context costs, so this eager part holds only what every
- * run uses (the job object and the job contract); the rest of `core` and `console` are getters
- * that compile their piece (pieces.ts) on first use, once per run, through `host.load`.
+ * run uses (the job object and the job contract); the rest of `core` and `console`, and the
+ * wording of a broken contract, are pieces (pieces.ts) compiled on first use, once per run,
+ * through `host.load`.
  *
  * The source evaluates to a function of `host`, the host functions wired in `host-functions.ts`;
  * it is captured in closures here and never reachable from the user's script. The function returns
@@ -38,16 +39,13 @@ export const PRELUDE_SOURCE = String.raw`(function (host) {
     resolve(json === undefined ? undefined : JSON.parse(json));
   };
 
-  const TIME_HELPERS = ['minute', 'hour', 'day', 'dayNum', 'dayMonth', 'month', 'monthNum', 'weekNum'];
   const newJob = () => {
     const job = { run: undefined };
-    const fixed = (value) => ({ value, enumerable: true, writable: false, configurable: false });
-    Object.defineProperties(job, {
-      OK: fixed('OK'), SLEEP: fixed('SLEEP'), STOP: fixed('STOP'), EXIT: fixed('EXIT'),
-      name: fixed(facts.name), trigger: fixed(facts.trigger), lastRunAt: fixed(facts.lastRunAt),
-    });
-    for (const name of TIME_HELPERS) {
-      Object.defineProperty(job, name, { value: (localTime) => need('time')[name](localTime), enumerable: false });
+    // A descriptor with a value alone makes a read-only property; the time helpers stay hidden.
+    for (const name of RESULTS) Object.defineProperty(job, name, { value: name, enumerable: true });
+    for (const name of ['name', 'trigger', 'lastRunAt']) Object.defineProperty(job, name, { value: facts[name], enumerable: true });
+    for (const name of ['minute', 'hour', 'day', 'dayNum', 'dayMonth', 'month', 'monthNum', 'weekNum']) {
+      Object.defineProperty(job, name, { value: (localTime) => need('time')[name](localTime) });
     }
     return job;
   };
@@ -58,26 +56,19 @@ export const PRELUDE_SOURCE = String.raw`(function (host) {
   Object.defineProperty(globalThis, 'core', { value: core, enumerable: false });
   Object.defineProperty(globalThis, 'console', { value: console, enumerable: false, writable: true, configurable: true });
 
-  const describe = (value) => need('describe')(value);
+  // A broken contract is rare: the code that words the error is the 'contract' piece.
   const runJob = async (main) => {
     const job = await main();
-    if (job === null || typeof job !== 'object') return { invalid: 'the script returned ' + describe(job) + '; it must end with "return job"' };
-    if (typeof job.run !== 'function') {
-      return { invalid: 'job.run is ' + describe(job.run) + '; set it to a function that returns job.OK, job.SLEEP, job.STOP or job.EXIT' };
-    }
+    if (job === null || typeof job !== 'object') return need('contract')('script', job);
+    if (typeof job.run !== 'function') return need('contract')('run', job.run);
     const result = await job.run();
-    if (!RESULTS.includes(result)) {
-      return { invalid: 'job.run returned ' + describe(result) + '; it must return job.OK, job.SLEEP, job.STOP or job.EXIT' };
-    }
-    return { result };
+    if (!RESULTS.includes(result)) return need('contract')('result', result);
+    host.done(result);
   };
 
   const start = (main, factsJson) => {
     facts = JSON.parse(factsJson);
-    runJob(main).then(
-      (end) => (end.invalid !== undefined ? host.invalid(end.invalid) : host.done(end.result)),
-      (error) => host.fail(error),
-    );
+    runJob(main).then(undefined, (error) => host.fail(error));
   };
 
   return { settle, start };
