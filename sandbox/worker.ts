@@ -13,9 +13,9 @@ const port = parentPort;
 const post = (message: FromWorker): void => port.postMessage(message);
 
 /**
- * How long a step may hold run events before they are sent anyway. With the flush on every
+ * How long a step may hold log lines before they are sent anyway. With the flush on every
  * interrupt heartbeat, a guest that logs and then computes for long still streams its lines while
- * it runs, yet a short step costs one message, not one a line.
+ * it runs, yet a short step costs one message, not one a line. Host calls and pauses go at once.
  */
 const FLUSH_AFTER_MS = 10;
 
@@ -74,8 +74,15 @@ function fail(error: unknown): void {
 function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
   const run = new JobRun(takeContext(), message.request, {
     log: (entry) => send({ type: 'log', runId, entry }),
-    call: (callId, name, argsJson) => send({ type: 'call', runId, callId, name, argsJson }),
-    sleep: (callId, ms) => send({ type: 'sleep', runId, callId, ms }),
+    // Sent at once: the pool starts the host call or the timer while the step winds down.
+    call: (callId, name, argsJson) => {
+      send({ type: 'call', runId, callId, name, argsJson });
+      flush(false);
+    },
+    sleep: (callId, ms) => {
+      send({ type: 'sleep', runId, callId, ms });
+      flush(false);
+    },
     end: (end) => {
       runs.delete(runId);
       send({ type: 'end', runId, end });
