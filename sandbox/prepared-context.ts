@@ -5,6 +5,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten';
 import { newHostObject, type HostHandlers } from './guest/host-functions.js';
 import { PRELUDE_FILE, PRELUDE_SOURCE } from './guest/prelude.js';
+import { MAX_STACK_BYTES } from './limits.js';
 
 export interface PreparedContext {
   context: QuickJSContext;
@@ -32,6 +33,8 @@ export function prepareContext(module: QuickJSWASMModule): PreparedContext {
   // A context made by the module owns its runtime and is the runtime's system context, so
   // `computeMemoryUsage()` never creates a second context behind our back.
   const context = module.newContext();
+  // Before any code runs here: a deeper host stack lets recursion break the runtime (limits.ts).
+  context.runtime.setMaxStackSize(MAX_STACK_BYTES);
   let handlers: HostHandlers | undefined;
   const target = (): HostHandlers => {
     // No guest code runs before `start`, which comes after `bind`.

@@ -1,8 +1,9 @@
 /**
- * One run of one job: its own QuickJS runtime and context on a shared module, the `core` prelude,
- * the script, and the limits. The run is driven from outside: `start()`, then `reply()` for each
- * host call or pause it asked for, until `onEnd` is called once. Between those calls it holds no
- * thread: a run awaiting the host is just memory.
+ * One run of one job, in a prepared context (prepared-context.ts) with its own QuickJS runtime on
+ * a shared module: the script, the limits, and the lazy pieces of `core`. The run is driven from
+ * outside: `start()`, then `reply()` for each host call or pause it asked for, until the channel's
+ * `end` is called once. Between those calls it holds no thread: a run awaiting the host is just
+ * memory.
  *
  * Guest failures end the run as values. Host failures (a host RangeError out of QuickJS, an abort
  * while disposing) are thrown from `start`/`reply`/`cancel`: the module may be broken, and the
@@ -11,7 +12,7 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten';
 import { PIECE_SOURCES, isPiece, pieceFile } from './guest/pieces.js';
 import { encodeTimeParts, timeParts } from './guest/time-parts.js';
-import { LogCap, MAX_STACK_BYTES, MemoryWatch, memoryLimitMessage, timeoutMessage } from './limits.js';
+import { LogCap, MemoryWatch, memoryLimitMessage, timeoutMessage } from './limits.js';
 import type { PreparedContext } from './prepared-context.js';
 import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
@@ -72,7 +73,6 @@ export class JobRun {
     this.memory = new MemoryWatch(request.memoryBytes, () => this.memoryUsed());
     // QuickJS's own limit only stops single allocations larger than the limit (see MemoryWatch).
     this.runtime.setMemoryLimit(request.memoryBytes);
-    this.runtime.setMaxStackSize(MAX_STACK_BYTES);
     this.runtime.setInterruptHandler(() => {
       channel.heartbeat?.();
       return performance.now() > this.deadline || this.memory.poll();
