@@ -17,7 +17,7 @@ import { ConfigError } from './config-error.js';
 import type { Env } from './config.js';
 import { createHostHandlers } from './helpers/index.js';
 import { parseJobFields } from './jobs/job-input.js';
-import { readConfig, startService } from './main.js';
+import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -108,7 +108,7 @@ async function runOnce(target: string, env: Env): Promise<number> {
         timeoutMs: script.timeout * 1000,
         memoryBytes: config.core.memoryMb * 1024 * 1024,
         timeZone: config.core.timeZone,
-        logLimitBytes: 64 * 1024,
+        logLimitBytes: LOG_LIMIT_BYTES,
       },
       { host: host.call, onLog: printLog },
     );

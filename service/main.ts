@@ -43,7 +43,7 @@ export function readConfig(env: Env): Config {
 }
 
 /** 64 KiB of log per run (SPEC §4). */
-const LOG_LIMIT_BYTES = 64 * 1024;
+export const LOG_LIMIT_BYTES = 64 * 1024;
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -83,6 +83,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
   const metrics = new Metrics();
+  events.on('job-deleted', (name) => metrics.forgetJob(name));
   const alerts = new AlertNotifier({
     store,
     config: config.alerts,
