@@ -4,6 +4,7 @@
  * Run alone with `node --import tsx bench/service.ts`.
  */
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_SETTINGS, type JobFieldsInput } from '../service/jobs/job-input.js';
 import { createTestService } from '../test/helpers/app.js';
 import { startService, waitFor, type ServiceHandle } from '../test/helpers/service.js';
 
@@ -133,20 +134,8 @@ async function processRssKb(svc: ServiceHandle): Promise<number> {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
 }
 
-function defaults(name: string) {
-  return {
-    name,
-    description: '',
-    interval: null,
-    cron: null,
-    timezone: null,
-    runOnce: false,
-    active: true,
-    timeout: 30,
-    missed: 'once' as const,
-    onError: 'exit' as const,
-    notify: null,
-  };
+function defaults(name: string): JobFieldsInput {
+  return { ...DEFAULT_SETTINGS, name };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,5 +1,6 @@
 /** The service-wide alert settings, read once at start; a bad value stops the start. */
 import { ConfigError } from '../config-error.js';
+import { EMAIL_PATTERN, isHttpUrl } from '../jobs/job-input.js';
 
 export interface AlertConfig {
   /** Default email targets for jobs without their own `notify`. */
@@ -10,7 +11,6 @@ export interface AlertConfig {
   webhookSecret: string | null;
 }
 
-const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 export function readAlertConfig(env: Record<string, string | undefined>): AlertConfig {
   const email = (env.QUICKJOBS_NOTIFY_EMAIL ?? '')
@@ -36,13 +36,4 @@ export function readAlertConfig(env: Record<string, string | undefined>): AlertC
     throw new ConfigError('QUICKJOBS_WEBHOOK_SECRET', 'required when QUICKJOBS_NOTIFY_WEBHOOK is set, to sign the webhook');
   }
   return { email, webhook: webhookText, webhookSecret };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

@@ -179,7 +179,7 @@ function parseChoice<T extends string>(value: unknown, field: string, choices: r
   return value as T;
 }
 
-const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+export const EMAIL_PATTERN = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
 
 function parseNotify(value: unknown): Notify | null {
   if (value === null) return null;
@@ -201,7 +201,7 @@ function parseNotify(value: unknown): Notify | null {
   return { email: email as string[], webhook: webhook as string | null };
 }
 
-function isHttpUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'http:' || url.protocol === 'https:';
