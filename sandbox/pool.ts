@@ -6,9 +6,13 @@
  * call or `core.sleep` holds no thread, only memory, so one worker holds many waiting runs. When
  * every worker is executing, the pool grows up to `maxWorkers`, or queues the run. A worker that
  * dies is replaced, and the runs it held end as errors.
+ *
+ * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
+ * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
  */
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
+import type { InThreadHostSpec } from './in-thread-host.js';
 import { timeoutMessage } from './limits.js';
 import type { FromWorker, RunEvent } from './protocol.js';
 import type { RunEnd } from './runtime.js';
@@ -20,6 +24,11 @@ export interface SandboxPoolOptions {
   workers: number;
   /** Threads the pool may grow to while all are executing; default twice `workers`. */
   maxWorkers?: number;
+  /**
+   * Answer host calls in the worker threads with the host this module builds; each run's
+   * `hooks.host` is then ignored. Without it, `hooks.host` answers on the main thread.
+   */
+  host?: InThreadHostSpec;
 }
 
 export interface SandboxPoolStats {
@@ -39,6 +48,8 @@ const GROW_AFTER_MS = 200;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
 const RETIRE_AFTER_MS = 30_000;
+/** A replacement for a thread that died before it was ready waits this long, so a host that cannot start does not spin. */
+const RESPAWN_FAILED_START_MS = 1000;
 
 interface PendingRun {
   request: RunRequest;
@@ -63,20 +74,22 @@ export class SandboxPool {
   private readonly active = new Map<number, ActiveRun>();
   private nextRunId = 1;
   private growTimer: NodeJS.Timeout | undefined;
+  private respawnTimer: NodeJS.Timeout | undefined;
   private readonly retireTimer: NodeJS.Timeout;
   private disposed = false;
 
   private constructor(
     private readonly minWorkers: number,
     private readonly maxWorkers: number,
+    private readonly host: InThreadHostSpec | undefined,
   ) {
     this.retireTimer = setInterval(() => this.retireIdle(), RETIRE_AFTER_MS / 3).unref();
   }
 
-  /** Starts `workers` threads and resolves when each has loaded QuickJS. */
+  /** Starts `workers` threads and resolves when each has loaded QuickJS (and built its host). */
   static async create(options: SandboxPoolOptions): Promise<SandboxPool> {
     const workers = Math.max(1, Math.floor(options.workers));
-    const pool = new SandboxPool(workers, Math.max(workers, Math.floor(options.maxWorkers ?? workers * 2)));
+    const pool = new SandboxPool(workers, Math.max(workers, Math.floor(options.maxWorkers ?? workers * 2)), options.host);
     const slots = Array.from({ length: workers }, () => pool.spawn());
     try {
       await Promise.all(slots.map((slot) => slot.ready));
@@ -105,12 +118,16 @@ export class SandboxPool {
     return { workers: this.slots.size, busy, queued: this.queue.length, running: this.active.size };
   }
 
-  /** Ends every thread. Queued and in-flight runs resolve as errors. */
+  /**
+   * Ends every thread, after each has closed its in-thread host (bounded wait). Queued and
+   * in-flight runs resolve as errors.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.retireTimer);
     clearTimeout(this.growTimer);
+    clearTimeout(this.respawnTimer);
     const shutDown = { outcome: 'error', error: { message: 'the sandbox was shut down before the run ended' } } as const;
     for (const pending of this.queue.splice(0)) pending.resolve({ ...shutDown, logs: [] });
     for (const run of [...this.active.values()]) this.finish(run, shutDown);
@@ -124,10 +141,13 @@ export class SandboxPool {
   }
 
   private spawn(): WorkerSlot {
-    const slot = new WorkerSlot({
-      message: (from, message) => this.receive(from, message),
-      exit: (from, reason) => this.lost(from, reason),
-    });
+    const slot = new WorkerSlot(
+      {
+        message: (from, message) => this.receive(from, message),
+        exit: (from, reason) => this.lost(from, reason),
+      },
+      this.host,
+    );
     this.slots.add(slot);
     void slot.ready.then(() => this.drain(), () => undefined);
     return slot;
@@ -230,6 +250,7 @@ export class SandboxPool {
 
   private hostCall(run: ActiveRun, callId: number, name: string, argsJson: string): void {
     const context = { jobName: run.request.jobName, signal: (run.abort ??= new AbortController()).signal };
+    // Only reached without an in-thread host: with one, the worker answers calls itself.
     void answerHostCall(run.hooks.host ?? notAvailable, name, argsJson, context).then((json) => {
       if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId, json });
     });
@@ -257,6 +278,18 @@ export class SandboxPool {
       const run = this.active.get(id);
       if (run) this.finish(run, { outcome: 'error', error: { message } }, true);
     }
+    if (!slot.isReady) {
+      this.respawnTimer ??= setTimeout(() => {
+        this.respawnTimer = undefined;
+        if (!this.disposed) this.restore();
+      }, RESPAWN_FAILED_START_MS);
+      return;
+    }
+    this.restore();
+  }
+
+  /** Back to `workers` threads, and the queue moving. */
+  private restore(): void {
     while (this.slots.size < this.minWorkers) this.spawn();
     this.drain();
   }

@@ -11,7 +11,9 @@ export type ToWorker =
   /** Answer a host call (`json` is the tuple) or end a pause (no `json`). Acknowledged like `start`. */
   | { type: 'reply'; runId: number; callId: number; json?: string }
   /** Drop a run the pool has already ended. Not acknowledged: it runs no guest code. */
-  | { type: 'cancel'; runId: number };
+  | { type: 'cancel'; runId: number }
+  /** Close the in-thread host (its connections) before the thread is terminated; answered by `closed`. */
+  | { type: 'close' };
 
 /** What a run asks of the pool, or how it ended. */
 export type RunEvent =
@@ -28,5 +30,16 @@ export type FromWorker =
    * finishes handling a `start` or `reply`: the worker is not executing guest code for it.
    */
   | { type: 'events'; events: RunEvent[]; idle: boolean }
-  /** QuickJS failed on the host side; the worker must be replaced. Its runs are lost. */
+  /**
+   * The worker resumed a run itself (a host call answered in-thread) and is still executing guest
+   * code a while later: one unit of work, acknowledged like a `start` by an `events` with `idle`.
+   * Short resumptions are not reported, so a run making many quick host calls costs no messages.
+   */
+  | { type: 'busy' }
+  /** The in-thread host is closed; the thread may be terminated. */
+  | { type: 'closed' }
+  /**
+   * QuickJS or the in-thread host failed (before `ready`: the host module failed to start); the
+   * worker must be replaced. Its runs are lost.
+   */
   | { type: 'fatal'; message: string };

@@ -4,6 +4,7 @@
  * work the worker acknowledges (an `events` message marked `idle`) when the guest waits or ends again.
  */
 import { Worker } from 'node:worker_threads';
+import type { InThreadHostSpec } from './in-thread-host.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -13,13 +14,17 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  * tsx, it is `worker.ts`, and the thread must register tsx itself: on Node 20 a worker inherits
  * `--import tsx` in its execArgv, yet `.ts` files still fail there with "Unknown file extension".
  */
-function newWorker(): Worker {
+function newWorker(host: InThreadHostSpec | undefined): Worker {
   const url = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
-  if (!FROM_SOURCE) return new Worker(url);
+  const workerData = { host };
+  if (!FROM_SOURCE) return new Worker(url, { workerData });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, workerData });
 }
+
+/** How long a stopping thread's host may take to close its connections before the thread is ended anyway. */
+const CLOSE_HOST_MS = 2000;
 
 export interface SlotEvents {
   message(slot: WorkerSlot, message: FromWorker): void;
@@ -44,9 +49,16 @@ export class WorkerSlot {
   lastWorkAt = 0;
   private deathReason: string | undefined;
   private stopping = false;
+  private exited = false;
+  private stopped: Promise<void> | undefined;
+  /** Set while a `close` awaits its `closed`. */
+  private hostClosed: (() => void) | undefined;
 
-  constructor(events: SlotEvents) {
-    this.worker = newWorker();
+  constructor(
+    events: SlotEvents,
+    private readonly host?: InThreadHostSpec,
+  ) {
+    this.worker = newWorker(host);
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
@@ -55,13 +67,22 @@ export class WorkerSlot {
           return;
         }
         if (message.type === 'events' && message.idle) this.unacknowledged--;
-        if (message.type === 'fatal') this.kill(`QuickJS failed in the sandbox worker (${message.message})`);
+        if (message.type === 'busy') this.unacknowledged++;
+        if (message.type === 'closed') {
+          this.hostClosed?.();
+          return;
+        }
+        if (message.type === 'fatal') {
+          this.kill(this.isReady ? `QuickJS failed in the sandbox worker (${message.message})` : message.message);
+        }
         events.message(this, message);
       });
       this.worker.on('error', (error) => {
         this.deathReason ??= `${error.name}: ${error.message}`;
       });
       this.worker.on('exit', (code) => {
+        this.exited = true;
+        this.hostClosed?.();
         const reason = this.stopping ? undefined : (this.deathReason ?? `exit code ${code}`);
         reject(new Error(`the sandbox worker stopped before it was ready (${reason ?? 'terminated'})`));
         events.exit(this, reason);
@@ -89,9 +110,28 @@ export class WorkerSlot {
   }
 
   /** Ends the thread on purpose (retired or shut down): nothing is reported lost. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopped ??= this.shutDown();
+    return this.stopped;
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopping = true;
+    if (this.host && this.isReady && !this.exited) await this.closeHost();
     await this.worker.terminate();
+  }
+
+  /** Asks the thread to close its host; resolves when it has, or after CLOSE_HOST_MS. */
+  private closeHost(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, CLOSE_HOST_MS);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.hostClosed = done;
+      this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    });
   }
 
   /** The thread, for tests that need to kill it from outside. */

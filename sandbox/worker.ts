@@ -1,8 +1,11 @@
 /**
  * A sandbox worker thread: holds any number of runs, each in its own QuickJS runtime on this
- * thread's module, and executes guest code only when the pool sends a `start` or a `reply`.
+ * thread's module, and executes guest code when the pool sends a `start` or a `reply`, or, given
+ * an in-thread host, when that host answers a run's call.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { answerHostCall } from './host-bridge.js';
+import { loadInThreadHost, type InThreadHost, type InThreadHostSpec } from './in-thread-host.js';
 import { newSandboxModule } from './module.js';
 import type { FromWorker, RunEvent, ToWorker } from './protocol.js';
 import { prepareContext, type PreparedContext } from './prepared-context.js';
@@ -19,8 +22,38 @@ const post = (message: FromWorker): void => port.postMessage(message);
  */
 const FLUSH_AFTER_MS = 10;
 
+/**
+ * How long a run resumed by the in-thread host may execute before the pool is told the thread is
+ * busy. Most resumptions take well under this and cost no message; a spinner is still seen long
+ * before the pool would grow for it.
+ */
+const REPORT_BUSY_AFTER_MS = 5;
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 const module = await newSandboxModule();
-const runs = new Map<number, JobRun>();
+const hostSpec = (workerData as { host?: InThreadHostSpec } | null)?.host;
+let host: InThreadHost | undefined;
+if (hostSpec) {
+  try {
+    host = await loadInThreadHost(hostSpec);
+  } catch (error) {
+    // Reported, then thrown: the thread ends without ever being ready.
+    post({ type: 'fatal', message: `the host module failed to start (${describe(error)})` });
+    throw error;
+  }
+}
+
+interface HeldRun {
+  run: JobRun;
+  jobName: string;
+  /** Made at the first in-thread host call; aborted when the run ends or is dropped. */
+  abort: AbortController | undefined;
+}
+
+const runs = new Map<number, HeldRun>();
 let broken = false;
 
 /** The next run's context, prepared while the thread has nothing else to do. */
@@ -29,6 +62,9 @@ let preparing = false;
 
 /** Whether the `start` or `reply` being handled is still to be acknowledged (`idle`). */
 let owesIdle = false;
+
+/** When the step the in-thread host resumed began; undefined outside such a step. */
+let resumedAt: number | undefined;
 
 /** Events of the step being handled, not yet posted. */
 let outbox: RunEvent[] = [];
@@ -68,7 +104,36 @@ function takeContext(): PreparedContext {
 function fail(error: unknown): void {
   broken = true;
   flush(false);
-  post({ type: 'fatal', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  post({ type: 'fatal', message: describe(error) });
+}
+
+/** Drops a run's record and stops the host work it started. */
+function release(runId: number): void {
+  const held = runs.get(runId);
+  runs.delete(runId);
+  held?.abort?.abort();
+}
+
+/** Answers a host call in this thread, then resumes the run with the answer. */
+function callInThread(inThread: InThreadHost, runId: number, callId: number, name: string, argsJson: string): void {
+  const held = runs.get(runId);
+  if (!held) return;
+  const signal = (held.abort ??= new AbortController()).signal;
+  void answerHostCall(inThread.call, name, argsJson, { jobName: held.jobName, signal }).then((json) => {
+    if (broken || runs.get(runId) !== held) return; // ended or dropped meanwhile
+    resumedAt = performance.now();
+    owesIdle = false;
+    try {
+      held.run.reply(callId, json);
+    } catch (error) {
+      fail(error);
+      return;
+    } finally {
+      resumedAt = undefined;
+    }
+    flush(owesIdle);
+    owesIdle = false;
+  });
 }
 
 function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
@@ -76,6 +141,10 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     log: (entry) => send({ type: 'log', runId, entry }),
     // Sent at once: the pool starts the host call or the timer while the step winds down.
     call: (callId, name, argsJson) => {
+      if (host) {
+        callInThread(host, runId, callId, name, argsJson);
+        return;
+      }
       send({ type: 'call', runId, callId, name, argsJson });
       flush(false);
     },
@@ -84,16 +153,41 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
       flush(false);
     },
     end: (end) => {
-      runs.delete(runId);
+      release(runId);
       send({ type: 'end', runId, end });
       // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
       flush(owesIdle);
       owesIdle = false;
     },
-    heartbeat: () => flush(false),
+    heartbeat: () => {
+      if (resumedAt !== undefined && !owesIdle && performance.now() - resumedAt >= REPORT_BUSY_AFTER_MS) {
+        // Told before the pending events, so the pool counts this step before its acknowledgement.
+        post({ type: 'busy' });
+        owesIdle = true;
+      }
+      flush(false);
+    },
   });
-  runs.set(runId, run);
+  runs.set(runId, { run, jobName: message.request.jobName, abort: undefined });
   run.start();
+}
+
+/** Drops every run and closes the in-thread host; the pool terminates the thread after. */
+async function close(): Promise<void> {
+  broken = true;
+  for (const [runId, held] of [...runs]) {
+    release(runId);
+    try {
+      held.run.cancel();
+    } catch {
+      // The thread is about to end; a run that fails to free changes nothing.
+    }
+  }
+  try {
+    await host?.close();
+  } finally {
+    post({ type: 'closed' });
+  }
 }
 
 function handle(message: ToWorker): void {
@@ -102,11 +196,11 @@ function handle(message: ToWorker): void {
       start(message.runId, message);
       return;
     case 'reply':
-      runs.get(message.runId)?.reply(message.callId, message.json);
+      runs.get(message.runId)?.run.reply(message.callId, message.json);
       return;
     case 'cancel': {
-      const run = runs.get(message.runId);
-      runs.delete(message.runId);
+      const run = runs.get(message.runId)?.run;
+      release(message.runId);
       run?.cancel();
       return;
     }
@@ -114,6 +208,10 @@ function handle(message: ToWorker): void {
 }
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'close') {
+    void close().catch(() => undefined);
+    return;
+  }
   // After a host failure the module may be corrupt: run nothing more and wait to be terminated.
   if (broken) return;
   owesIdle = message.type !== 'cancel';
@@ -124,6 +222,7 @@ port.on('message', (message: ToWorker) => {
     return;
   }
   flush(owesIdle);
+  owesIdle = false;
 });
 
 post({ type: 'ready' });
