@@ -15,7 +15,7 @@ import { exportJobs } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './config.js';
-import { createHostHandlers } from './helpers/index.js';
+import { workerHostSpec } from './helpers/worker-host.js';
 import { parseJobFields } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
@@ -94,8 +94,10 @@ class CliError extends Error {
 async function runOnce(target: string, env: Env): Promise<number> {
   const config = readConfig(env);
   const store = await openStore(config.core.store, config.core.runHistory);
-  const host = createHostHandlers(config.helpers, { store });
-  const pool = await SandboxPool.create({ workers: 1 });
+  const pool = await SandboxPool.create({
+    workers: 1,
+    host: workerHostSpec({ helpers: config.helpers, store: config.core.store, runHistory: config.core.runHistory }),
+  });
   try {
     const script = await loadScript(target, store);
     const started = Date.now();
@@ -110,7 +112,7 @@ async function runOnce(target: string, env: Env): Promise<number> {
         timeZone: config.core.timeZone,
         logLimitBytes: LOG_LIMIT_BYTES,
       },
-      { host: host.call, onLog: printLog },
+      { onLog: printLog },
     );
     return printOutcome(outcome, Date.now() - started);
   } catch (error) {
@@ -121,7 +123,6 @@ async function runOnce(target: string, env: Env): Promise<number> {
     throw error;
   } finally {
     await pool.dispose();
-    await host.close();
     await store.close();
   }
 }

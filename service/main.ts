@@ -17,7 +17,7 @@ import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
-import { createHostHandlers } from './helpers/index.js';
+import { workerHostSpec } from './helpers/worker-host.js';
 import { JobService } from './jobs/job-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
@@ -53,7 +53,7 @@ export interface Service {
   jobs: JobService;
   metrics: Metrics;
   log: Logger;
-  /** Stops scheduling, then releases the pool, the helpers and the store (runs in flight are cut off). */
+  /** Stops scheduling, then releases the pool (with the helpers in its threads) and the store (runs in flight are cut off). */
   dispose(): Promise<void>;
   /** Records the runs still in flight as interrupted (shutdown past its deadline). */
   interruptRemaining(): Promise<number>;
@@ -78,8 +78,11 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
   }
 
-  const pool = await SandboxPool.create({ workers: core.workers });
-  const host = createHostHandlers(config.helpers, { store });
+  // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
+  const pool = await SandboxPool.create({
+    workers: core.workers,
+    host: workerHostSpec({ helpers: config.helpers, store: core.store, runHistory: core.runHistory }),
+  });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
   const metrics = new Metrics();
@@ -95,7 +98,6 @@ export async function createService(config: Config, options: CreateOptions = {})
   const runner = new PoolRunner({
     store,
     pool,
-    host: host.call,
     runEvents,
     memoryBytes: core.memoryMb * 1024 * 1024,
     logLimitBytes: LOG_LIMIT_BYTES,
@@ -146,7 +148,6 @@ export async function createService(config: Config, options: CreateOptions = {})
       scheduler.stop();
       await alerts.close();
       await pool.dispose();
-      await host.close();
       await store.close();
     },
   };

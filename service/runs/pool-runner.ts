@@ -12,7 +12,8 @@ import type { RunEvents } from './run-events.js';
 export interface PoolRunnerOptions {
   store: Store;
   pool: Pick<SandboxPool, 'run'>;
-  host: HostCall;
+  /** Answers host calls on this thread; leave it out when the pool's workers answer them (the service). */
+  host?: HostCall;
   runEvents: RunEvents;
   memoryBytes: number;
   logLimitBytes: number;

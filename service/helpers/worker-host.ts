@@ -1,0 +1,39 @@
+/**
+ * The job helpers as an in-thread host for the sandbox pool (sandbox/in-thread-host.ts): each
+ * sandbox worker imports this module and answers its guests' `core.*` calls itself, with its own
+ * store connection and helper pools, so a call costs no hand-off to the main thread and back.
+ */
+import type { StoreConfig } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import type { HelperConfig } from './config.js';
+import { createHostHandlers, type HostHandlers } from './index.js';
+
+/** Plain data, cloned into every worker thread. */
+export interface WorkerHostOptions {
+  helpers: HelperConfig;
+  store: StoreConfig;
+  runHistory: number;
+}
+
+/** The pool's `host` option: this module, from source under tsx or from the build. */
+export function workerHostSpec(options: WorkerHostOptions): { module: string; options: WorkerHostOptions } {
+  const file = import.meta.url.endsWith('.ts') ? './worker-host.ts' : './worker-host.js';
+  return { module: new URL(file, import.meta.url).href, options };
+}
+
+export async function createHost(options: unknown): Promise<HostHandlers> {
+  const { helpers, store: storeConfig, runHistory } = options as WorkerHostOptions;
+  // SQLite in WAL mode takes several connections, and the store waits on a busy database.
+  const store = await openStore(storeConfig, runHistory);
+  const handlers = createHostHandlers(helpers, { store });
+  return {
+    call: handlers.call,
+    async close() {
+      try {
+        await handlers.close();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
