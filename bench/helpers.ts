@@ -3,8 +3,10 @@
  * Node in this process: a `core.mysql.selectOne` by primary key and a `core.data` get by id.
  *
  * The in-job cost is (run with N calls − run with no calls) / N, so worker start-up and the job
- * contract are not counted. "direct" calls the same host handler from Node (the helper's own
- * cost); "driver" is mysql2 or the store alone (what the helper adds on top of its library).
+ * contract are not counted. "in a job" runs through a pool set up as the service sets it up, its
+ * workers answering calls themselves; "via the main thread" through a pool whose calls go to a
+ * host on the main thread and back. "direct" calls the same host handler from Node (the helper's
+ * own cost); "driver" is mysql2 or the store alone (what the helper adds on top of its library).
  *
  *   node --import tsx bench/helpers.ts
  */
@@ -16,13 +18,19 @@ import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 
 import { SandboxPool } from '../sandbox/pool.js';
-import type { HostCallContext, RunRequest } from '../sandbox/types.js';
+import type { HostCall, HostCallContext, RunRequest } from '../sandbox/types.js';
 import { readHelperConfig } from '../service/helpers/config.js';
-import { createHostHandlers, type HostHandlers } from '../service/helpers/index.js';
+import { createHostHandlers } from '../service/helpers/index.js';
+import { workerHostSpec } from '../service/helpers/worker-host.js';
 import { SqliteStore } from '../service/store/sqlite-store.js';
 
 const CALLS = 500;
 const ROUNDS = 3;
+/**
+ * Calls made before timing, so each thread's JIT has compiled the helper's code path (a fresh
+ * worker runs mysql2's result parsing at half speed for its first thousand or so calls).
+ */
+const WARM_UP_CALLS = 2000;
 const MYSQL_URL = process.env.QUICKJOBS_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 function request(code: string): RunRequest {
@@ -52,16 +60,18 @@ function loopJob(expression: string, calls: number): string {
     return job;`;
 }
 
-async function timeRun(pool: SandboxPool, host: HostHandlers, code: string): Promise<number> {
+/** `host` answers on the main thread; without it the pool's workers answer themselves. */
+async function timeRun(pool: SandboxPool, host: HostCall | undefined, code: string): Promise<number> {
   const started = process.hrtime.bigint();
-  const outcome = await pool.run(request(code), { host: host.call });
+  const outcome = await pool.run(request(code), { host });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (outcome.outcome !== 'success') throw new Error(`bench job failed: ${outcome.error.message}`);
   return ms;
 }
 
 /** Best of ROUNDS, in µs per call, of the job's loop minus an empty run. */
-async function perCallInJob(pool: SandboxPool, host: HostHandlers, expression: string): Promise<number> {
+async function perCallInJob(pool: SandboxPool, host: HostCall | undefined, expression: string): Promise<number> {
+  await timeRun(pool, host, loopJob(expression, WARM_UP_CALLS));
   let best = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
     const empty = await timeRun(pool, host, loopJob(expression, 0));
@@ -73,6 +83,7 @@ async function perCallInJob(pool: SandboxPool, host: HostHandlers, expression: s
 
 /** Best of ROUNDS, in µs per call, of `call` awaited CALLS times in a row. */
 async function perCallDirect(call: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < WARM_UP_CALLS; i++) await call();
   let best = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
     const started = process.hrtime.bigint();
@@ -82,9 +93,10 @@ async function perCallDirect(call: () => Promise<unknown>): Promise<number> {
   return best;
 }
 
-function figures(name: string, job: number, direct: number, driver: number): Record<string, number> {
+function figures(name: string, job: number, mainThread: number, direct: number, driver: number): Record<string, number> {
   return {
     [`${name} in a job (µs/call)`]: job,
+    [`${name} via the main thread (µs/call)`]: mainThread,
     [`${name} direct handler (µs/call)`]: direct,
     [`${name} driver alone (µs/call)`]: driver,
     [`${name} job / direct`]: job / direct,
@@ -104,12 +116,15 @@ async function mysqlAvailable(): Promise<boolean> {
 
 export async function benchHelpers(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'qj-bench-helpers-'));
-  const store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
+  const file = join(dir, 'store.db');
+  const store = SqliteStore.open({ file, runHistory: 10 });
   const server = new URL(MYSQL_URL);
   const db = server.pathname.replace(/^\//, '') || 'test';
   server.pathname = '';
-  const host = createHostHandlers(readHelperConfig({ QUICKJOBS_MYSQL_URL: server.href }), { store });
-  const pool = await SandboxPool.create({ workers: 1 });
+  const helpers = readHelperConfig({ QUICKJOBS_MYSQL_URL: server.href });
+  const host = createHostHandlers(helpers, { store });
+  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file }, runHistory: 10 }) });
+  const mainThreadPool = await SandboxPool.create({ workers: 1 });
   const context: HostCallContext = { jobName: 'bench', signal: new AbortController().signal };
   const table = `qj_bench_${process.pid}`;
   let admin: mysql.Connection | null = null;
@@ -117,22 +132,26 @@ export async function benchHelpers(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
 
     const id = await store.dataSave('bench', { name: 'config', theme: 'dark', level: 3 });
-    const dataJob = await perCallInJob(pool, host, `core.data('bench').get(${JSON.stringify(id)})`);
+    const dataCall = `core.data('bench').get(${JSON.stringify(id)})`;
+    const dataJob = await perCallInJob(pool, undefined, dataCall);
+    const dataMain = await perCallInJob(mainThreadPool, host.call, dataCall);
     const dataDirect = await perCallDirect(() => host.call('data.get', ['bench', id], context));
     const dataDriver = await perCallDirect(() => store.dataGet('bench', id));
-    Object.assign(out, figures('data.get', dataJob, dataDirect, dataDriver));
+    Object.assign(out, figures('data.get', dataJob, dataMain, dataDirect, dataDriver));
 
     if (await mysqlAvailable()) {
       admin = await mysql.createConnection(MYSQL_URL);
       await admin.query(`CREATE TABLE IF NOT EXISTS \`${table}\` (id INT PRIMARY KEY, name VARCHAR(64), stock INT)`);
       await admin.query(`INSERT INTO \`${table}\` VALUES (1, 'Red Bikes', 0), (2, 'blender', 4)`);
       const options = { tbl: table, where: { id: 2 } };
-      const mysqlJob = await perCallInJob(pool, host, `core.mysql.selectOne(${JSON.stringify(db)}, ${JSON.stringify(options)})`);
+      const mysqlCall = `core.mysql.selectOne(${JSON.stringify(db)}, ${JSON.stringify(options)})`;
+      const mysqlJob = await perCallInJob(pool, undefined, mysqlCall);
+      const mysqlMain = await perCallInJob(mainThreadPool, host.call, mysqlCall);
       const mysqlDirect = await perCallDirect(() => host.call('mysql.selectOne', [db, options], context));
       const driverPool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 4 });
       try {
         const mysqlDriver = await perCallDirect(() => driverPool.query(`SELECT * FROM \`${table}\` WHERE \`id\` = ? LIMIT 1`, [2]));
-        Object.assign(out, figures('mysql.selectOne', mysqlJob, mysqlDirect, mysqlDriver));
+        Object.assign(out, figures('mysql.selectOne', mysqlJob, mysqlMain, mysqlDirect, mysqlDriver));
       } finally {
         await driverPool.end();
       }
@@ -144,6 +163,7 @@ export async function benchHelpers(): Promise<Record<string, number>> {
       await admin.end();
     }
     await pool.dispose();
+    await mainThreadPool.dispose();
     await host.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -152,6 +172,6 @@ export async function benchHelpers(): Promise<Record<string, number>> {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const [name, value] of Object.entries(await benchHelpers())) {
-    console.log(`${name.padEnd(40)} ${value.toFixed(3)}`);
+    console.log(`${name.padEnd(44)} ${value.toFixed(3)}`);
   }
 }

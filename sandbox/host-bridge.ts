@@ -1,7 +1,8 @@
 /**
- * The main-thread half of a guest's host call: reads the arguments the worker sent as JSON, asks
- * the service's `HostCall`, and turns whatever comes back into the JSON of a `[result, err, code]`
- * tuple. It never rejects: a failing host becomes `[null, message, -1]`.
+ * The host half of a guest's host call, on the main thread or in the worker (in-thread host):
+ * reads the arguments the guest sent as JSON, asks the service's `HostCall`, and turns whatever
+ * comes back into the JSON of a `[result, err, code]` tuple. It never rejects: a failing host
+ * becomes `[null, message, -1]`.
  */
 import { HOST_CALLS, type HostCall, type HostCallContext, type HostCallName, type HostTuple } from './types.js';
 
