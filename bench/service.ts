@@ -110,10 +110,12 @@ export async function benchTenThousand(): Promise<Record<string, number>> {
       await svc.api('/reload', { method: 'POST' });
       reloads.push(performance.now() - t0);
     }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Let the collector finish with the garbage of 10,000 creations and the reloads first: idle
+    // means the steady state, not the tail of the set-up.
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     const cpu0 = await processCpuMs(svc);
     const wall0 = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
     const cpu = (await processCpuMs(svc)) - cpu0;
     const idleCpuPercent = (cpu / (performance.now() - wall0)) * 100;
     return { reload10kMedianMs: percentile(reloads, 50), idle10kCpuPercent: idleCpuPercent, idle10kRssMb: (await processRssKb(svc)) / 1024 };
