@@ -72,7 +72,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const { core } = config;
   const log = options.log ?? createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
 
-  const store = await openStore(core.store, core.runHistory);
+  const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true });
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);

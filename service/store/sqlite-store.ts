@@ -8,6 +8,7 @@ import { StoreError } from './errors.js';
 import { AlertTable } from './sqlite/alert-table.js';
 import { DataTable } from './sqlite/data-table.js';
 import { JobTable } from './sqlite/job-table.js';
+import { startCheckpointer, type Checkpointer } from './sqlite/checkpointer.js';
 import { openDatabase } from './sqlite/open-database.js';
 import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
@@ -18,9 +19,16 @@ export interface SqliteStoreOptions {
   file: string;
   /** How many runs each job keeps (QUICKJOBS_RUN_HISTORY). */
   runHistory: number;
+  /**
+   * Checkpoint the WAL from a background thread instead of inside commits (the service's own
+   * store, whose commits sit on the tick loop's path). Default false.
+   */
+  backgroundCheckpoint?: boolean;
 }
 
 export class SqliteStore extends TableStore {
+  private checkpointer: Checkpointer | undefined;
+
   private constructor(
     private readonly db: Database.Database,
     private readonly file: string,
@@ -43,7 +51,12 @@ export class SqliteStore extends TableStore {
   static open(options: SqliteStoreOptions): SqliteStore {
     const db = openDatabase(options.file);
     try {
-      return new SqliteStore(db, options.file, options.runHistory);
+      const store = new SqliteStore(db, options.file, options.runHistory);
+      if (options.backgroundCheckpoint) {
+        db.pragma('wal_autocheckpoint = 0');
+        store.checkpointer = startCheckpointer(options.file);
+      }
+      return store;
     } catch (error) {
       db.close();
       throw new StoreError(`cannot prepare the SQLite store at ${options.file}`, { cause: error });
@@ -60,6 +73,7 @@ export class SqliteStore extends TableStore {
   }
 
   override async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }
