@@ -4,21 +4,18 @@
  * own table, loopback server or the current month, and leaves the rest of the file as shipped.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
 import mysql from 'mysql2/promise';
 
-import { SandboxPool } from '../../../sandbox/pool.js';
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
-import { SqliteStore } from '../../../service/store/sqlite-store.js';
+import type { SandboxPool } from '../../../sandbox/pool.js';
+import type { HostHandlers } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
-import { helperConfig, TEST_DATABASE, uniqueName } from './fixtures.js';
-import { startHttp, type HttpFixture } from './http-fixture.js';
-import { logText, resultOf, runJob } from './sandbox-fixture.js';
-import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
+import { TEST_DATABASE, uniqueName } from './fixtures.js';
+import type { HttpFixture } from './http-fixture.js';
+import { logText, resultOf, runJob, startJobWorld, type JobWorld } from './sandbox-fixture.js';
+import type { SmtpFixture } from './smtp-fixture.js';
 
 const skip = await gate('mysql', probeMysql);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -43,8 +40,7 @@ describe('the example jobs in jobs/', { skip }, () => {
   let host: HostHandlers;
   let http: HttpFixture;
   let smtp: SmtpFixture;
-  let dir: string;
-  let store: SqliteStore;
+  let world: JobWorld;
 
   before(async () => {
     admin = await mysql.createConnection(MYSQL_URL);
@@ -54,29 +50,14 @@ describe('the example jobs in jobs/', { skip }, () => {
     await admin.query(
       `CREATE TABLE \`${status}\` (id INT AUTO_INCREMENT PRIMARY KEY, month CHAR(3), sales_total DECIMAL(12,2), no_specials BOOLEAN NOT NULL DEFAULT FALSE)`,
     );
-    [pool, http, smtp] = await Promise.all([SandboxPool.create({ workers: 1 }), startHttp(), startSmtp()]);
-    dir = mkdtempSync(join(tmpdir(), 'qj-examples-'));
-    store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-    host = createHostHandlers(
-      helperConfig({
-        QUICKJOBS_MYSQL_DATABASES: TEST_DATABASE,
-        QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
-        QUICKJOBS_SMTP_URL: smtp.url,
-        QUICKJOBS_MAIL_FROM: 'jobs@example.com',
-      }),
-      { store },
-    );
+    world = await startJobWorld({ QUICKJOBS_MYSQL_DATABASES: TEST_DATABASE });
+    ({ pool, host, http, smtp } = world);
   });
 
   after(async () => {
-    await pool?.dispose();
-    await host?.close();
-    await store?.close();
-    await http?.close();
-    await smtp?.close();
+    await world?.close();
     await admin?.query(`DROP TABLE IF EXISTS \`${toys}\`, \`${status}\``);
     await admin?.end();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('ships each example inactive, with its settings on the first line', () => {
@@ -148,7 +129,7 @@ describe('the example jobs in jobs/', { skip }, () => {
     const code = example('fetch-config-once.js', { CONFIG_URL: `${http.origin}/json` });
     assert.equal(resultOf(await runJob(pool, host, code)), 'OK');
     assert.equal(resultOf(await runJob(pool, host, code)), 'OK');
-    const saved = await store.dataPage('config', { page: 1, perPage: 10 });
+    const saved = await world.store.dataPage('config', { page: 1, perPage: 10 });
     assert.equal(saved.length, 1);
     assert.deepEqual({ ...saved[0], _id: undefined }, { ok: true, items: [1, 2, 3], name: 'app', _id: undefined });
   });

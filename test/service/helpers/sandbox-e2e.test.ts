@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import mysql from 'mysql2/promise';
 
-import { SandboxPool } from '../../../sandbox/pool.js';
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
-import { SqliteStore } from '../../../service/store/sqlite-store.js';
+import type { SandboxPool } from '../../../sandbox/pool.js';
+import type { HostHandlers } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
-import { helperConfig, TEST_DATABASE, uniqueName } from './fixtures.js';
-import { startHttp, type HttpFixture } from './http-fixture.js';
-import { logText, resultOf, runJob } from './sandbox-fixture.js';
-import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
+import { TEST_DATABASE, uniqueName } from './fixtures.js';
+import type { HttpFixture } from './http-fixture.js';
+import { logText, resultOf, runJob, startJobWorld, type JobWorld } from './sandbox-fixture.js';
+import type { SmtpFixture } from './smtp-fixture.js';
 
 const skip = await gate('mysql', probeMysql);
 
@@ -24,34 +20,19 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   let host: HostHandlers;
   let http: HttpFixture;
   let smtp: SmtpFixture;
-  let dir: string;
-  let store: SqliteStore;
+  let world: JobWorld;
 
   before(async () => {
     admin = await mysql.createConnection(MYSQL_URL);
     await admin.query(`CREATE TABLE \`${table}\` (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64))`);
-    [pool, http, smtp] = await Promise.all([SandboxPool.create({ workers: 1 }), startHttp(), startSmtp()]);
-    dir = mkdtempSync(join(tmpdir(), 'qj-e2e-'));
-    store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-    host = createHostHandlers(
-      helperConfig({
-        QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
-        QUICKJOBS_SMTP_URL: smtp.url,
-        QUICKJOBS_MAIL_FROM: 'jobs@example.com',
-      }),
-      { store },
-    );
+    world = await startJobWorld();
+    ({ pool, host, http, smtp } = world);
   });
 
   after(async () => {
-    await pool?.dispose();
-    await host?.close();
-    await store?.close();
-    await http?.close();
-    await smtp?.close();
+    await world?.close();
     await admin?.query(`DROP TABLE IF EXISTS \`${table}\``);
     await admin?.end();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('inserts, selects and returns job.OK', async () => {

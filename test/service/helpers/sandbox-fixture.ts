@@ -1,7 +1,56 @@
 /** Runs job scripts through the real sandbox pool with the real host handlers. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { SandboxPool } from '../../../sandbox/pool.js';
 import type { RunOutcome } from '../../../sandbox/types.js';
-import type { HostHandlers } from '../../../service/helpers/index.js';
+import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { SqliteStore } from '../../../service/store/sqlite-store.js';
+import { helperConfig } from './fixtures.js';
+import { startHttp, type HttpFixture } from './http-fixture.js';
+import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
+
+/** A pool, the host handlers over a temp SQLite store, a loopback HTTP server and an SMTP server. */
+export interface JobWorld {
+  pool: SandboxPool;
+  host: HostHandlers;
+  http: HttpFixture;
+  smtp: SmtpFixture;
+  store: SqliteStore;
+  close(): Promise<void>;
+}
+
+/** `env` adds helper settings to the world's own (loopback allowed, the SMTP server, a sender). */
+export async function startJobWorld(env: Record<string, string> = {}): Promise<JobWorld> {
+  const [pool, http, smtp] = await Promise.all([SandboxPool.create({ workers: 1 }), startHttp(), startSmtp()]);
+  const dir = mkdtempSync(join(tmpdir(), 'qj-world-'));
+  const store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
+  const host = createHostHandlers(
+    helperConfig({
+      QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
+      QUICKJOBS_SMTP_URL: smtp.url,
+      QUICKJOBS_MAIL_FROM: 'jobs@example.com',
+      ...env,
+    }),
+    { store },
+  );
+  return {
+    pool,
+    host,
+    http,
+    smtp,
+    store,
+    async close() {
+      await pool.dispose();
+      await host.close();
+      await store.close();
+      await http.close();
+      await smtp.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 export async function runJob(pool: SandboxPool, host: HostHandlers, code: string): Promise<RunOutcome> {
   return pool.run(
