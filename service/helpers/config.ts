@@ -92,20 +92,27 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return n;
 }
 
-function readMysqlServer(env: Env): MysqlServer | null {
-  const name = 'QUICKJOBS_MYSQL_URL';
+/** A server URL with one of `schemes` and a host, or null when the variable is unset. */
+function serverUrl(env: Env, name: string, schemes: string[], example: string): URL | null {
   const raw = value(env, name);
   if (raw === undefined) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, 'must be a URL like mysql://user:password@host:3306');
+    throw new ConfigError(name, `must be a URL like ${example}`);
   }
-  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
-    throw new ConfigError(name, `must start with mysql:// or mariadb://, not ${url.protocol}//`);
+  if (!schemes.includes(url.protocol.slice(0, -1))) {
+    throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}, not ${url.protocol}//`);
   }
   if (!url.hostname) throw new ConfigError(name, 'names no host');
+  return url;
+}
+
+function readMysqlServer(env: Env): MysqlServer | null {
+  const name = 'QUICKJOBS_MYSQL_URL';
+  const url = serverUrl(env, name, ['mysql', 'mariadb'], 'mysql://user:password@host:3306');
+  if (url === null) return null;
   if (!url.username) throw new ConfigError(name, 'names no user');
   return {
     host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -127,20 +134,8 @@ function readDatabases(env: Env): string[] | null {
 }
 
 function readSmtpUrl(env: Env): string | null {
-  const name = 'QUICKJOBS_SMTP_URL';
-  const raw = value(env, name);
-  if (raw === undefined) return null;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL like smtp://user:password@host:587 or smtps://host:465');
-  }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
-    throw new ConfigError(name, `must start with smtp:// or smtps://, not ${url.protocol}//`);
-  }
-  if (!url.hostname) throw new ConfigError(name, 'names no host');
-  return raw;
+  const url = serverUrl(env, 'QUICKJOBS_SMTP_URL', ['smtp', 'smtps'], 'smtp://user:password@host:587 or smtps://host:465');
+  return url === null ? null : value(env, 'QUICKJOBS_SMTP_URL')!;
 }
 
 function readFrom(env: Env): string | null {
