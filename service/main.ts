@@ -59,7 +59,6 @@ export interface Service {
   interruptRemaining(): Promise<number>;
 }
 
-/** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
 export interface CreateOptions {
   print?: (line: string) => void;
   log?: Logger;
@@ -67,6 +66,7 @@ export interface CreateOptions {
   alertRetryDelaysMs?: number[];
 }
 
+/** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
 export async function createService(config: Config, options: CreateOptions = {}): Promise<Service> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { core } = config;
@@ -114,9 +114,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
   // The sync logs what it changed and warns about what it skipped.
-  const syncFolder = async () => {
-    await syncJobsFolder(jobs, core.jobsDir, log);
-  };
+  const syncFolder = async (): Promise<void> => void (await syncJobsFolder(jobs, core.jobsDir, log));
   await syncFolder();
   await scheduler.start();
 
