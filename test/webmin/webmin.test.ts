@@ -115,6 +115,24 @@ describe('the webmin in a browser', { skip }, () => {
     await editor().waitForMarkers((m) => m.length === 0, 'no marks');
   });
 
+  it('shows the JSDoc of a core helper on hover', async () => {
+    await editor().setValue('const job = core.job();\njob.run = async () => {\n  await core.sleep(1);\n  return job.OK;\n};\nreturn job;\n');
+    // Line 3 is '  await core.sleep(1);': column 16 is inside 'sleep'.
+    const point = (await page.evaluate('window.__quickjobsEditor.pointAt(3, 16)')) as { x: number; y: number } | null;
+    assert.ok(point, 'the editor reports where line 3 is drawn');
+    const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'sleep' });
+    // Like the completions, the hover needs the TypeScript worker: move away and back until it answers.
+    for (let attempt = 0; attempt < 5 && !(await hover.count()); attempt++) {
+      await page.mouse.move(0, 0);
+      await page.mouse.move(point.x + 4, point.y);
+      await hover.first().waitFor({ timeout: 4_000 }).catch(() => undefined);
+    }
+    const text = await hover.first().innerText();
+    assert.match(text, /sleep\(seconds: number\)/);
+    assert.match(text, /counted in the run/, 'the JSDoc line is shown, not only the signature');
+    await page.mouse.move(0, 0);
+  });
+
   it('saves with Ctrl+S against the opened version', async () => {
     await editor().setValue(WORKING_JOB);
     await editor().focus();

@@ -41,6 +41,8 @@ declare global {
       setValue(code: string): void;
       markers(): EditorMarker[];
       focus(): void;
+      /** Where on the page a text position is drawn (for tests that point at a word). */
+      pointAt(line: number, column: number): { x: number; y: number } | null;
     };
   }
 }
@@ -113,6 +115,11 @@ export class CodeEditor extends LitElement {
       setValue: (code: string) => this.replaceAll(code),
       markers: () => this.markers(),
       focus: () => editor.focus(),
+      pointAt: (lineNumber: number, column: number) => {
+        const at = editor.getScrolledVisiblePosition({ lineNumber, column });
+        const box = editor.getDomNode()?.getBoundingClientRect();
+        return at && box ? { x: box.left + at.left, y: box.top + at.top + at.height / 2 } : null;
+      },
     };
     this.resolveReady();
   }
