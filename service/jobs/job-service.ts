@@ -11,7 +11,7 @@ import { JobNotFoundError } from '../store/errors.js';
 import { InvalidFieldError, ScriptSyntaxError } from './errors.js';
 import type { JobFieldsInput } from './job-input.js';
 import { JOB_TEMPLATE } from './template.js';
-import type { Job, JobOwner } from './types.js';
+import { NEW_JOB_STATE, type Job, type JobOwner } from './types.js';
 
 /** Where a change comes from; a person's edit makes the job theirs. */
 export interface ChangeSource {
@@ -54,13 +54,7 @@ export class JobService {
     const now = this.now();
     const draft: Omit<Job, 'version'> = {
       ...fields,
-      status: 'ok',
-      nextRunAt: null,
-      lastRunAt: null,
-      lastScheduledAt: null,
-      lastResult: null,
-      lastError: null,
-      failing: false,
+      ...NEW_JOB_STATE,
       path: source.path ?? `${fields.name}.js`,
       owner: source.owner,
       sourceHash: source.sourceHash,

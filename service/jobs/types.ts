@@ -51,6 +51,17 @@ export interface JobState {
   failing: boolean;
 }
 
+/** The state of a job that has never run: what creation starts from, before its schedule is planned. */
+export const NEW_JOB_STATE: JobState = {
+  status: 'ok',
+  nextRunAt: null,
+  lastRunAt: null,
+  lastScheduledAt: null,
+  lastResult: null,
+  lastError: null,
+  failing: false,
+};
+
 export interface Job extends JobSettings, JobState {
   name: string;
   path: string;

@@ -4,18 +4,12 @@
  */
 import type { FolderSource, JobWriter } from '../../../service/bootstrap/types.js';
 import type { JobFieldsInput } from '../../../service/jobs/job-input.js';
-import type { Job } from '../../../service/jobs/types.js';
+import { NEW_JOB_STATE, type Job } from '../../../service/jobs/types.js';
 
 export function jobFrom(fields: JobFieldsInput, extra: Partial<Job> = {}): Job {
   return {
     ...fields,
-    status: 'ok',
-    nextRunAt: null,
-    lastRunAt: null,
-    lastScheduledAt: null,
-    lastResult: null,
-    lastError: null,
-    failing: false,
+    ...NEW_JOB_STATE,
     path: `${fields.name}.js`,
     version: 1,
     owner: 'user',

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { ServiceEvents } from '../../../service/events/service-events.js';
 import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
-import type { Job, JobResult, RunRecord } from '../../../service/jobs/types.js';
+import { NEW_JOB_STATE, type Job, type JobResult, type RunRecord } from '../../../service/jobs/types.js';
 import type { DecideAfterRun, Runner, RunStart } from '../../../service/scheduler/runner.js';
 import { Scheduler } from '../../../service/scheduler/scheduler.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
@@ -73,13 +73,8 @@ async function addJob(name: string, fields: Partial<Job>): Promise<void> {
   const job: Omit<Job, 'version'> = {
     ...DEFAULT_SETTINGS,
     interval: 10,
-    status: 'ok',
+    ...NEW_JOB_STATE,
     nextRunAt: T0 + 10_000,
-    lastRunAt: null,
-    lastScheduledAt: null,
-    lastResult: null,
-    lastError: null,
-    failing: false,
     path: `${name}.js`,
     owner: 'user',
     sourceHash: null,

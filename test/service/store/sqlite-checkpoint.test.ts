@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
+import { NEW_JOB_STATE } from '../../../service/jobs/types.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 
 let dir: string;
@@ -26,13 +27,7 @@ async function fill(store: SqliteStore): Promise<void> {
         interval: 60,
         description: 'x'.repeat(2000),
         name: `job${i}`,
-        status: 'ok',
-        nextRunAt: null,
-        lastRunAt: null,
-        lastScheduledAt: null,
-        lastResult: null,
-        lastError: null,
-        failing: false,
+        ...NEW_JOB_STATE,
         path: `job${i}.js`,
         owner: 'user',
         sourceHash: null,
