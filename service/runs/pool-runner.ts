@@ -3,7 +3,7 @@
  * run-events hub while it runs.
  */
 import type { SandboxPool } from '../../sandbox/pool.js';
-import type { HostCall, RunOutcome } from '../../sandbox/types.js';
+import type { RunOutcome } from '../../sandbox/types.js';
 import type { Job, RunRecord } from '../jobs/types.js';
 import type { DecideAfterRun, Runner, RunStart } from '../scheduler/runner.js';
 import type { Store } from '../store/store.js';
@@ -12,8 +12,6 @@ import type { RunEvents } from './run-events.js';
 export interface PoolRunnerOptions {
   store: Store;
   pool: Pick<SandboxPool, 'run'>;
-  /** Answers host calls on this thread; leave it out when the pool's workers answer them (the service). */
-  host?: HostCall;
   runEvents: RunEvents;
   memoryBytes: number;
   logLimitBytes: number;
@@ -77,7 +75,7 @@ export class PoolRunner implements Runner {
   }
 
   private execute(job: Job, start: RunStart, code: string, runId: number): Promise<RunOutcome> {
-    const { pool, host, runEvents, memoryBytes, logLimitBytes, timeZone } = this.options;
+    const { pool, runEvents, memoryBytes, logLimitBytes, timeZone } = this.options;
     return pool.run(
       {
         jobName: job.name,
@@ -89,7 +87,8 @@ export class PoolRunner implements Runner {
         timeZone,
         logLimitBytes,
       },
-      { host, onLog: (entry) => runEvents.log(runId, entry) },
+      // The pool's workers answer the job's core.* calls themselves (service/helpers/worker-host.ts).
+      { onLog: (entry) => runEvents.log(runId, entry) },
     );
   }
 }
