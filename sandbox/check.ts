@@ -1,31 +1,13 @@
 /**
- * Checks that a script parses, without running it: QuickJS compiles it, wrapped exactly as a run
- * wraps it, so top-level `await` and `return` are accepted and positions match a run's errors.
- * Compiling is fast and runs no guest code, so this happens on the calling thread.
+ * `checkScript(code)`: does this script parse? Answered by one shared checker thread
+ * (check-thread.ts), so no script, however deeply nested, can overflow the caller's stack.
  */
-import { sandboxModule } from './module.js';
-import { MAX_STACK_BYTES } from './limits.js';
-import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
+import { CheckThread } from './check-thread.js';
 import type { CheckResult } from './types.js';
 
-/** Compile-time memory cap: the parser allocates in proportion to the source. */
-const CHECK_MEMORY_BYTES = 64 * 1024 * 1024;
+let shared: CheckThread | undefined;
 
-export async function checkScript(code: string): Promise<CheckResult> {
-  const module = await sandboxModule();
-  const context = module.newContext();
-  try {
-    context.runtime.setMemoryLimit(CHECK_MEMORY_BYTES);
-    context.runtime.setMaxStackSize(MAX_STACK_BYTES);
-    const compiled = context.evalCode(wrapScript(code), SCRIPT_FILE, { compileOnly: true });
-    if (compiled.error) {
-      const error = toRunError(context.dump(compiled.error), code);
-      compiled.error.dispose();
-      return { ok: false, error };
-    }
-    compiled.value.dispose();
-    return { ok: true };
-  } finally {
-    context.dispose();
-  }
+export function checkScript(code: string): Promise<CheckResult> {
+  shared ??= new CheckThread();
+  return shared.check(code);
 }

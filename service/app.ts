@@ -9,6 +9,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from './api/errors.js';
 import { authRoutes, requireAuth } from './api/auth.js';
 import { limitBody } from './api/body.js';
+import { csrfGuard } from './api/csrf.js';
+import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
 import { runsRoutes } from './api/runs-routes.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
@@ -36,17 +38,22 @@ export interface AppDeps {
   /** The built webmin, served at `/`. */
   webmin?: Hono;
   onError?: (error: unknown) => void;
+  /** QUICKJOBS_TRUST_PROXY: believe the proxy's X-Forwarded-Proto and X-Forwarded-For. */
+  trustProxy?: boolean;
+  /** Login limits; tests pass smaller ones. */
+  loginThrottle?: LoginThrottle;
   now?: () => number;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  const auth = { store: deps.store, apiToken: deps.apiToken, now: deps.now };
+  const trustProxy = deps.trustProxy === true;
+  const auth = { store: deps.store, apiToken: deps.apiToken, trustProxy, throttle: deps.loginThrottle, now: deps.now };
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   const api = new Hono();
-  api.use('*', secureHeaders(), limitBody);
+  api.use('*', secureHeaders(), limitBody, csrfGuard({ trustProxy }));
   api.route('/', authRoutes(auth));
   api.use('*', requireAuth(auth));
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
@@ -64,6 +71,7 @@ export function createApp(deps: AppDeps): Hono {
   app.onError((error, c) => {
     const [status, body] = describe(error);
     if (status >= 500) deps.onError?.(error);
+    if (error instanceof ApiError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json({ error: body }, status);
   });
   return app;

@@ -193,7 +193,7 @@ async function passwd(env: Env): Promise<number> {
   } finally {
     await store.close();
   }
-  console.log('quickjobs: webmin password changed; sessions already open stay open until they expire');
+  console.log('quickjobs: webmin password changed; every open session has ended');
   return 0;
 }
 

@@ -25,6 +25,8 @@ export interface CoreConfig {
   runHistory: number;
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For count (cookie Secure, login limits per real client). */
+  trustProxy: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -45,6 +47,7 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     runHistory: integer(env, 'QUICKJOBS_RUN_HISTORY', 200, 1, 100_000),
     shutdownTimeoutMs: integer(env, 'QUICKJOBS_SHUTDOWN_TIMEOUT', 30, 0, 3600) * 1000,
     logLevel: choice(env, 'QUICKJOBS_LOG_LEVEL', LOG_LEVELS, 'info'),
+    trustProxy: choice(env, 'QUICKJOBS_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
   };
 }
 

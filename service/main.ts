@@ -125,6 +125,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     events,
     runEvents,
     apiToken: core.apiToken,
+    trustProxy: core.trustProxy,
     version: VERSION,
     reload: () => scheduler.reload(syncFolder),
     statusExtra: async () => ({ pool: pool.stats(), store: await store.ping() }),

@@ -17,7 +17,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     response = await fetch(`${BASE}${path}`, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      // The service refuses a cookie-authenticated write that is not JSON (a cross-site form cannot send JSON).
+      headers: method === 'GET' ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

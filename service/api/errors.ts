@@ -3,10 +3,12 @@
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 413 | 422,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers the answer needs, such as `Retry-After`. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

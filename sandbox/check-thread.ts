@@ -1,0 +1,108 @@
+/**
+ * One worker thread that answers syntax checks for the whole process. Compiling runs no guest
+ * code, but a hostile script can nest deeply enough to overflow the stack of whichever thread
+ * parses it; the service's main thread must never be that thread. Checks are answered in order;
+ * a thread that dies or hangs is replaced, and the check it held answers as a syntax error.
+ */
+import { Worker } from 'node:worker_threads';
+import type { CheckResult } from './types.js';
+
+export interface CheckRequest {
+  id: number;
+  code: string;
+}
+export interface CheckResponse {
+  id: number;
+  result: CheckResult;
+}
+
+/** The stack the parser needs to reach QuickJS's 256 KiB guest stack limit before its own host stack ends (4 MB does not). */
+const STACK_MB = 16;
+/** A check that takes longer ends the thread and answers as a failed check. */
+const CHECK_TIMEOUT_MS = 20_000;
+/** The exit code of a checker thread that answered its check but must not answer more. */
+export const ANSWERED_EXIT = 70;
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+interface Pending {
+  code: string;
+  worker: Worker;
+  resolve: (result: CheckResult) => void;
+  timer: NodeJS.Timeout;
+}
+
+export class CheckThread {
+  #worker: Worker | null = null;
+  /** In the order sent: a thread answers its checks in order, so the oldest is the one it is on. */
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  check(code: string): Promise<CheckResult> {
+    return new Promise((resolve) => this.#send(this.#nextId++, code, resolve));
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    if (worker) await worker.terminate();
+  }
+
+  #send(id: number, code: string, resolve: (result: CheckResult) => void): void {
+    const worker = this.#ensure();
+    const timer = setTimeout(() => this.#lost(worker, `the check took longer than ${CHECK_TIMEOUT_MS / 1000} s`), CHECK_TIMEOUT_MS);
+    this.#pending.set(id, { code, worker, resolve, timer });
+    worker.ref();
+    worker.postMessage({ id, code } satisfies CheckRequest);
+  }
+
+  #ensure(): Worker {
+    if (this.#worker) return this.#worker;
+    const worker = newWorker();
+    worker.on('message', (message: CheckResponse | { ready: true }) => {
+      if (!('id' in message)) return;
+      this.#answer(message.id, message.result);
+      // An idle checker must not keep the process alive.
+      if (![...this.#pending.values()].some((p) => p.worker === worker)) worker.unref();
+    });
+    worker.on('error', (error) => this.#lost(worker, error.message));
+    // After answering, a thread whose QuickJS module broke exits with ANSWERED_EXIT: the checks behind it were never started.
+    worker.on('exit', (code) => this.#lost(worker, 'the checker thread ended', code !== ANSWERED_EXIT));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #answer(id: number, result: CheckResult): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    clearTimeout(pending.timer);
+    pending.resolve(result);
+  }
+
+  /**
+   * The thread died or hung. The check it was on answers as failed; the checks queued behind it
+   * go to a fresh thread, so one hostile script fails nobody else's save.
+   */
+  #lost(worker: Worker, reason: string, blameCurrent = true): void {
+    if (this.#worker === worker) this.#worker = null;
+    void worker.terminate();
+    const held = [...this.#pending].filter(([, p]) => p.worker === worker);
+    const [current, ...queued] = blameCurrent ? held : [undefined, ...held];
+    if (current) this.#answer(current[0], { ok: false, error: { message: `SyntaxError: ${reason}` } });
+    for (const [id, pending] of queued) {
+      clearTimeout(pending.timer);
+      this.#pending.delete(id);
+      this.#send(id, pending.code, pending.resolve);
+    }
+  }
+}
+
+/** Under tsx (tests, development) the thread registers tsx itself, as the sandbox pool's threads do. */
+function newWorker(): Worker {
+  const url = new URL(FROM_SOURCE ? './check-worker.ts' : './check-worker.js', import.meta.url);
+  const options = { resourceLimits: { stackSizeMb: STACK_MB } };
+  if (!FROM_SOURCE) return new Worker(url, options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
