@@ -87,9 +87,11 @@ export class CheckThread {
     if (this.#worker === worker) this.#worker = null;
     void worker.terminate();
     const held = [...this.#pending].filter(([, p]) => p.worker === worker);
-    const [current, ...queued] = blameCurrent ? held : [undefined, ...held];
-    if (current) this.#answer(current[0], { ok: false, error: { message: `SyntaxError: ${reason}` } });
-    for (const [id, pending] of queued) {
+    if (blameCurrent && held.length > 0) {
+      const [id] = held.shift()!;
+      this.#answer(id, { ok: false, error: { message: `SyntaxError: ${reason}` } });
+    }
+    for (const [id, pending] of held) {
       clearTimeout(pending.timer);
       this.#pending.delete(id);
       this.#send(id, pending.code, pending.resolve);

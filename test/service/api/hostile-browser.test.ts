@@ -53,7 +53,8 @@ describe('a cookie-authenticated write', () => {
   });
 
   it('is refused as JSON from a sibling origin or a same-site page, and without any origin', async () => {
-    for (const headers of [{ origin: 'http://localhost:9999' }, { origin: 'http://evil.localhost' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site', origin: SELF }, {}]) {
+    const attempts: Array<Record<string, string>> = [{ origin: 'http://localhost:9999' }, { origin: 'http://evil.localhost' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site', origin: SELF }, {}];
+    for (const headers of attempts) {
       const res = await t.api('/jobs', { method: 'POST', auth: false, body: { name: 'forged3', interval: 60 }, headers: { cookie, ...headers } });
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.body.error.code, 'cross_origin');
