@@ -16,6 +16,7 @@ import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
+import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
 import { workerHostSpec } from './helpers/worker-host.js';
 import { JobService } from './jobs/job-service.js';
@@ -92,6 +93,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     config: config.alerts,
     smtp: { url: config.helpers.email.url, from: config.helpers.email.from },
     log,
+    policy: new AddressPolicy(config.helpers.network.allow),
     retryDelaysMs: options.alertRetryDelaysMs,
   });
 

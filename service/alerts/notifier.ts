@@ -5,6 +5,7 @@
  * attempts is recorded in the store, so an unreachable target shows in the job's detail.
  */
 import { createTransport, type Transporter } from 'nodemailer';
+import type { AddressPolicy } from '../helpers/address-policy.js';
 import type { AlertDelivery, Job, RunRecord } from '../jobs/types.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY_DELAYS_MS, retryDelay } from './backoff.js';
@@ -18,6 +19,8 @@ export interface AlertNotifierOptions {
   config: AlertConfig;
   smtp: { url: string | null; from: string | null };
   log: AlertLog;
+  /** Where webhooks may go: the address policy of `core.network`. */
+  policy: AddressPolicy;
   now?: () => number;
   /** Delays before each retry; the count is the number of retries. Default about 5 s doubling. */
   retryDelaysMs?: number[];
@@ -60,7 +63,7 @@ export class AlertNotifier {
       const body = webhookBody(event, job, run, this.now());
       this.track(
         this.deliver(event, job.name, 'webhook', url, () =>
-          postWebhook(url, body, { 'X-Quickjobs-Event': event, 'X-Quickjobs-Run': String(run.id) }, secret),
+          postWebhook(url, body, { 'X-Quickjobs-Event': event, 'X-Quickjobs-Run': String(run.id) }, secret, this.options.policy),
         ),
       );
     }

@@ -20,6 +20,8 @@ export interface FetchRequest {
   timeoutMs: number;
   maxBytes: number;
   maxRedirects: number;
+  /** False answers a redirect as it is, without following it. Default true. */
+  followRedirects?: boolean;
 }
 
 export interface FetchResponse {
@@ -44,7 +46,7 @@ export async function fetchText(request: FetchRequest, policy: AddressPolicy, si
     if (both.aborted) throw abortError();
     const response = await send({ url, method, headers, body }, policy, both, abortError);
     const location = response.headers.location;
-    if (!REDIRECTS.has(response.statusCode ?? 0) || !location) {
+    if (!REDIRECTS.has(response.statusCode ?? 0) || !location || request.followRedirects === false) {
       return { status: response.statusCode ?? 0, headers: response.headers, body: await readBody(response, request.maxBytes, both, abortError) };
     }
     response.resume();

@@ -30,6 +30,8 @@ before(async () => {
       QUICKJOBS_NOTIFY_EMAIL: 'ops@example.com',
       QUICKJOBS_NOTIFY_WEBHOOK: hook.url,
       QUICKJOBS_WEBHOOK_SECRET: SECRET,
+      // The receivers listen on loopback, which webhooks may reach only when allowed.
+      QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
     },
     { alertRetryDelaysMs: [50, 100, 200, 400, 800] },
   );

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 
 import type { AlertConfig } from '../../../service/alerts/config.js';
 import { AlertNotifier, type AlertNotifierOptions } from '../../../service/alerts/notifier.js';
+import { AddressPolicy } from '../../../service/helpers/address-policy.js';
+import { readHelperConfig } from '../../../service/helpers/config.js';
 import { parseJobFields } from '../../../service/jobs/job-input.js';
 import type { Job, Notify, RunRecord } from '../../../service/jobs/types.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
@@ -15,6 +17,9 @@ import { readableMail, startSmtp, startWebhook } from './receivers.js';
 
 const SECRET = 'test-secret-of-some-length';
 const quietLog = { info() {}, warn() {}, error() {} };
+/** The receivers below listen on loopback, which the address policy refuses unless allowed. */
+const policyAllowing = (allow: string): AddressPolicy => new AddressPolicy(readHelperConfig({ QUICKJOBS_NETWORK_ALLOW: allow }).network.allow);
+const LOOPBACK_ALLOWED = policyAllowing('127.0.0.1');
 
 function run(id: number): RunRecord {
   return {
@@ -89,6 +94,7 @@ describe('AlertNotifier', () => {
       smtp: { url: null, from: null },
       log: quietLog,
       retryDelaysMs: [5, 5, 5, 5, 5],
+      policy: LOOPBACK_ALLOWED,
       ...rest,
       config: { email: [], webhook: null, webhookSecret: SECRET, ...config },
     });
@@ -217,5 +223,55 @@ describe('AlertNotifier', () => {
     } finally {
       await hook.close();
     }
+  });
+
+  describe('under the address policy of core.network', () => {
+    it('refuses a loopback webhook unless QUICKJOBS_NETWORK_ALLOW allows it, without retrying or reaching it', async () => {
+      const hook = await startWebhook([200]);
+      try {
+        const alerts = notifier({ policy: policyAllowing('') });
+        alerts.notify('job.failed', withNotify({ email: [], webhook: hook.url }), run(50));
+        await alerts.settled();
+        const [record] = await store.listAlerts('nightly-report', 10);
+        assert.equal(record?.state, 'failed');
+        assert.equal(record?.attempts.length, 1);
+        assert.match(record?.attempts[0]?.error ?? '', /blocked address 127\.0\.0\.1 \(loopback\).*QUICKJOBS_NETWORK_ALLOW/);
+        assert.equal(hook.hooks.length, 0);
+      } finally {
+        await hook.close();
+      }
+    });
+
+    it('refuses a name that resolves to loopback, as core.network does', async () => {
+      const hook = await startWebhook([200]);
+      try {
+        const alerts = notifier({ policy: policyAllowing('') });
+        alerts.notify('job.failed', withNotify({ email: [], webhook: hook.url.replace('127.0.0.1', 'localhost') }), run(51));
+        await alerts.settled();
+        const [record] = await store.listAlerts('nightly-report', 10);
+        assert.match(record?.attempts[0]?.error ?? '', /blocked address .* for host localhost/);
+        assert.equal(hook.hooks.length, 0);
+      } finally {
+        await hook.close();
+      }
+    });
+
+    it('never follows a redirect: an allowed receiver cannot bounce the signed body to an internal port', async () => {
+      const internal = await startWebhook([200]);
+      const bouncer = await startWebhook([307], { location: internal.url });
+      try {
+        const alerts = notifier({ policy: policyAllowing(`127.0.0.1`), retryDelaysMs: [] });
+        alerts.notify('job.failed', withNotify({ email: [], webhook: bouncer.url }), run(52));
+        await alerts.settled();
+        const [record] = await store.listAlerts('nightly-report', 10);
+        assert.equal(record?.state, 'failed');
+        assert.equal(record?.attempts[0]?.status, 307);
+        assert.equal(bouncer.hooks.length, 1);
+        assert.equal(internal.hooks.length, 0);
+      } finally {
+        await internal.close();
+        await bouncer.close();
+      }
+    });
   });
 });

@@ -40,7 +40,7 @@ export interface ReceivedHook {
 }
 
 /** Answers each POST with the next status from `statuses` (the last one repeats). */
-export async function startWebhook(statuses: number[]): Promise<{ url: string; hooks: ReceivedHook[]; close(): Promise<void> }> {
+export async function startWebhook(statuses: number[], headers: Record<string, string> = {}): Promise<{ url: string; hooks: ReceivedHook[]; close(): Promise<void> }> {
   const hooks: ReceivedHook[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -48,6 +48,7 @@ export async function startWebhook(statuses: number[]): Promise<{ url: string; h
     request.on('end', () => {
       hooks.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
       response.statusCode = statuses[Math.min(hooks.length - 1, statuses.length - 1)] ?? 200;
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.end();
     });
   });
