@@ -15,6 +15,7 @@ import { exportJobs } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './config.js';
+import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
 import { parseJobFields } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
@@ -93,6 +94,7 @@ class CliError extends Error {
 /** Runs one job in this process, printing its log as it is written. Records nothing. */
 async function runOnce(target: string, env: Env): Promise<number> {
   const config = readConfig(env);
+  await verifyMysqlGrants(config.helpers.mysql, (message) => console.error(`quickjobs: WARNING ${message}`));
   const store = await openStore(config.core.store, config.core.runHistory);
   const pool = await SandboxPool.create({
     workers: 1,

@@ -18,6 +18,7 @@ import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
+import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
 import { JobService } from './jobs/job-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
@@ -73,6 +74,10 @@ export async function createService(config: Config, options: CreateOptions = {})
   const { core } = config;
   const log = options.log ?? createLogger({ level: core.logLevel, pretty: process.stdout.isTTY === true });
 
+  await verifyMysqlGrants(config.helpers.mysql, (message) => {
+    log.warn(message);
+    print(`quickjobs: WARNING ${message}`);
+  });
   const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true });
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {

@@ -23,6 +23,11 @@ export interface MysqlConfig {
   timeoutMs: number;
   /** Connections per database pool. */
   connectionLimit: number;
+  /**
+   * QUICKJOBS_MYSQL_GRANTS: `enforce` refuses to start when the user's grants reach beyond
+   * `databases`; `warn` starts anyway with a warning.
+   */
+  grants: 'enforce' | 'warn';
 }
 
 export interface EmailConfig {
@@ -175,6 +180,12 @@ function readAllow(env: Env): NetworkConfig['allow'] {
   return { hosts, cidrs };
 }
 
+function readGrantsMode(env: Env): MysqlConfig['grants'] {
+  const raw = value(env, 'QUICKJOBS_MYSQL_GRANTS') ?? 'enforce';
+  if (raw !== 'enforce' && raw !== 'warn') throw new ConfigError('QUICKJOBS_MYSQL_GRANTS', `must be "enforce" or "warn", not "${raw}"`);
+  return raw;
+}
+
 export function readHelperConfig(env: Env): HelperConfig {
   return {
     mysql: {
@@ -182,6 +193,7 @@ export function readHelperConfig(env: Env): HelperConfig {
       databases: readDatabases(env),
       timeoutMs: seconds(env, 'QUICKJOBS_MYSQL_TIMEOUT', 10, 3600),
       connectionLimit: integer(env, 'QUICKJOBS_MYSQL_CONNECTIONS', 4, 1, 100),
+      grants: readGrantsMode(env),
     },
     email: {
       url: readSmtpUrl(env),

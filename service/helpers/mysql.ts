@@ -28,7 +28,7 @@ export type MysqlCallName = 'query' | 'select' | 'selectOne' | 'selectCount' | '
 
 export class MysqlHelper {
   readonly #pools = new Map<string, mysql.Pool>();
-  /** KILL QUERY statements in flight; close() lets them land before ending the pools. */
+  /** KILL QUERY statements and connection resets in flight; close() lets them land before ending the pools. */
   readonly #kills = new Set<Promise<unknown>>();
 
   constructor(private readonly config: MysqlConfig) {}
@@ -118,7 +118,7 @@ export class MysqlHelper {
     }
     try {
       const [result] = await withDeadline(conn.query({ sql, values: params, timeout: timeoutMs }), { ...bounds, ms: timeoutMs + 1000 });
-      conn.release();
+      this.#recycle(conn, db);
       return result;
     } catch (error) {
       const fatal = (error as { fatal?: unknown }).fatal === true;
@@ -131,12 +131,31 @@ export class MysqlHelper {
       } else if (fatal) {
         conn.destroy();
       } else {
-        conn.release();
+        this.#recycle(conn, db);
       }
       if (error instanceof DatabaseError) throw error;
       if (abandoned) throw new DatabaseError(`the statement timed out after ${timeoutMs / 1000} s`, { cause: error });
       throw new DatabaseError(describeError(error), { cause: error });
     }
+  }
+
+  /**
+   * Returns a connection to its pool only after clearing its session, so nothing a statement left
+   * behind (USE, SET autocommit=0, an open transaction, user variables, temporary tables, locks)
+   * reaches the next statement, of this run or another job's. COM_RESET_CONNECTION clears all of
+   * that but the current database, which USE puts back. A connection that cannot be reset is ended.
+   */
+  #recycle(conn: mysql.PoolConnection, db: string): void {
+    const timeoutMs = this.config.timeoutMs;
+    const reset = withDeadline(
+      conn.reset().then(() => conn.query({ sql: 'USE ??', values: [db], timeout: timeoutMs })),
+      { ms: timeoutMs, signal: new AbortController().signal, onTimeout: () => new DatabaseError('reset timed out'), onAbort: () => new DatabaseError(RUN_ENDED) },
+    ).then(
+      () => conn.release(),
+      () => conn.destroy(),
+    );
+    this.#kills.add(reset);
+    void reset.finally(() => this.#kills.delete(reset));
   }
 
   /**
