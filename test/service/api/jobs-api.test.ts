@@ -31,11 +31,13 @@ describe('authentication', () => {
   });
 
   it('logs in with the password into an HttpOnly SameSite=Strict session cookie that opens the API', async () => {
-    const wrong = await t.api('/login', { method: 'POST', auth: false, body: { password: 'wrong-password' } });
+    // A browser states its origin on every write; the service refuses cookie writes without one.
+    const origin = { origin: 'http://localhost' };
+    const wrong = await t.api('/login', { method: 'POST', auth: false, body: { password: 'wrong-password' }, headers: origin });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'bad_password');
 
-    const login = await t.api('/login', { method: 'POST', auth: false, body: { password: TEST_PASSWORD } });
+    const login = await t.api('/login', { method: 'POST', auth: false, body: { password: TEST_PASSWORD }, headers: origin });
     assert.equal(login.status, 200);
     const cookie = login.headers.get('set-cookie') ?? '';
     assert.match(cookie, /HttpOnly/i);
@@ -45,7 +47,7 @@ describe('authentication', () => {
     assert.equal(status.status, 200);
     assert.equal(status.body.status, 'running');
 
-    await t.api('/logout', { method: 'POST', auth: false, headers: { cookie: session } });
+    assert.equal((await t.api('/logout', { method: 'POST', auth: false, headers: { cookie: session, ...origin } })).status, 200);
     const after = await t.api('/status', { auth: false, headers: { cookie: session } });
     assert.equal(after.status, 401);
   });
