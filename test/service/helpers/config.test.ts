@@ -14,7 +14,7 @@ function rejects(env: Record<string, string>, variable: string): void {
 describe('readHelperConfig', () => {
   it('defaults everything when nothing is set', () => {
     assert.deepEqual(readHelperConfig({}), {
-      mysql: { server: null, databases: null, timeoutMs: 10_000, connectionLimit: 4 },
+      mysql: { server: null, databases: null, timeoutMs: 10_000, connectionLimit: 4, grants: 'enforce' },
       email: { url: null, from: null, timeoutMs: 10_000 },
       network: { allow: { hosts: [], cidrs: [] }, timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 },
     });
@@ -26,6 +26,7 @@ describe('readHelperConfig', () => {
       QUICKJOBS_MYSQL_DATABASES: 'shop, products',
       QUICKJOBS_MYSQL_TIMEOUT: '2.5',
       QUICKJOBS_MYSQL_CONNECTIONS: '8',
+      QUICKJOBS_MYSQL_GRANTS: 'warn',
       QUICKJOBS_SMTP_URL: 'smtps://user:pw@mail.example.com:465',
       QUICKJOBS_MAIL_FROM: 'Jobs <jobs@example.com>',
       QUICKJOBS_SMTP_TIMEOUT: '5',
@@ -38,6 +39,7 @@ describe('readHelperConfig', () => {
       databases: ['shop', 'products'],
       timeoutMs: 2500,
       connectionLimit: 8,
+      grants: 'warn',
     });
     assert.deepEqual(config.email, { url: 'smtps://user:pw@mail.example.com:465', from: 'Jobs <jobs@example.com>', timeoutMs: 5000 });
     assert.deepEqual(config.network.allow, {
@@ -58,6 +60,7 @@ describe('readHelperConfig', () => {
     rejects({ QUICKJOBS_MYSQL_URL: 'not a url' }, 'QUICKJOBS_MYSQL_URL');
     rejects({ QUICKJOBS_MYSQL_URL: 'mysql://h:3306' }, 'QUICKJOBS_MYSQL_URL');
     rejects({ QUICKJOBS_MYSQL_DATABASES: 'shop, bad name' }, 'QUICKJOBS_MYSQL_DATABASES');
+    rejects({ QUICKJOBS_MYSQL_GRANTS: 'ignore' }, 'QUICKJOBS_MYSQL_GRANTS');
     rejects({ QUICKJOBS_MYSQL_TIMEOUT: '0' }, 'QUICKJOBS_MYSQL_TIMEOUT');
     rejects({ QUICKJOBS_MYSQL_CONNECTIONS: 'many' }, 'QUICKJOBS_MYSQL_CONNECTIONS');
     rejects({ QUICKJOBS_SMTP_URL: 'http://mail' }, 'QUICKJOBS_SMTP_URL');
