@@ -96,7 +96,6 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
 
   const runner = new PoolRunner({
-    store,
     pool,
     runEvents,
     memoryBytes: core.memoryMb * 1024 * 1024,
@@ -109,7 +108,11 @@ export async function createService(config: Config, options: CreateOptions = {})
     events,
     log,
     timeZone: core.timeZone,
-    onRunFinished: (job, run, event) => runFinished({ job, run, event, log, metrics, alerts }),
+    onRunStarted: (run) => runEvents.started(run.id),
+    onRunFinished: (job, run, event) => {
+      runEvents.ended(run);
+      runFinished({ job, run, event, log, metrics, alerts });
+    },
     onStoreError: () => metrics.storeError(),
   });
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
@@ -144,6 +147,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
     async dispose() {
       scheduler.stop();
+      scheduler.stopRecording();
       await alerts.close();
       await pool.dispose();
       await store.close();
