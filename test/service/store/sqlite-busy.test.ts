@@ -105,7 +105,7 @@ describe('SQLite under concurrent writers on several connections', () => {
     const workerWrites = outcomes.reduce((sum, o) => sum + (o.outcome === 'success' ? Number(o.logs[0]?.message ?? 0) : 0), 0);
     console.log(`# busy errors: main thread ${mainErrors.length} of ${mainWrites} writes; workers ${failed.length} failed runs, ${workerWrites} core.data saves`);
     assert.deepEqual(mainErrors.map((e) => (e as Error).message), []);
-    assert.deepEqual(failed.map((o) => (o.outcome === 'success' ? '' : o.error.message)), []);
+    assert.deepEqual(failed.map((o) => ('error' in o ? o.error.message : '')), []);
     assert.ok(mainWrites > 100 && workerWrites > 100, `both sides wrote (${mainWrites} / ${workerWrites})`);
   });
 });
