@@ -5,12 +5,13 @@
  * store is gone is recorded once it is back, and its slot is not run again meanwhile.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { SqliteStore } from '../../service/store/sqlite-store.js';
 import { createTestService, type TestService } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-database.js';
 import { gate, MYSQL_URL, probeMysql } from '../helpers/require-service.js';
@@ -176,5 +177,27 @@ describe('with the SQLite store on a disk that fills up', { skip: disk === null 
     await until('the run is recorded', async () => (await svc.service.store.getRun(runId))?.outcome === 'success');
     assert.equal((await svc.api('/jobs/sleeper/code', { method: 'PUT', body: { code: big } })).status, 200);
     assert.equal((await svc.api('/status')).body.store.ok, true);
+  });
+});
+
+const readOnly = mountSmallDisk();
+
+describe('starting on a read-only store', { skip: readOnly === null ? 'cannot mount a small filesystem here' : false }, () => {
+  after(() => readOnly?.unmount());
+
+  it('fails with one line naming the cause, and exit code 1', async () => {
+    const store = SqliteStore.open({ file: join(readOnly!.dir, 'quickjobs.db'), runHistory: 10 });
+    await store.close();
+    execFileSync('mount', ['-o', 'remount,ro', readOnly!.dir], { stdio: 'ignore' });
+    const started = spawnSync(process.execPath, ['--import', 'tsx', 'service/cli.ts', 'start'], {
+      cwd: new URL('../../', import.meta.url),
+      env: { ...process.env, QUICKJOBS_DATA_DIR: readOnly!.dir, QUICKJOBS_JOBS_DIR: join(readOnly!.dir, 'jobs'), QUICKJOBS_PORT: '0', QUICKJOBS_ADMIN_PASSWORD: 'x-password-1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(started.status, 1);
+    const lines = started.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, started.stderr);
+    assert.match(lines[0]!, /^quickjobs: cannot open the SQLite store at .*read-only/);
   });
 });
