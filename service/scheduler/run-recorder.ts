@@ -4,6 +4,7 @@
  * end, which goes through the finish queue so it is never dropped.
  */
 import type { Job, RunRecord } from '../jobs/types.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
 import { planAfterRun, type RunEventName } from './plan.js';
@@ -55,7 +56,15 @@ export class RunRecorder {
     const saved = start.code === undefined ? await store.getCode(job.name) : null;
     const codeVersion = saved ? saved.version : null;
     const startedAt = this.options.now();
-    const id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion });
+    let id: number;
+    try {
+      id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion });
+    } catch (error) {
+      // Cut or timed out, the start may still have been committed without our hearing of it; such
+      // a row would stay `running` for a run that never executed. Close it once the store is back.
+      if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, startedAt }, write: () => this.abandon(job.name, startedAt) });
+      throw error;
+    }
     return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code };
   }
 
@@ -92,6 +101,22 @@ export class RunRecorder {
   /** Stops retrying (the store is closing). */
   stop(): void {
     this.queue.stop();
+  }
+
+  /** Records a start the store may have taken without saying so as interrupted: it never executed. */
+  private async abandon(job: string, startedAt: number): Promise<void> {
+    const { store } = this.options;
+    const recent = await store.listRuns({ job, limit: 20 });
+    const orphan = recent.find((run) => run.startedAt === startedAt && run.outcome === 'running');
+    if (orphan === undefined) return;
+    await store.finishRun(orphan.id, {
+      finishedAt: this.options.now(),
+      durationMs: 0,
+      result: null,
+      outcome: 'interrupted',
+      error: { message: 'the store did not confirm the start of this run, so it never executed' },
+      logs: [],
+    });
   }
 
   private plan(current: Job, record: RunRecord, scheduledAt: number): { patch: JobPatch; event: RunEventName | null } {

@@ -13,6 +13,7 @@ import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
 import { NEW_JOB_STATE, type Job, type JobResult, type RunRecord } from '../../../service/jobs/types.js';
 import type { Runner, RunOutcome, RunRequest } from '../../../service/scheduler/runner.js';
 import { Scheduler } from '../../../service/scheduler/scheduler.js';
+import { StoreUnavailableError } from '../../../service/store/errors.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
@@ -213,6 +214,30 @@ describe('the tick loop', () => {
     scheduler.tick(clock.now + 5_000);
     await settle();
     assert.equal(runner.started.length, 1, 'tried again');
+  });
+
+  it('closes a start the store committed but whose answer was lost, as never executed', async () => {
+    await addJob('a', {});
+    await boot();
+    const startRun = store.startRun.bind(store);
+    let lost = true;
+    store.startRun = async (...args) => {
+      const id = await startRun(...args);
+      if (!lost) return id;
+      lost = false;
+      throw new StoreUnavailableError('MySQL store gave no answer within 5 s', 'no answer within 5 s');
+    };
+    clock.now = T0 + 10_000;
+    scheduler.tick(clock.now);
+    await settle();
+    await settle();
+    assert.equal(runner.started.length, 0);
+    const [orphan] = await store.listRuns({ job: 'a', limit: 10 });
+    assert.equal(orphan?.outcome, 'interrupted');
+    assert.match(orphan?.error?.message ?? '', /never executed/);
+    scheduler.tick(clock.now + 5_000);
+    await settle();
+    assert.equal(runner.started.length, 1, 'the slot runs once, later');
   });
 
   describe('when the store refuses the end of a run', () => {
