@@ -6,6 +6,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { benchHelpers } from './helpers.js';
 import { benchSandbox } from './sandbox.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
+import { benchSoak } from './soak.js';
 import { benchWebmin } from './webmin.js';
 
 function machine(): string {
@@ -35,6 +36,10 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
   ['webmin', benchWebmin],
+  ['soak-sqlite', () => benchSoak(0, 'sqlite')],
+  ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
+  ['soak-mysql', () => benchSoak(0, 'mysql')],
+  ['soak-mysql-kill9', () => benchSoak(10, 'mysql')],
 ];
 
 console.log('# quickjobs benchmarks\n');

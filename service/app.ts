@@ -20,7 +20,7 @@ import type { JobService } from './jobs/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { JobExistsError, JobNotFoundError, VersionConflictError } from './store/errors.js';
+import { JobExistsError, JobNotFoundError, StoreUnavailableError, VersionConflictError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -50,7 +50,13 @@ export function createApp(deps: AppDeps): Hono {
   const trustProxy = deps.trustProxy === true;
   const auth = { store: deps.store, apiToken: deps.apiToken, trustProxy, throttle: deps.loginThrottle, now: deps.now };
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
+  // 503 while the store cannot be used, so a load balancer sends no traffic to a node that cannot record it.
+  app.get('/healthz', (c) => {
+    const health = deps.store.health();
+    if (health.ok) return c.json({ ok: true });
+    c.header('Retry-After', String(RETRY_AFTER_S));
+    return c.json({ ok: false, store: { error: health.error, since: new Date(health.since ?? Date.now()).toISOString() } }, 503);
+  });
 
   const api = new Hono();
   api.use('*', secureHeaders(), limitBody, csrfGuard({ trustProxy }));
@@ -70,12 +76,16 @@ export function createApp(deps: AppDeps): Hono {
 
   app.onError((error, c) => {
     const [status, body] = describe(error);
-    if (status >= 500) deps.onError?.(error);
+    if (status === 503) c.header('Retry-After', String(RETRY_AFTER_S));
+    else if (status >= 500) deps.onError?.(error);
     if (error instanceof ApiError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json({ error: body }, status);
   });
   return app;
 }
+
+/** Seconds a client waits before trying again while the store is unavailable: about one health check. */
+const RETRY_AFTER_S = 5;
 
 type ErrorBody = { code: string; message: string } & Record<string, unknown>;
 
@@ -91,6 +101,9 @@ function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof InvalidFieldError) return [422, { code: 'invalid', message: error.message, field: error.field }];
   if (error instanceof ScriptSyntaxError) {
     return [422, { code: 'syntax_error', message: error.message, line: error.line, column: error.column }];
+  }
+  if (error instanceof StoreUnavailableError) {
+    return [503, { code: 'store_unavailable', message: `the store cannot be used right now (${error.reason}); try again shortly`, reason: error.reason }];
   }
   if (error instanceof HTTPException) return [error.status as ContentfulStatusCode, { code: 'http_error', message: error.message }];
   return [500, { code: 'internal', message: 'the service failed to answer; the error is in its log' }];

@@ -14,6 +14,7 @@ import { setAdminPassword } from './auth/admin-password.js';
 import { exportJobs } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
+import { StoreError } from './store/errors.js';
 import type { Env } from './config.js';
 import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
@@ -57,6 +58,11 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     if (error instanceof ConfigError) {
       console.error(`quickjobs: bad setting ${error.message}`);
       return 2;
+    }
+    if (error instanceof StoreError) {
+      // A store that cannot be opened or written is the operator's to fix: one line, no stack.
+      console.error(`quickjobs: ${error.message}`);
+      return 1;
     }
     throw error;
   }

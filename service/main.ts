@@ -28,7 +28,9 @@ import { PoolRunner } from './runs/pool-runner.js';
 import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
 import { installShutdown } from './shutdown.js';
+import { watchStoreHealth } from './store/health-watch.js';
 import { openStore } from './store/open-store.js';
+import { StoreError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', rootUrl()), 'utf8')) as { version: string }).version;
@@ -79,6 +81,13 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: WARNING ${message}`);
   });
   const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true });
+  // A store that opens but cannot take a write (read-only file or folder, full disk) would fail
+  // every run; refuse to start with the reason instead.
+  const writable = await store.ping();
+  if (!writable.ok) {
+    await store.close();
+    throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
+  }
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
@@ -103,7 +112,6 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
 
   const runner = new PoolRunner({
-    store,
     pool,
     runEvents,
     memoryBytes: core.memoryMb * 1024 * 1024,
@@ -116,7 +124,11 @@ export async function createService(config: Config, options: CreateOptions = {})
     events,
     log,
     timeZone: core.timeZone,
-    onRunFinished: (job, run, event) => runFinished({ job, run, event, log, metrics, alerts }),
+    onRunStarted: (run) => runEvents.started(run.id),
+    onRunFinished: (job, run, event) => {
+      runEvents.ended(run);
+      runFinished({ job, run, event, log, metrics, alerts });
+    },
     onStoreError: () => metrics.storeError(),
   });
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
@@ -125,6 +137,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   await syncFolder();
   await scheduler.start();
 
+  const healthWatch = watchStoreHealth(store);
   const app = createApp({
     store,
     jobs,
@@ -135,7 +148,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     trustProxy: core.trustProxy,
     version: VERSION,
     reload: () => scheduler.reload(syncFolder),
-    statusExtra: async () => ({ pool: pool.stats(), store: await store.ping() }),
+    statusExtra: async () => ({ pool: pool.stats(), store: storeStatus(store, scheduler) }),
     metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
@@ -152,6 +165,8 @@ export async function createService(config: Config, options: CreateOptions = {})
     interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
     async dispose() {
       scheduler.stop();
+      scheduler.stopRecording();
+      healthWatch.stop();
       await alerts.close();
       await pool.dispose();
       await store.close();
@@ -208,6 +223,17 @@ function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Log
   else log.warn({ ...line, error: run.error?.message }, 'run failed');
   if (event === 'failed') alerts.notify('job.failed', job, run);
   if (event === 'recovered') alerts.notify('job.recovered', job, run);
+}
+
+/** The store as /status shows it: what its calls and checks have shown, at once. */
+function storeStatus(store: Store, scheduler: Scheduler) {
+  const health = store.health();
+  return {
+    ...health,
+    since: health.since === null ? null : new Date(health.since).toISOString(),
+    /** Ended runs whose end waits for the store to take it. */
+    unrecordedRuns: scheduler.unrecordedCount,
+  };
 }
 
 function countByStatus(jobs: Job[]): Record<string, number> {

@@ -124,8 +124,11 @@ export class AlertNotifier {
           return;
         }
         if (permanent || retry >= this.delays.length) break;
+        // Each failed try is logged as it happens: a delivery that retries for minutes is not silent.
+        const delayMs = retryDelay(this.delays, retry);
+        log.warn({ job: jobName, event, channel, target, attempt: attempts.length, error: outcome.error, retryInMs: delayMs }, 'alert not delivered; trying again');
         await record('pending');
-        if (!(await this.sleep(retryDelay(this.delays, retry)))) {
+        if (!(await this.sleep(delayMs))) {
           attempts.push({ at: this.now(), ok: false, error: 'abandoned: the service stopped before a retry' });
           break;
         }

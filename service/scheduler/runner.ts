@@ -1,8 +1,8 @@
 /**
- * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers.
+ * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers,
+ * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
-import type { Job, RunRecord, RunTrigger } from '../jobs/types.js';
-import type { JobPatch } from '../store/store.js';
+import type { Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -12,13 +12,20 @@ export interface RunStart {
   code?: string;
 }
 
-/**
- * Called once the run has ended and before it is recorded, so the run and the job state it leads
- * to are written in one transaction. Resolves to the job patch, or undefined to leave the job alone.
- */
-export type DecideAfterRun = (run: RunRecord) => JobPatch | undefined;
+/** One run to execute, already recorded as running under `runId`. */
+export interface RunRequest {
+  job: Job;
+  runId: number;
+  trigger: RunTrigger;
+  code: string;
+}
+
+/** How an execution ended. A job's failure is a value here, never a rejection. */
+export type RunOutcome =
+  | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
 
 export interface Runner {
-  /** Records the run as running, executes it, records how it ended; resolves to the finished run. */
-  run(job: Job, start: RunStart, decide: DecideAfterRun): Promise<RunRecord>;
+  /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */
+  execute(request: RunRequest): Promise<RunOutcome>;
 }

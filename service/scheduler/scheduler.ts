@@ -1,8 +1,9 @@
 /**
  * The tick loop: a thin shell around the pure plans of plan.ts. It keeps every job in memory with
  * a min-heap of due times, sleeps until the earliest (never longer than `maxSleepMs`, re-reading the
- * clock on waking), launches what is due through a `Runner`, and writes each transition to the
- * store before acting on it.
+ * clock on waking), and launches what is due: the run recorder records the start, the `Runner`
+ * executes, the recorder records the end with the state it leads to. Each transition is written to
+ * the store before it is acted on.
  */
 import type { Logger } from 'pino';
 import type { Job, RunRecord } from '../jobs/types.js';
@@ -10,8 +11,9 @@ import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobNotFoundError } from '../store/errors.js';
 import { AlreadyRunningError } from './errors.js';
-import { planAfterRun, planBoot, planDue, planReload } from './plan.js';
-import type { Runner } from './runner.js';
+import { planBoot, planDue, planReload } from './plan.js';
+import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
+import type { RunOutcome, Runner, RunStart } from './runner.js';
 import { TimerHeap } from './timer-heap.js';
 
 export type SchedulerStatus = 'running' | 'reloading';
@@ -35,6 +37,10 @@ export interface SchedulerOptions {
   onRunFinished?: (job: Job, run: RunRecord, event: RunEvent) => void;
   /** After a store failure (metrics). */
   onStoreError?: (error: unknown) => void;
+  /** Once a run is recorded as running, before it executes (live logs). */
+  onRunStarted?: (run: StartedRun) => void;
+  /** Waits between tries of a run's end the store refused; see FinishQueue. */
+  finishRetryDelaysMs?: readonly number[];
 }
 
 /** How long a job waits before the loop retries it after the store failed to record its run. */
@@ -43,7 +49,8 @@ const STORE_RETRY_MS = 5_000;
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private readonly heap = new TimerHeap();
-  private readonly running = new Map<string, Promise<RunRecord>>();
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly recorder: RunRecorder;
   private readonly now: () => number;
   private readonly maxSleepMs: number;
   private timer: NodeJS.Timeout | null = null;
@@ -57,6 +64,14 @@ export class Scheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? Date.now;
     this.maxSleepMs = options.maxSleepMs ?? 5_000;
+    this.recorder = new RunRecorder({
+      store: options.store,
+      timeZone: options.timeZone,
+      now: this.now,
+      log: options.log,
+      retryDelaysMs: options.finishRetryDelaysMs,
+      onError: options.onStoreError,
+    });
   }
 
   /**
@@ -80,6 +95,16 @@ export class Scheduler {
     this.arm();
   }
 
+  /** Runs that have ended but whose end waits for the store to take it. */
+  get unrecordedCount(): number {
+    return this.recorder.waiting;
+  }
+
+  /** Stops trying to record ends the store refused (it is closing); they are left for the next boot. */
+  stopRecording(): void {
+    this.recorder.stop();
+  }
+
   /** Stops launching runs; runs in flight go on (see `waitForRuns`). */
   stop(): void {
     this.stopped = true;
@@ -94,7 +119,7 @@ export class Scheduler {
       if (!job || this.running.has(name)) continue; // re-armed when its run ends
       const due = planDue(job, now, this.options.timeZone);
       if (due.run) {
-        void this.launch(job, due.scheduledAt, due.patch);
+        this.launch(job, due.scheduledAt);
       } else if (due.patch) {
         void this.apply(name, due.patch);
       }
@@ -132,13 +157,16 @@ export class Scheduler {
 
   /**
    * Runs a job now, outside its schedule, and resolves to the finished run. With `code`, runs that
-   * draft instead of the saved code. Changes no status or schedule.
+   * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
+   * record the end, written or not (a refused end is kept and tried again until it is written).
    */
   async runNow(name: string, code?: string): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.running.has(name)) throw new AlreadyRunningError(name);
-    return this.track(job, this.options.runner.run(job, { trigger: 'manual', scheduledAt: null, code }, () => undefined));
+    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code });
+    const finished = this.track(job, this.runRecorded(job, started));
+    return (await finished).record;
   }
 
   /**
@@ -205,53 +233,60 @@ export class Scheduler {
     }
   }
 
-  private launch(job: Job, scheduledAt: number, duePatch: JobPatch | undefined): Promise<RunRecord | void> {
+  private launch(job: Job, scheduledAt: number): void {
     const trigger = job.runOnce ? 'boot' : 'schedule';
-    const outcome: { patch?: JobPatch; event: RunEvent } = { event: null };
-    const promise = this.options.runner.run(job, { trigger, scheduledAt }, (run) => {
-      // Plan from the job as it is now: a person may have edited it while it ran.
-      const current = { ...(this.jobs.get(job.name) ?? job), ...duePatch };
-      const planned = planAfterRun(
-        current,
-        { trigger, scheduledAt, startedAt: run.startedAt, result: run.result, error: run.error?.message ?? null },
-        this.now(),
-        this.options.timeZone,
-      );
-      outcome.event = planned.event;
-      outcome.patch = { ...duePatch, ...planned.patch };
-      // Deactivated by a person mid-run: record the run, do not wake the job up again.
-      if (!current.active) outcome.patch = { ...outcome.patch, active: false, status: 'exit', nextRunAt: null };
-      return outcome.patch;
-    });
-    return this.track(job, promise, () => outcome).catch((error: unknown) => this.storeFailed(job.name, error));
+    const started = this.recorder.start(job, { trigger, scheduledAt });
+    this.track(job, this.runRecorded(job, started)).catch((error: unknown) => this.storeFailed(job.name, error));
   }
 
-  /** Keeps the no-overlap set and, once the run is recorded, the cached job and the heap. */
-  private track(
-    job: Job,
-    promise: Promise<RunRecord>,
-    outcome: () => { patch?: JobPatch; event: RunEvent } = () => ({ event: null }),
-  ): Promise<RunRecord> {
-    this.running.set(job.name, promise);
-    this.options.events.emit('job', this.jobs.get(job.name) ?? job, true);
+  /**
+   * Executes a run once its start is recorded and hands its end to the recorder. Rejects only when
+   * the start could not be recorded, in which case nothing ran.
+   */
+  private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
+    const started = await starting;
+    this.options.onRunStarted?.(started);
+    const outcome = await this.execute(job, started);
+    // Plan from the job as it is now: a person may have edited it while it ran.
+    const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
+    return this.recorder.finish(started, outcome, current);
+  }
+
+  private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
+    if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
+    try {
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code });
+    } catch (error) {
+      // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
+      // on the run rather than left to escape the scheduler.
+      return { outcome: 'error', error: { message: `run failed on the host: ${(error as Error).message}` }, logs: [] };
+    }
+  }
+
+  /**
+   * Keeps the job in the no-overlap set until its run's end is in the store (however long the store
+   * takes: the slot is not run again meanwhile), then applies the recorded state to the cached job
+   * and the heap. Resolves after the first try to record the end.
+   */
+  private track(job: Job, run: Promise<FinishedRun>): Promise<FinishedRun> {
+    const recorded = run.then(async (finished) => {
+      await finished.written;
+      const cached = this.jobs.get(job.name);
+      const updated = cached ? { ...cached, ...finished.patch } : undefined;
+      settle();
+      if (updated) this.upsert(updated); // a job deleted mid-run stays deleted
+      this.options.onRunFinished?.(updated ?? job, finished.record, finished.event);
+    });
     const settle = () => {
-      if (this.running.get(job.name) === promise) this.running.delete(job.name);
+      if (this.running.get(job.name) === recorded) this.running.delete(job.name);
     };
-    return promise.then(
-      (run) => {
-        settle();
-        const { patch, event } = outcome();
-        const cached = this.jobs.get(job.name);
-        const updated = cached ? { ...cached, ...patch } : undefined;
-        if (updated) this.upsert(updated); // a job deleted mid-run stays deleted
-        this.options.onRunFinished?.(updated ?? job, run, event);
-        return run;
-      },
-      (error: unknown) => {
-        settle();
-        throw error;
-      },
-    );
+    this.running.set(job.name, recorded);
+    this.options.events.emit('job', this.jobs.get(job.name) ?? job, true);
+    recorded.catch(settle);
+    return run.then(async (finished) => {
+      await finished.tried;
+      return finished;
+    });
   }
 
   /** A storage failure leaves the job as it was and retries it later; it never reads as "nothing due". */

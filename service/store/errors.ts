@@ -34,6 +34,22 @@ export class StoreError extends Error {
 }
 
 /**
+ * The store cannot be used right now: busy past its timeout, disk full, read-only, the server gone
+ * or not answering within the deadline. `reason` says which in words; the API answers 503 and the
+ * caller may try again.
+ */
+export class StoreUnavailableError extends StoreError {
+  override name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
  * A `core.data` argument no store can use safely: a field name that is not a plain dotted path, a
  * sort order other than asc/desc, an `_id` that is not a string, a value that is not JSON. The
  * helper maps it to code 801 (wrong argument type); `argument` names the offending one.

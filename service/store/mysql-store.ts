@@ -10,7 +10,7 @@ import { AlertTable } from './mysql/alert-table.js';
 import { DataTable } from './mysql/data-table.js';
 import { JobTable } from './mysql/job-table.js';
 import { migrateMysql } from './mysql/migrations.js';
-import { createStorePool } from './mysql/pool.js';
+import { createStorePool, mysqlUnavailableReason, STORE_DEADLINE_MS } from './mysql/pool.js';
 import { RunTable } from './mysql/run-table.js';
 import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
@@ -21,6 +21,8 @@ export interface MysqlStoreOptions {
   url: string;
   /** How many runs each job keeps (QUICKJOBS_RUN_HISTORY). */
   runHistory: number;
+  /** The longest any call may take, connecting included; default STORE_DEADLINE_MS. */
+  deadlineMs?: number;
 }
 
 export class MysqlStore extends TableStore {
@@ -29,8 +31,9 @@ export class MysqlStore extends TableStore {
   private constructor(
     private readonly pool: Pool,
     /** `user@host:port/db`, never the password. */
-    private readonly detail: string,
+    detail: string,
     runHistory: number,
+    deadlineMs: number,
   ) {
     const jobs = new JobTable(pool);
     super(
@@ -41,7 +44,7 @@ export class MysqlStore extends TableStore {
         settings: new SettingsTable(pool),
         alerts: new AlertTable(pool),
       },
-      'MySQL store',
+      { label: 'MySQL store', kind: 'mysql', detail, deadlineMs },
     );
   }
 
@@ -52,7 +55,8 @@ export class MysqlStore extends TableStore {
   static async open(options: MysqlStoreOptions): Promise<MysqlStore> {
     const target = parseMysqlUrl(options.url);
     const detail = describeTarget(target);
-    const pool = createStorePool(target);
+    const deadlineMs = options.deadlineMs ?? STORE_DEADLINE_MS;
+    const pool = createStorePool(target, deadlineMs);
     try {
       await migrateMysql(pool, target.database);
     } catch (error) {
@@ -60,16 +64,11 @@ export class MysqlStore extends TableStore {
       if (error instanceof StoreError) throw error;
       throw new StoreError(`cannot open the MySQL store at ${detail}: ${(error as Error).message}`, { cause: error });
     }
-    return new MysqlStore(pool, detail, options.runHistory);
+    return new MysqlStore(pool, detail, options.runHistory, deadlineMs);
   }
 
-  override async ping(): Promise<{ ok: boolean; kind: string; detail: string }> {
-    try {
-      await this.pool.query('SELECT 1');
-      return { ok: true, kind: 'mysql', detail: this.detail };
-    } catch (error) {
-      return { ok: false, kind: 'mysql', detail: `${this.detail}: ${(error as Error).message}` };
-    }
+  protected override unavailableReason(error: unknown): string | null {
+    return mysqlUnavailableReason(error);
   }
 
   /** Ends the pool once; later calls wait for the same ending. */

@@ -9,7 +9,7 @@ import { AlertTable } from './sqlite/alert-table.js';
 import { DataTable } from './sqlite/data-table.js';
 import { JobTable } from './sqlite/job-table.js';
 import { startCheckpointer, type Checkpointer } from './sqlite/checkpointer.js';
-import { openDatabase } from './sqlite/open-database.js';
+import { openDatabase, sqliteUnavailableReason } from './sqlite/open-database.js';
 import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
 import { TableStore } from './table-store.js';
@@ -31,7 +31,7 @@ export class SqliteStore extends TableStore {
 
   private constructor(
     private readonly db: Database.Database,
-    private readonly file: string,
+    file: string,
     runHistory: number,
   ) {
     const jobs = new JobTable(db);
@@ -43,7 +43,7 @@ export class SqliteStore extends TableStore {
         settings: new SettingsTable(db),
         alerts: new AlertTable(db),
       },
-      'SQLite store',
+      { label: 'SQLite store', kind: 'sqlite', detail: file, deadlineMs: null },
     );
   }
 
@@ -63,13 +63,8 @@ export class SqliteStore extends TableStore {
     }
   }
 
-  override async ping(): Promise<{ ok: boolean; kind: string; detail: string }> {
-    try {
-      this.db.prepare('SELECT 1').get();
-      return { ok: true, kind: 'sqlite', detail: this.file };
-    } catch (error) {
-      return { ok: false, kind: 'sqlite', detail: `${this.file}: ${(error as Error).message}` };
-    }
+  protected override unavailableReason(error: unknown): string | null {
+    return sqliteUnavailableReason(error);
   }
 
   override async close(): Promise<void> {

@@ -36,6 +36,17 @@ export interface DataPageQuery {
   query?: Record<string, unknown>;
 }
 
+export interface StoreHealth {
+  ok: boolean;
+  kind: string;
+  /** Where the store is (file, user@host:port/db), never a password. */
+  detail: string;
+  /** Why the store cannot be used, in words; null while it is ok. */
+  error: string | null;
+  /** Since when it has been failing (epoch ms); null while it is ok. */
+  since: number | null;
+}
+
 export interface Store {
   // ── jobs ──
   listJobs(): Promise<Job[]>;
@@ -95,7 +106,12 @@ export interface Store {
   updateAlert(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Promise<void>;
   listAlerts(job: string, limit: number): Promise<AlertDelivery[]>;
 
-  /** Health for /status: a cheap round trip. */
+  /**
+   * A round trip that writes (a store that can read but not write is not usable), bounded by the
+   * store's deadline. Also updates `health()`.
+   */
   ping(): Promise<{ ok: boolean; kind: string; detail: string }>;
+  /** What the store's own calls have shown, answered at once (for /status and /healthz). */
+  health(): StoreHealth;
   close(): Promise<void>;
 }

@@ -13,8 +13,8 @@ import type {
   NewRun,
   RunRecord,
 } from '../jobs/types.js';
-import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, VersionConflictError } from './errors.js';
-import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store } from './store.js';
+import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -61,13 +61,29 @@ export interface StoreTables {
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
 const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, StoreError];
 
-export abstract class TableStore implements Store {
+/** How a store names itself in failures and in /status. */
+export interface StoreIdentity {
+  /** "SQLite store", "MySQL store": failures read "SQLite store could not …". */
+  label: string;
+  kind: string;
+  /** Where it is, never a password. */
+  detail: string;
   /**
-   * @param label how failures name the store ("SQLite store could not …")
+   * The longest a call may take before it fails as unavailable; null for a store that answers
+   * synchronously (SQLite bounds its waits with its busy timeout instead).
    */
+  deadlineMs: number | null;
+}
+
+/** The setting the health check writes: a store that cannot take this write cannot record runs. */
+const CHECKED_AT_SETTING = 'store.checkedAt';
+
+export abstract class TableStore implements Store {
+  private failing: { error: string; since: number; onWrite: boolean } | null = null;
+
   protected constructor(
     protected readonly tables: StoreTables,
-    private readonly label: string,
+    private readonly identity: StoreIdentity,
   ) {}
 
   // ── jobs ──
@@ -78,16 +94,16 @@ export abstract class TableStore implements Store {
     return this.guard('read a job', () => this.tables.jobs.get(name));
   }
   async createJob(job: Omit<Job, 'version'>, code: string): Promise<Job> {
-    return this.guard('create a job', () => this.tables.jobs.create(job, code));
+    return this.guard('create a job', () => this.tables.jobs.create(job, code), 'write');
   }
   async updateJob(name: string, patch: JobPatch): Promise<Job> {
-    return this.guard('update a job', () => this.tables.jobs.update(name, patch));
+    return this.guard('update a job', () => this.tables.jobs.update(name, patch), 'write');
   }
   async updateJobs(patches: Array<{ name: string; patch: JobPatch }>): Promise<void> {
-    return this.guard('update jobs', () => this.tables.jobs.updateMany(patches));
+    return this.guard('update jobs', () => this.tables.jobs.updateMany(patches), 'write');
   }
   async deleteJob(name: string): Promise<boolean> {
-    return this.guard('delete a job', () => this.tables.jobs.delete(name));
+    return this.guard('delete a job', () => this.tables.jobs.delete(name), 'write');
   }
 
   // ── code ──
@@ -98,15 +114,15 @@ export abstract class TableStore implements Store {
     return this.guard('list code versions', () => this.tables.jobs.listVersions(name));
   }
   async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<number> {
-    return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()));
+    return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()), 'write');
   }
 
   // ── runs ──
   async startRun(run: NewRun): Promise<number> {
-    return this.guard('start a run', () => this.tables.runs.start(run));
+    return this.guard('start a run', () => this.tables.runs.start(run), 'write');
   }
   async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
-    return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch));
+    return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch), 'write');
   }
   async getRun(id: number): Promise<RunRecord | null> {
     return this.guard('read a run', () => this.tables.runs.get(id));
@@ -115,7 +131,7 @@ export abstract class TableStore implements Store {
     return this.guard('list runs', () => this.tables.runs.list(query));
   }
   async interruptRunning(at: number, message: string): Promise<number> {
-    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message));
+    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message), 'write');
   }
 
   // ── settings and sessions ──
@@ -123,16 +139,16 @@ export abstract class TableStore implements Store {
     return this.guard('read a setting', () => this.tables.settings.getSetting(key));
   }
   async setSetting(key: string, value: string): Promise<void> {
-    return this.guard('write a setting', () => this.tables.settings.setSetting(key, value));
+    return this.guard('write a setting', () => this.tables.settings.setSetting(key, value), 'write');
   }
   async createSession(id: string, expiresAt: number): Promise<void> {
-    return this.guard('create a session', () => this.tables.settings.createSession(id, expiresAt, Date.now()));
+    return this.guard('create a session', () => this.tables.settings.createSession(id, expiresAt, Date.now()), 'write');
   }
   async getSession(id: string, now: number): Promise<number | null> {
     return this.guard('read a session', () => this.tables.settings.getSession(id, now));
   }
   async deleteSession(id: string): Promise<void> {
-    return this.guard('delete a session', () => this.tables.settings.deleteSession(id));
+    return this.guard('delete a session', () => this.tables.settings.deleteSession(id), 'write');
   }
 
   // ── core.data ──
@@ -140,10 +156,10 @@ export abstract class TableStore implements Store {
     return this.guard('read data', () => this.tables.data.get(source, idOrQuery));
   }
   async dataSave(source: string, value: Record<string, unknown>): Promise<string> {
-    return this.guard('save data', () => this.tables.data.save(source, value));
+    return this.guard('save data', () => this.tables.data.save(source, value), 'write');
   }
   async dataDelete(source: string, id: string): Promise<boolean> {
-    return this.guard('delete data', () => this.tables.data.delete(source, id));
+    return this.guard('delete data', () => this.tables.data.delete(source, id), 'write');
   }
   async dataPage(source: string, query: DataPageQuery): Promise<DataObject[]> {
     return this.guard('read a data page', () => this.tables.data.page(source, query));
@@ -151,24 +167,76 @@ export abstract class TableStore implements Store {
 
   // ── alerts ──
   async createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number> {
-    return this.guard('create an alert', () => this.tables.alerts.create(alert));
+    return this.guard('create an alert', () => this.tables.alerts.create(alert), 'write');
   }
   async updateAlert(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Promise<void> {
-    return this.guard('update an alert', () => this.tables.alerts.update(id, patch));
+    return this.guard('update an alert', () => this.tables.alerts.update(id, patch), 'write');
   }
   async listAlerts(job: string, limit: number): Promise<AlertDelivery[]> {
     return this.guard('list alerts', () => this.tables.alerts.list(job, limit));
   }
 
-  abstract ping(): Promise<{ ok: boolean; kind: string; detail: string }>;
+  async ping(): Promise<{ ok: boolean; kind: string; detail: string }> {
+    const { kind, detail } = this.identity;
+    try {
+      await this.guard('check that it takes writes', () => this.tables.settings.setSetting(CHECKED_AT_SETTING, String(Date.now())), 'write');
+      return { ok: true, kind, detail };
+    } catch (error) {
+      return { ok: false, kind, detail: `${detail}: ${error instanceof StoreUnavailableError ? error.reason : (error as Error).message}` };
+    }
+  }
+
+  health(): StoreHealth {
+    const { kind, detail } = this.identity;
+    return { ok: this.failing === null, kind, detail, error: this.failing?.error ?? null, since: this.failing?.since ?? null };
+  }
+
   abstract close(): Promise<void>;
 
-  protected async guard<T>(action: string, call: () => Answer<T>): Promise<T> {
+  /**
+   * Why a failure means the store cannot be used now (busy, full, read-only, gone), in words; null
+   * for any other failure.
+   */
+  protected abstract unavailableReason(error: unknown): string | null;
+
+  protected async guard<T>(action: string, call: () => Answer<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
+    let answer: T;
     try {
-      return await call();
+      answer = await this.withinDeadline(call);
     } catch (error) {
-      if (DOMAIN_ERRORS.some((type) => error instanceof type)) throw error;
-      throw new StoreError(`${this.label} could not ${action}: ${(error as Error).message}`, { cause: error });
+      if (error instanceof StoreUnavailableError) throw this.failed(error, kind);
+      if (DOMAIN_ERRORS.some((type) => error instanceof type)) {
+        this.answered(kind);
+        throw error;
+      }
+      const reason = this.unavailableReason(error);
+      if (reason !== null) {
+        throw this.failed(new StoreUnavailableError(`${this.identity.label} could not ${action}: ${reason}`, reason, { cause: error }), kind);
+      }
+      throw new StoreError(`${this.identity.label} could not ${action}: ${(error as Error).message}`, { cause: error });
     }
+    this.answered(kind);
+    return answer;
+  }
+
+  private withinDeadline<T>(call: () => Answer<T>): Promise<T> {
+    const { deadlineMs, label } = this.identity;
+    const work = Promise.resolve().then(call);
+    if (deadlineMs === null) return work;
+    return new Promise<T>((resolve, reject) => {
+      const reason = `no answer within ${deadlineMs / 1000} s`;
+      const timer = setTimeout(() => reject(new StoreUnavailableError(`${label} gave ${reason}`, reason)), deadlineMs);
+      work.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  private failed(error: StoreUnavailableError, kind: 'read' | 'write'): StoreUnavailableError {
+    this.failing = { error: error.reason, since: this.failing?.since ?? Date.now(), onWrite: kind === 'write' || (this.failing?.onWrite ?? false) };
+    return error;
+  }
+
+  /** A store that failed a write is well again only once a write goes through (a read proves nothing). */
+  private answered(kind: 'read' | 'write'): void {
+    if (this.failing !== null && (kind === 'write' || !this.failing.onWrite)) this.failing = null;
   }
 }

@@ -180,7 +180,7 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    for (const statement of step.statements) await execute(connection, statement);
+    for (const statement of step.statements) await execute(connection, statement, [], null);
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,
       step.description,

@@ -17,7 +17,41 @@ const SESSION_SETUP = [
 
 /** Enough for the scheduler, the API and the helpers of one node at once. */
 const CONNECTION_LIMIT = 8;
-const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * The longest a store call may take, waiting for a connection included; past it the call fails as
+ * unavailable (the API answers 503) instead of hanging on a server that accepts connections but
+ * answers nothing. Connecting and each statement time out sooner, so a stuck connection is dropped.
+ */
+export const STORE_DEADLINE_MS = 5_000;
+
+/** Server answers that mean it cannot be used now, with the words for each. */
+const UNAVAILABLE: Record<string, string> = {
+  ECONNREFUSED: 'the server refuses connections',
+  ECONNRESET: 'the connection to the server was cut',
+  EPIPE: 'the connection to the server was cut',
+  ETIMEDOUT: 'the server did not answer in time',
+  ENOTFOUND: 'the server name does not resolve',
+  EHOSTUNREACH: 'the server cannot be reached',
+  PROTOCOL_CONNECTION_LOST: 'the connection to the server was lost',
+  PROTOCOL_SEQUENCE_TIMEOUT: 'the server did not answer in time',
+  ER_CON_COUNT_ERROR: 'the server has too many connections',
+  ER_SERVER_SHUTDOWN: 'the server is shutting down',
+  ER_LOCK_WAIT_TIMEOUT: 'a lock was held by another node for too long',
+  ER_OPTION_PREVENTS_STATEMENT: 'the server is read-only',
+  ER_READ_ONLY_MODE: 'the server is read-only',
+  ER_RECORD_FILE_FULL: 'the server\'s disk is full',
+  ER_DISK_FULL: 'the server\'s disk is full',
+};
+
+export function mysqlUnavailableReason(error: unknown): string | null {
+  if (!(error instanceof Error)) return null;
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  if (code !== undefined && UNAVAILABLE[code] !== undefined) return UNAVAILABLE[code];
+  // mysql2 marks every failure that broke the connection itself as fatal.
+  if ('fatal' in error && error.fatal === true) return `the connection to the server failed (${code ?? error.message})`;
+  return null;
+}
 
 /** The callback-style connection mysql2 passes to the pool's `connection` event. */
 interface CoreConnection {
@@ -25,7 +59,7 @@ interface CoreConnection {
   destroy(): void;
 }
 
-export function createStorePool(target: MysqlTarget): Pool {
+export function createStorePool(target: MysqlTarget, deadlineMs: number): Pool {
   const pool = mysql.createPool({
     host: target.host,
     port: target.port,
@@ -36,7 +70,7 @@ export function createStorePool(target: MysqlTarget): Pool {
     // tables' own (job "Report" and job "report" are two jobs, as in the SQLite store).
     charset: 'UTF8MB4_BIN',
     connectionLimit: CONNECTION_LIMIT,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    connectTimeout: deadlineMs,
     enableKeepAlive: true,
     waitForConnections: true,
   });

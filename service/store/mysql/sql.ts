@@ -10,20 +10,27 @@ export type Executor = Pool | PoolConnection;
 
 export type SqlParam = string | number | null;
 
+/**
+ * Each statement fails after this long without an answer, and mysql2 then drops its connection, so
+ * a server that stops answering does not keep the pool's connections stuck on it.
+ */
+const STATEMENT_TIMEOUT_MS = 5_000;
+
 export async function selectRows<T>(db: Executor, sql: string, params: SqlParam[] = []): Promise<T[]> {
-  const [rows] = await db.query<RowDataPacket[]>(sql, params);
+  const [rows] = await db.query<RowDataPacket[]>({ sql, timeout: STATEMENT_TIMEOUT_MS }, params);
   // The shapes are this store's own tables; the casts trust the schema in migrations.ts.
   return rows as unknown as T[];
 }
 
 /** Rows as arrays in column order: cheaper to build than objects for a list of ten thousand jobs. */
 export async function selectArrays<T extends readonly unknown[]>(db: Executor, sql: string, params: SqlParam[] = []): Promise<T[]> {
-  const [rows] = await db.query<RowDataPacket[]>({ sql, rowsAsArray: true }, params);
+  const [rows] = await db.query<RowDataPacket[]>({ sql, rowsAsArray: true, timeout: STATEMENT_TIMEOUT_MS }, params);
   return rows as unknown as T[];
 }
 
-export async function execute(db: Executor, sql: string, params: SqlParam[] = []): Promise<ResultSetHeader> {
-  const [header] = await db.query<ResultSetHeader>(sql, params);
+/** `timeoutMs` null: no limit (a migration's DDL on a large table may take minutes). */
+export async function execute(db: Executor, sql: string, params: SqlParam[] = [], timeoutMs: number | null = STATEMENT_TIMEOUT_MS): Promise<ResultSetHeader> {
+  const [header] = await db.query<ResultSetHeader>({ sql, timeout: timeoutMs ?? undefined }, params);
   return header;
 }
 

@@ -72,7 +72,7 @@ export class JobTable {
       this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt });
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return this.get(fields.name)!;
-    })();
+    }).immediate();
   }
 
   /** Applies a patch inside the caller's transaction; false if there is no such job. */
@@ -94,13 +94,13 @@ export class JobTable {
     return this.db.transaction(() => {
       if (!this.applyPatch(name, patch)) throw new JobNotFoundError(name);
       return this.get(name)!;
-    })();
+    }).immediate();
   }
 
   updateMany(patches: Array<{ name: string; patch: JobPatch }>): void {
     this.db.transaction(() => {
       for (const { name, patch } of patches) this.applyPatch(name, patch);
-    })();
+    }).immediate();
   }
 
   /** Versions, runs and alerts go with it (ON DELETE CASCADE). */
@@ -129,6 +129,6 @@ export class JobTable {
       this.setVersion.run(version, now, name);
       if (options.patch !== undefined) this.applyPatch(name, options.patch);
       return version;
-    })();
+    }).immediate();
   }
 }

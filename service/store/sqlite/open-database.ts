@@ -1,5 +1,5 @@
 /** Opens (creating if needed) the SQLite file with the settings every connection of ours uses. */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -7,8 +7,25 @@ import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { migrate } from './migrations.js';
 
-/** How long a write waits for another process (the CLI's `passwd`, a second start) to let go. */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long a write waits for another connection to let go: the sandbox workers' own connections
+ * (core.data), the checkpoint thread, the CLI's `passwd`. Every write transaction that reads first
+ * takes the write lock up front (`.immediate()`), because SQLite answers a deferred transaction's
+ * upgrade from reading to writing with SQLITE_BUSY_SNAPSHOT at once, without waiting at all, when
+ * another connection committed in between.
+ */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/** SQLite's answers that mean the file cannot be used now, in words; null for any other failure. */
+export function sqliteUnavailableReason(error: unknown): string | null {
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
+  if (code.startsWith('SQLITE_BUSY')) return `the database stayed locked by another connection for over ${BUSY_TIMEOUT_MS / 1000} s`;
+  if (code === 'SQLITE_FULL') return 'the disk is full';
+  if (code.startsWith('SQLITE_READONLY')) return 'the database file or its folder is read-only';
+  if (code.startsWith('SQLITE_IOERR')) return `the disk failed a read or write (${code})`;
+  if (code === 'SQLITE_CANTOPEN') return 'the database file cannot be opened';
+  return null;
+}
 
 export function openDatabase(file: string): Database.Database {
   let db: Database.Database | undefined;
@@ -29,6 +46,19 @@ export function openDatabase(file: string): Database.Database {
   } catch (error) {
     db?.close();
     if (error instanceof StoreError) throw error;
-    throw new StoreError(`cannot open the SQLite store at ${file}: ${(error as Error).message}`, { cause: error });
+    const reason = unwritableFolder(dirname(file)) ?? sqliteUnavailableReason(error) ?? (error as Error).message;
+    throw new StoreError(`cannot open the SQLite store at ${file}: ${reason}`, { cause: error });
+  }
+}
+
+/** SQLite says only "unable to open database file"; the folder's own answer names the cause. */
+function unwritableFolder(folder: string): string | null {
+  try {
+    accessSync(folder, constants.W_OK);
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return `its folder ${folder} is read-only (${code})`;
+    return null;
   }
 }

@@ -93,7 +93,7 @@ export class RunTable {
       if (updated.changes === 0) return;
       if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
       this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
-    })();
+    }).immediate();
   }
 
   get(id: number): RunRecord | null {

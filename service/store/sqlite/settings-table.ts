@@ -35,7 +35,7 @@ export class SettingsTable {
     this.db.transaction(() => {
       this.removeExpired.run(now);
       this.upsertSession.run(id, expiresAt);
-    })();
+    }).immediate();
   }
 
   getSession(id: string, now: number): number | null {

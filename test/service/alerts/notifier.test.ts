@@ -184,6 +184,23 @@ describe('AlertNotifier', () => {
     assert.ok(record?.attempts.every((a) => !a.ok && typeof a.error === 'string' && a.error.length > 0));
   });
 
+  it('logs each failed email try while it retries, not only after the last', async () => {
+    const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
+    const log = { ...quietLog, warn: (fields: Record<string, unknown>, message: string) => void warnings.push({ fields, message }) };
+    const alerts = notifier({
+      log,
+      retryDelaysMs: [5, 5],
+      smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, from: 'quickjobs@example.com' },
+    });
+    alerts.notify('job.failed', withNotify({ email: ['ops@example.com'], webhook: null }), run(44));
+    await alerts.settled();
+
+    const retries = warnings.filter((w) => w.message === 'alert not delivered; trying again');
+    assert.deepEqual(retries.map((w) => [w.fields.channel, w.fields.attempt]), [['email', 1], ['email', 2]]);
+    assert.ok(retries.every((w) => typeof w.fields.error === 'string' && (w.fields.error as string).length > 0));
+    assert.equal(warnings.at(-1)?.message, 'alert could not be delivered');
+  });
+
   it('records email as failed at once when no SMTP server is configured', async () => {
     const alerts = notifier({ config: { email: ['ops@example.com'] } });
     alerts.notify('job.failed', job, run(44));

@@ -11,55 +11,44 @@ import { pino } from 'pino';
 import { ServiceEvents } from '../../../service/events/service-events.js';
 import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
 import { NEW_JOB_STATE, type Job, type JobResult, type RunRecord } from '../../../service/jobs/types.js';
-import type { DecideAfterRun, Runner, RunStart } from '../../../service/scheduler/runner.js';
+import type { Runner, RunOutcome, RunRequest } from '../../../service/scheduler/runner.js';
 import { Scheduler } from '../../../service/scheduler/scheduler.js';
+import { StoreUnavailableError } from '../../../service/store/errors.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
-import type { Store } from '../../../service/store/store.js';
 
 const T0 = Date.UTC(2026, 0, 5, 12, 0, 0);
 
-/** A runner whose runs end when the test says so. */
+/** A runner that writes nothing and whose runs end when the test says so. */
 class FakeRunner implements Runner {
-  readonly started: Array<{ job: string; start: RunStart; finish: (result: JobResult | Error) => Promise<RunRecord> }> = [];
-  constructor(
-    private readonly store: Store,
-    private readonly clock: { now: number },
-  ) {}
+  readonly started: Array<{ request: RunRequest; end: (outcome: RunOutcome) => void }> = [];
 
-  run(job: Job, start: RunStart, decide: DecideAfterRun): Promise<RunRecord> {
-    return new Promise((resolve, reject) => {
-      const startedAt = this.clock.now;
-      const idPromise = this.store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion: 1 });
-      this.started.push({
-        job: job.name,
-        start,
-        finish: async (result) => {
-          const id = await idPromise;
-          const record: RunRecord = {
-            id,
-            job: job.name,
-            trigger: start.trigger,
-            scheduledAt: start.scheduledAt,
-            startedAt,
-            finishedAt: this.clock.now,
-            durationMs: this.clock.now - startedAt,
-            result: result instanceof Error ? null : result,
-            outcome: result instanceof Error ? 'error' : 'success',
-            error: result instanceof Error ? { message: result.message } : null,
-            logs: [],
-            codeVersion: 1,
-          };
-          try {
-            await this.store.finishRun(id, record, decide(record));
-            resolve(record);
-          } catch (error) {
-            reject(error);
-          }
-          await new Promise((r) => setImmediate(r));
-          return record;
-        },
-      });
-    });
+  execute(request: RunRequest): Promise<RunOutcome> {
+    return new Promise((end) => this.started.push({ request, end }));
+  }
+}
+
+/** Lets the store's answers (synchronous under SQLite) reach the scheduler. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Ends the `index`th run and resolves once the scheduler has recorded it. */
+function finish(index: number, result: JobResult | Error): Promise<RunRecord> {
+  const run = runner.started[index]!;
+  const recorded = new Promise<RunRecord>((resolve) => finished.once(run.request.runId, resolve));
+  run.end(result instanceof Error ? { outcome: 'error', error: { message: result.message }, logs: [] } : { outcome: 'success', result, logs: [] });
+  return recorded;
+}
+
+/** The scheduler's onRunFinished, by run id. */
+class Finished {
+  private readonly waiting = new Map<number, (run: RunRecord) => void>();
+  once(id: number, resolve: (run: RunRecord) => void): void {
+    this.waiting.set(id, resolve);
+  }
+  emit(run: RunRecord): void {
+    this.waiting.get(run.id)?.(run);
+    this.waiting.delete(run.id);
   }
 }
 
@@ -68,6 +57,7 @@ let store: SqliteStore;
 let clock: { now: number };
 let runner: FakeRunner;
 let scheduler: Scheduler;
+let finished: Finished;
 
 async function addJob(name: string, fields: Partial<Job>): Promise<void> {
   const job: Omit<Job, 'version'> = {
@@ -87,7 +77,16 @@ async function addJob(name: string, fields: Partial<Job>): Promise<void> {
 }
 
 async function boot(): Promise<void> {
-  scheduler = new Scheduler({ store, runner, events: new ServiceEvents(), log: pino({ level: 'silent' }), timeZone: 'UTC', now: () => clock.now });
+  scheduler = new Scheduler({
+    store,
+    runner,
+    events: new ServiceEvents(),
+    log: pino({ level: 'silent' }),
+    timeZone: 'UTC',
+    now: () => clock.now,
+    onRunFinished: (_job, run) => finished.emit(run),
+    finishRetryDelaysMs: [5],
+  });
   await scheduler.start();
   scheduler.stop(); // the test drives tick() itself
 }
@@ -96,7 +95,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'quickjobs-sched-'));
   store = SqliteStore.open({ file: join(dir, 'q.db'), runHistory: 50 });
   clock = { now: T0 };
-  runner = new FakeRunner(store, clock);
+  runner = new FakeRunner();
+  finished = new Finished();
 });
 
 afterEach(async () => {
@@ -105,15 +105,22 @@ afterEach(async () => {
 });
 
 describe('the tick loop', () => {
-  it('launches a job when its slot comes, not before', async () => {
+  it('launches a job when its slot comes, not before, recording the run before it executes', async () => {
     await addJob('a', {});
     await boot();
     scheduler.tick(T0 + 9_999);
+    await settle();
     assert.equal(runner.started.length, 0);
-    scheduler.tick(T0 + 10_000);
+    clock.now = T0 + 10_000;
+    scheduler.tick(clock.now);
+    await settle();
     assert.equal(runner.started.length, 1);
-    assert.equal(runner.started[0]!.start.scheduledAt, T0 + 10_000);
-    assert.equal(runner.started[0]!.start.trigger, 'schedule');
+    const { request } = runner.started[0]!;
+    assert.equal(request.trigger, 'schedule');
+    assert.equal(request.code, 'return 1');
+    const run = (await store.getRun(request.runId))!;
+    assert.equal(run.outcome, 'running');
+    assert.equal(run.scheduledAt, T0 + 10_000);
   });
 
   it('never launches a job twice at once, and after OK counts the next slot from the scheduled time', async () => {
@@ -122,13 +129,16 @@ describe('the tick loop', () => {
     clock.now = T0 + 10_003;
     scheduler.tick(clock.now);
     scheduler.tick(clock.now + 100);
+    await settle();
     assert.equal(runner.started.length, 1, 'no overlap');
     clock.now = T0 + 10_050;
-    await runner.started[0]!.finish('OK');
+    const run = await finish(0, 'OK');
+    assert.equal(run.outcome, 'success');
     const job = scheduler.get('a')!;
     assert.equal(job.nextRunAt, T0 + 20_000, 'no drift');
     assert.equal(job.lastResult, 'OK');
     assert.equal((await store.getJob('a'))!.nextRunAt, T0 + 20_000, 'written to the store');
+    assert.equal((await store.getRun(run.id))!.outcome, 'success');
   });
 
   it('runs once, not once per missed slot, when a run overran several intervals', async () => {
@@ -136,13 +146,15 @@ describe('the tick loop', () => {
     await boot();
     clock.now = T0 + 10_000;
     scheduler.tick(clock.now);
+    await settle();
     clock.now = T0 + 45_000; // overran three slots
-    await runner.started[0]!.finish('OK');
+    await finish(0, 'OK');
     assert.equal(scheduler.get('a')!.nextRunAt, T0 + 40_000, 'due at once, on the cadence');
     scheduler.tick(clock.now);
+    await settle();
     assert.equal(runner.started.length, 2);
     clock.now = T0 + 45_010;
-    await runner.started[1]!.finish('OK');
+    await finish(1, 'OK');
     assert.equal(scheduler.get('a')!.nextRunAt, T0 + 50_000, 'back on the original cadence');
   });
 
@@ -150,7 +162,8 @@ describe('the tick loop', () => {
     await addJob('a', {});
     await boot();
     scheduler.tick(T0 + 10_000);
-    await runner.started[0]!.finish(new Error('boom'));
+    await settle();
+    await finish(0, new Error('boom'));
     const job = (await store.getJob('a'))!;
     assert.equal(job.active, false);
     assert.equal(job.status, 'exit');
@@ -162,9 +175,10 @@ describe('the tick loop', () => {
     await addJob('a', {});
     await boot();
     scheduler.tick(T0 + 10_000);
+    await settle();
     const edited = await store.updateJob('a', { active: false, status: 'exit', nextRunAt: null });
     scheduler.upsert(edited);
-    await runner.started[0]!.finish('OK');
+    await finish(0, 'OK');
     const job = (await store.getJob('a'))!;
     assert.equal(job.active, false);
     assert.equal(job.status, 'exit');
@@ -182,22 +196,99 @@ describe('the tick loop', () => {
     assert.equal((await store.getRun(id))!.outcome, 'interrupted');
   });
 
-  it('leaves the job as it was and retries later when the store fails to record a run', async () => {
+  it('executes nothing and tries the slot again later when the store cannot record the start', async () => {
     await addJob('a', {});
     await boot();
-    const finishRun = store.finishRun.bind(store);
+    const startRun = store.startRun.bind(store);
     let failures = 0;
-    store.finishRun = async (...args) => {
+    store.startRun = async (...args) => {
       if (failures++ === 0) throw new Error('disk full');
-      return finishRun(...args);
+      return startRun(...args);
     };
     clock.now = T0 + 10_000;
     scheduler.tick(clock.now);
-    await runner.started[0]!.finish('OK').catch(() => {});
-    await new Promise((r) => setImmediate(r));
-    assert.equal((await store.getJob('a'))!.lastRunAt, null, 'nothing half-written');
+    await settle();
+    assert.equal(runner.started.length, 0, 'nothing executed without a recorded start');
     assert.equal(scheduler.isRunning('a'), false);
+    assert.equal((await store.listRuns({ job: 'a', limit: 10 })).length, 0);
     scheduler.tick(clock.now + 5_000);
-    assert.equal(runner.started.length, 2, 'retried');
+    await settle();
+    assert.equal(runner.started.length, 1, 'tried again');
+  });
+
+  it('closes a start the store committed but whose answer was lost, as never executed', async () => {
+    await addJob('a', {});
+    await boot();
+    const startRun = store.startRun.bind(store);
+    let lost = true;
+    store.startRun = async (...args) => {
+      const id = await startRun(...args);
+      if (!lost) return id;
+      lost = false;
+      throw new StoreUnavailableError('MySQL store gave no answer within 5 s', 'no answer within 5 s');
+    };
+    clock.now = T0 + 10_000;
+    scheduler.tick(clock.now);
+    await settle();
+    await settle();
+    assert.equal(runner.started.length, 0);
+    const [orphan] = await store.listRuns({ job: 'a', limit: 10 });
+    assert.equal(orphan?.outcome, 'interrupted');
+    assert.match(orphan?.error?.message ?? '', /never executed/);
+    scheduler.tick(clock.now + 5_000);
+    await settle();
+    assert.equal(runner.started.length, 1, 'the slot runs once, later');
+  });
+
+  describe('when the store refuses the end of a run', () => {
+    it('keeps the end and writes it once the store takes it, without running the slot again meanwhile', async () => {
+      await addJob('a', {});
+      await boot();
+      const finishRun = store.finishRun.bind(store);
+      let refusals = 3;
+      let writes = 0;
+      store.finishRun = async (...args) => {
+        if (refusals-- > 0) throw new Error('database is locked');
+        writes += 1;
+        return finishRun(...args);
+      };
+      clock.now = T0 + 10_000;
+      scheduler.tick(clock.now);
+      await settle();
+      const recorded = finish(0, 'OK');
+      await settle();
+      assert.equal(scheduler.isRunning('a'), true, 'still in flight until its end is written');
+      clock.now = T0 + 30_000;
+      scheduler.tick(clock.now);
+      await settle();
+      assert.equal(runner.started.length, 1, 'the slot is not run again meanwhile');
+      const run = await recorded;
+      assert.equal(writes, 1, 'written once');
+      assert.equal((await store.getRun(run.id))!.outcome, 'success');
+      assert.equal((await store.getJob('a'))!.lastRunAt, T0 + 10_000);
+      assert.equal(scheduler.isRunning('a'), false);
+    });
+
+    it('writes the ends in the order the runs ended', async () => {
+      await addJob('a', {});
+      await addJob('b', {});
+      await boot();
+      const finishRun = store.finishRun.bind(store);
+      let open = false;
+      const order: number[] = [];
+      store.finishRun = async (id, ...rest) => {
+        if (!open) throw new Error('server gone');
+        order.push(id);
+        return finishRun(id, ...rest);
+      };
+      scheduler.tick(T0 + 10_000);
+      await settle();
+      const first = finish(1, 'OK');
+      const second = finish(0, 'OK');
+      await settle();
+      open = true;
+      const [one, two] = await Promise.all([first, second]);
+      assert.deepEqual(order, [one.id, two.id]);
+    });
   });
 });

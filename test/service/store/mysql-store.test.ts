@@ -240,7 +240,7 @@ describe('the MySQL store on the real server', { skip }, () => {
     });
 
     it('sets strict mode, binary collation and READ COMMITTED on every connection', async () => {
-      const pool = createStorePool(parseMysqlUrl(MYSQL_URL));
+      const pool = createStorePool(parseMysqlUrl(MYSQL_URL), 5_000);
       try {
         const [rows] = await pool.query(
           'SELECT @@SESSION.sql_mode AS mode, @@collation_connection AS collation, @@SESSION.tx_isolation AS isolation',
