@@ -2,12 +2,13 @@
  * `core.data(source)`: JSON objects kept by the service's own store. Arguments are checked here;
  * what only the store can judge (field paths, JSON-ness) comes back as DataArgumentError (801).
  */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import { DataArgumentError } from '../store/errors.js';
 import type { DataPageQuery, Store } from '../store/store.js';
 import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
 import { DataIoError, describeError, WrongTypeError } from './errors.js';
 
-export type DataCallName = 'get' | 'save' | 'delete' | 'getPage';
+export type DataCallName = HelperMethod<'data'>;
 
 const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_PER_PAGE = 1000;

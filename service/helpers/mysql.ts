@@ -2,6 +2,7 @@
  * `core.mysql.*` over mysql2: one pool per database, created on first use and shared by every
  * run until the service closes the helpers.
  */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import mysql from 'mysql2/promise';
 
 import type { HostCallContext } from '../../sandbox/types.js';
@@ -24,7 +25,7 @@ const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
 const MAX_POOLS = 32;
 
-export type MysqlCallName = 'query' | 'select' | 'selectOne' | 'selectCount' | 'insert' | 'update' | 'delete';
+export type MysqlCallName = HelperMethod<'mysql'>;
 
 export class MysqlHelper {
   readonly #pools = new Map<string, mysql.Pool>();

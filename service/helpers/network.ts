@@ -1,4 +1,5 @@
 /** `core.network.*`: argument checks and response shapes over http-fetch.ts. */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 
 import type { HostCallContext } from '../../sandbox/types.js';
@@ -8,7 +9,7 @@ import type { NetworkConfig } from './config.js';
 import { JsonDecodeError, MissingArgumentError, NetworkError, WrongTypeError } from './errors.js';
 import { fetchText, type FetchResponse } from './http-fetch.js';
 
-export type NetworkCallName = 'request' | 'get' | 'post' | 'getJson' | 'postJson';
+export type NetworkCallName = HelperMethod<'network'>;
 
 const METHOD = /^[A-Za-z]{1,16}$/;
 /** A job may shorten or lengthen its own call; the run's timeout still bounds it. */
