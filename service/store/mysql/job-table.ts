@@ -14,7 +14,7 @@ import {
   jobFromValues,
   jobToRow,
   patchColumns,
-} from '../sqlite/rows.js';
+} from '../rows.js';
 import type { JobPatch } from '../store.js';
 import { applyPatches } from './bulk-update.js';
 import { type Executor, execute, quoteColumn, selectArrays, selectRows, serverErrorCode, transaction } from './sql.js';

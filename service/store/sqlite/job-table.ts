@@ -16,7 +16,7 @@ import {
   jobFromValues,
   jobToRow,
   patchColumns,
-} from './rows.js';
+} from '../rows.js';
 
 const MAX_PATCH_SHAPES = 100;
 
