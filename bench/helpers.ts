@@ -123,7 +123,7 @@ export async function benchHelpers(): Promise<Record<string, number>> {
   server.pathname = '';
   const helpers = readHelperConfig({ QUICKJOBS_MYSQL_URL: server.href });
   const host = createHostHandlers(helpers, { store });
-  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file }, runHistory: 10 }) });
+  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file } }) });
   const mainThreadPool = await SandboxPool.create({ workers: 1 });
   const context: HostCallContext = { jobName: 'bench', signal: new AbortController().signal };
   const table = `qj_bench_${process.pid}`;

@@ -96,7 +96,7 @@ async function runOnce(target: string, env: Env): Promise<number> {
   const store = await openStore(config.core.store, config.core.runHistory);
   const pool = await SandboxPool.create({
     workers: 1,
-    host: workerHostSpec({ helpers: config.helpers, store: config.core.store, runHistory: config.core.runHistory }),
+    host: workerHostSpec({ helpers: config.helpers, store: config.core.store }),
   });
   try {
     const script = await loadScript(target, store);

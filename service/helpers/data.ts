@@ -4,7 +4,8 @@
  */
 import type { HelperMethod } from '../../sandbox/core-names.js';
 import { DataArgumentError } from '../store/errors.js';
-import type { DataPageQuery, Store } from '../store/store.js';
+import type { DataStore } from '../store/data-store.js';
+import type { DataPageQuery } from '../store/store.js';
 import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
 import { DataIoError, describeError, WrongTypeError } from './errors.js';
 
@@ -17,7 +18,7 @@ const DEFAULT_PER_PAGE = 20;
 const MAX_PAGE = 1_000_000;
 
 export class DataHelper {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: DataStore) {}
 
   async call(name: DataCallName, args: unknown[]): Promise<unknown> {
     const source = requireString(args[0], 'source');

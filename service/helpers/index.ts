@@ -5,7 +5,7 @@
  */
 import { HOST_CALLS, type HelperFamily, type HelperMethod } from '../../sandbox/core-names.js';
 import type { HostCall, HostCallContext, HostCallName, HostTuple } from '../../sandbox/types.js';
-import type { Store } from '../store/store.js';
+import type { DataStore } from '../store/data-store.js';
 import { wrongType } from './args.js';
 import type { HelperConfig } from './config.js';
 import { DataHelper } from './data.js';
@@ -29,7 +29,7 @@ type Family<F extends HelperFamily> = (method: HelperMethod<F>, args: unknown[],
 
 const KNOWN: ReadonlySet<string> = new Set(HOST_CALLS);
 
-export function createHostHandlers(config: HelperConfig, deps: { store: Store }): HostHandlers {
+export function createHostHandlers(config: HelperConfig, deps: { store: DataStore }): HostHandlers {
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);

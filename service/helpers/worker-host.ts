@@ -4,7 +4,7 @@
  * store connection and helper pools, so a call costs no hand-off to the main thread and back.
  */
 import type { StoreConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openDataStore } from '../store/data-store.js';
 import type { HelperConfig } from './config.js';
 import { createHostHandlers, type HostHandlers } from './index.js';
 
@@ -12,7 +12,6 @@ import { createHostHandlers, type HostHandlers } from './index.js';
 export interface WorkerHostOptions {
   helpers: HelperConfig;
   store: StoreConfig;
-  runHistory: number;
 }
 
 /** The pool's `host` option: this module, from source under tsx or from the build. */
@@ -22,9 +21,9 @@ export function workerHostSpec(options: WorkerHostOptions): { module: string; op
 }
 
 export async function createHost(options: unknown): Promise<HostHandlers> {
-  const { helpers, store: storeConfig, runHistory } = options as WorkerHostOptions;
+  const { helpers, store: storeConfig } = options as WorkerHostOptions;
   // SQLite in WAL mode takes several connections, and the store waits on a busy database.
-  const store = await openStore(storeConfig, runHistory);
+  const store = await openDataStore(storeConfig);
   const handlers = createHostHandlers(helpers, { store });
   return {
     call: handlers.call,

@@ -10,7 +10,8 @@ import { migrate } from './migrations.js';
 /** How long a write waits for another process (the CLI's `passwd`, a second start) to let go. */
 const BUSY_TIMEOUT_MS = 5000;
 
-export function openDatabase(file: string): Database.Database {
+/** `migrate: false` for a connection that only uses a schema the service's store has migrated. */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database.Database {
   let db: Database.Database | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -24,7 +25,7 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    if (options.migrate !== false) migrate(db);
     return db;
   } catch (error) {
     db?.close();
