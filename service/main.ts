@@ -18,7 +18,7 @@ import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
 import { workerHostSpec } from './helpers/worker-host.js';
-import { JobService } from './jobs/job-service.js';
+import { JobService } from './job-service/job-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
