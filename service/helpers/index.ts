@@ -17,7 +17,7 @@ import { NetworkHelper } from './network.js';
 export type { HelperConfig } from './config.js';
 export { readHelperConfig } from './config.js';
 
-export interface HostHandlers {
+export interface HelperHost {
   /** Pass to the sandbox pool as `RunHooks.host`. */
   call: HostCall;
   /** Ends the MySQL pools and the SMTP transport. */
@@ -29,7 +29,7 @@ type Family<F extends HelperFamily> = (method: HelperMethod<F>, args: unknown[],
 
 const KNOWN: ReadonlySet<string> = new Set(HOST_CALLS);
 
-export function createHostHandlers(config: HelperConfig, deps: { store: DataStore }): HostHandlers {
+export function createHelperHost(config: HelperConfig, deps: { store: DataStore }): HelperHost {
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);

@@ -6,7 +6,7 @@
 import type { StoreConfig } from '../config.js';
 import { openDataStore } from '../store/data-store.js';
 import type { HelperConfig } from './config.js';
-import { createHostHandlers, type HostHandlers } from './index.js';
+import { createHelperHost, type HelperHost } from './index.js';
 
 /** Plain data, cloned into every worker thread. */
 export interface WorkerHostOptions {
@@ -20,11 +20,11 @@ export function workerHostSpec(options: WorkerHostOptions): { module: string; op
   return { module: new URL(file, import.meta.url).href, options };
 }
 
-export async function createHost(options: unknown): Promise<HostHandlers> {
+export async function createHost(options: unknown): Promise<HelperHost> {
   const { helpers, store: storeConfig } = options as WorkerHostOptions;
   // SQLite in WAL mode takes several connections, and the store waits on a busy database.
   const store = await openDataStore(storeConfig);
-  const handlers = createHostHandlers(helpers, { store });
+  const handlers = createHelperHost(helpers, { store });
   return {
     call: handlers.call,
     async close() {

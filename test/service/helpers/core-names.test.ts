@@ -13,7 +13,7 @@ import ts from 'typescript';
 import { HELPER_FAMILIES, HOST_CALLS, JOB_RESULTS } from '../../../sandbox/core-names.js';
 import { SandboxPool } from '../../../sandbox/pool.js';
 import type { HostCall } from '../../../sandbox/types.js';
-import { createHostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost } from '../../../service/helpers/index.js';
 import type { Store } from '../../../service/store/store.js';
 import { job, request } from '../../sandbox/request.js';
 import { context, helperConfig } from './fixtures.js';
@@ -121,7 +121,7 @@ describe('the names of core', () => {
   });
 
   it('each have a host route, and a name off the list has none', async () => {
-    const host = createHostHandlers(helperConfig({}), { store: {} as Store });
+    const host = createHelperHost(helperConfig({}), { store: {} as Store });
     try {
       for (const name of HOST_CALLS) {
         const [, err] = await host.call(name, [], context());
