@@ -62,8 +62,6 @@ export interface Service {
 export interface CreateOptions {
   print?: (line: string) => void;
   log?: Logger;
-  /** Webhook retry delays; tests shorten them. */
-  alertRetryDelaysMs?: number[];
 }
 
 /** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
@@ -92,7 +90,6 @@ export async function createService(config: Config, options: CreateOptions = {})
     config: config.alerts,
     smtp: { url: config.helpers.email.url, from: config.helpers.email.from },
     log,
-    retryDelaysMs: options.alertRetryDelaysMs,
   });
 
   const runner = new PoolRunner({
@@ -151,16 +148,9 @@ export async function createService(config: Config, options: CreateOptions = {})
   };
 }
 
-export interface RunningService {
-  url: string;
-  service: Service;
-  /** Graceful stop as on SIGTERM, without exiting the process. */
-  close(): Promise<void>;
-}
-
 /** `quickjobs start`: create the service, serve it, and stop gracefully on SIGTERM/SIGINT. */
-export async function startService(env: Env, options: { print?: (line: string) => void; exitOnSignal?: boolean } = {}): Promise<RunningService> {
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+export async function startService(env: Env): Promise<void> {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
   const config = readConfig(env);
   const { core } = config;
   const service = await createService(config, { print });
@@ -170,11 +160,9 @@ export async function startService(env: Env, options: { print?: (line: string) =
   print(`quickjobs ${VERSION} listening on ${url} (store: ${core.store.kind === 'sqlite' ? core.store.file : 'mysql'})`);
   service.log.info({ url, jobs: service.scheduler.list().length, workers: core.workers }, 'started');
 
-  const exitOnSignal = options.exitOnSignal !== false;
-  const shutdown = installShutdown({
+  installShutdown({
     log: service.log,
     deadlineMs: core.shutdownTimeoutMs,
-    signals: exitOnSignal ? undefined : [],
     stopScheduling: () => {
       service.scheduler.stop();
       server.close();
@@ -182,12 +170,8 @@ export async function startService(env: Env, options: { print?: (line: string) =
     waitForRuns: (ms) => service.scheduler.waitForRuns(ms),
     interruptRemaining: () => service.interruptRemaining(),
     close: () => service.dispose(),
-    exit: (code) => {
-      if (exitOnSignal) process.exit(code);
-    },
+    exit: (code) => process.exit(code),
   });
-
-  return { url, service, close: () => shutdown.shutdown('close') };
 }
 
 function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Logger; metrics: Metrics; alerts: AlertNotifier }): void {

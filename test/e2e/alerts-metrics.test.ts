@@ -31,7 +31,7 @@ before(async () => {
       QUICKJOBS_NOTIFY_WEBHOOK: hook.url,
       QUICKJOBS_WEBHOOK_SECRET: SECRET,
     },
-    { alertRetryDelaysMs: [50, 100, 200, 400, 800] },
+    (config) => void (config.alerts.retryDelaysMs = [50, 100, 200, 400, 800]),
   );
 });
 

@@ -88,9 +88,8 @@ describe('AlertNotifier', () => {
       store,
       smtp: { url: null, from: null },
       log: quietLog,
-      retryDelaysMs: [5, 5, 5, 5, 5],
       ...rest,
-      config: { email: [], webhook: null, webhookSecret: SECRET, ...config },
+      config: { email: [], webhook: null, webhookSecret: SECRET, retryDelaysMs: [5, 5, 5, 5, 5], ...config },
     });
     notifiers.push(made);
     return made;
@@ -168,7 +167,7 @@ describe('AlertNotifier', () => {
 
   it('records an unreachable target as failed after the last retry, without throwing', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/hook`;
-    const alerts = notifier({ retryDelaysMs: [5, 5] });
+    const alerts = notifier({ config: { retryDelaysMs: [5, 5] } });
     assert.doesNotThrow(() => alerts.notify('job.failed', withNotify({ email: [], webhook: url }), run(43)));
     await alerts.settled();
 
@@ -198,7 +197,7 @@ describe('AlertNotifier', () => {
   it('abandons a waiting retry on close, records it as failed, and notifies no more', async () => {
     const hook = await startWebhook([500]);
     try {
-      const alerts = notifier({ retryDelaysMs: [60_000] });
+      const alerts = notifier({ config: { retryDelaysMs: [60_000] } });
       alerts.notify('job.failed', withNotify({ email: [], webhook: hook.url }), run(46));
       while (hook.hooks.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       // Let the first attempt's record land before closing.
