@@ -16,7 +16,7 @@ import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
 import type { Env } from './config.js';
 import { workerHostSpec } from './helpers/worker-host.js';
-import { parseJobFields } from './jobs/job-input.js';
+import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -76,14 +76,26 @@ async function loadScript(target: string, store: Store): Promise<Script> {
   if (target.endsWith('.js') || existsSync(target)) {
     const text = await readFile(target, 'utf8');
     const split = splitSettingsLine(text);
-    const settings = split.kind === 'settings' ? parseJobFields(JSON.parse(split.json) as unknown, 'update') : null;
-    const timeout = settings?.ok ? (settings.value.timeout ?? 30) : 30;
-    return { name: basename(target, '.js'), code: split.code, timeout };
+    const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
+    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30 };
   }
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
   return { name: job.name, code: code.code, timeout: job.timeout };
+}
+
+/** A file's settings line; a bad one is a CliError naming the file, the line and the field. */
+function parseSettings(file: string, json: string): Partial<JobFieldsInput> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new CliError(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
+  }
+  const fields = parseJobFields(raw, 'update');
+  if (!fields.ok) throw new CliError(`${file}:1: ${fields.field}: ${fields.message}`);
+  return fields.value;
 }
 
 class CliError extends Error {
