@@ -28,15 +28,16 @@ export async function startGate(): Promise<Gate> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const open = (): void => {
+    for (const res of waiting.splice(0)) res.end('open');
+  };
   return {
     url: `http://127.0.0.1:${port}/`,
     arrived: () => new Promise<void>((resolve) => (onArrival = resolve)),
-    open() {
-      for (const res of waiting.splice(0)) res.end('open');
-    },
+    open,
     async close() {
       opened = true;
-      this.open();
+      open();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

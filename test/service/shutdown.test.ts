@@ -79,13 +79,18 @@ describe('shutdown', () => {
 
   it('runs on a real signal, and a second signal exits at once', async () => {
     let release: (done: boolean) => void = () => {};
+    let waiting: () => void = () => {};
+    const waitingForRuns = new Promise<void>((resolve) => (waiting = resolve));
     const h = harness({
       signals: ['SIGUSR2'],
-      waitForRuns: () => new Promise<boolean>((resolve) => (release = resolve)),
+      waitForRuns: () => {
+        waiting();
+        return new Promise<boolean>((resolve) => (release = resolve));
+      },
     });
     try {
       process.kill(process.pid, 'SIGUSR2');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitingForRuns;
       assert.deepEqual(h.steps, ['stopScheduling']);
       process.kill(process.pid, 'SIGUSR2');
       await h.exitedOnce;

@@ -197,11 +197,23 @@ describe('AlertNotifier', () => {
   it('abandons a waiting retry on close, records it as failed, and notifies no more', async () => {
     const hook = await startWebhook([500]);
     try {
-      const alerts = notifier({ config: { retryDelaysMs: [60_000] } });
+      // The store, telling when the first attempt's record has landed (the notifier then waits to retry).
+      let recorded: () => void = () => {};
+      const firstAttemptRecorded = new Promise<void>((resolve) => (recorded = resolve));
+      const watched = new Proxy(store, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          if (key !== 'updateAlert') return value.bind(target);
+          return async (...args: unknown[]) => {
+            await value.apply(target, args);
+            recorded();
+          };
+        },
+      });
+      const alerts = notifier({ store: watched, config: { retryDelaysMs: [60_000] } });
       alerts.notify('job.failed', withNotify({ email: [], webhook: hook.url }), run(46));
-      while (hook.hooks.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      // Let the first attempt's record land before closing.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await firstAttemptRecorded;
 
       const started = Date.now();
       await alerts.close();
