@@ -85,15 +85,18 @@ async function loadScript(target: string, store: Store): Promise<Script> {
   return { name: job.name, code: code.code, timeout: job.timeout };
 }
 
-/** A file's settings line; a bad one is a CliError naming the file, the line and the field. */
-function parseSettings(file: string, json: string): Partial<JobFieldsInput> {
+/**
+ * A file's settings line, as a new job named `name` when given; a bad one is a CliError naming the
+ * file, the line and the field.
+ */
+function parseSettings(file: string, json: string, name?: string): Partial<JobFieldsInput> {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch (error) {
     throw new CliError(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
   }
-  const fields = parseJobFields(raw, 'update');
+  const fields = name === undefined ? parseJobFields(raw, 'update') : parseJobFields({ ...(raw as object), name }, 'create');
   if (!fields.ok) throw new CliError(`${file}:1: ${fields.field}: ${fields.message}`);
   return fields.value;
 }
@@ -165,22 +168,14 @@ async function check(file: string): Promise<number> {
     return 1;
   }
   const split = splitSettingsLine(text);
-  let offset = 0;
-  if (split.kind === 'settings') {
-    offset = 1;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(split.json);
-    } catch (error) {
-      console.error(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
-      return 1;
-    }
-    const name = basename(file, '.js');
-    const fields = parseJobFields({ ...(raw as object), name }, 'create');
-    if (!fields.ok) {
-      console.error(`${file}:1: ${fields.field}: ${fields.message}`);
-      return 1;
-    }
+  const offset = split.kind === 'settings' ? 1 : 0;
+  try {
+    // Checked as the jobs folder will: named after the file.
+    if (split.kind === 'settings') parseSettings(file, split.json, basename(file, '.js'));
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    console.error(error.message);
+    return 1;
   }
   const result = await checkScript(split.code);
   if (!result.ok) {

@@ -9,8 +9,6 @@ import type { DataPageQuery } from '../store/store.js';
 import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
 import { DataIoError, describeError, WrongTypeError } from './errors.js';
 
-export type DataCallName = HelperMethod<'data'>;
-
 const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_PER_PAGE = 1000;
 const DEFAULT_PER_PAGE = 20;
@@ -20,7 +18,7 @@ const MAX_PAGE = 1_000_000;
 export class DataHelper {
   constructor(private readonly store: DataStore) {}
 
-  async call(name: DataCallName, args: unknown[]): Promise<unknown> {
+  async call(name: HelperMethod<'data'>, args: unknown[]): Promise<unknown> {
     const source = requireString(args[0], 'source');
     if (!SOURCE_NAME.test(source)) {
       throw new WrongTypeError('source', `source "${source}" must be 1-64 letters, digits, "_", "." or "-"`);

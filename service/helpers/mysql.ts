@@ -25,8 +25,6 @@ const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
 const MAX_POOLS = 32;
 
-export type MysqlCallName = HelperMethod<'mysql'>;
-
 export class MysqlHelper {
   readonly #pools = new Map<string, mysql.Pool>();
   /** KILL QUERY statements in flight; close() lets them land before ending the pools. */
@@ -34,7 +32,7 @@ export class MysqlHelper {
 
   constructor(private readonly config: MysqlConfig) {}
 
-  async call(name: MysqlCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+  async call(name: HelperMethod<'mysql'>, args: unknown[], context: HostCallContext): Promise<unknown> {
     const db = this.#database(args[0]);
     switch (name) {
       case 'query':

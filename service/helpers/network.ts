@@ -9,8 +9,6 @@ import type { NetworkConfig } from './config.js';
 import { JsonDecodeError, MissingArgumentError, NetworkError, WrongTypeError } from './errors.js';
 import { fetchText, type FetchResponse } from './http-fetch.js';
 
-export type NetworkCallName = HelperMethod<'network'>;
-
 const METHOD = /^[A-Za-z]{1,16}$/;
 /** A job may shorten or lengthen its own call; the run's timeout still bounds it. */
 const MAX_TIMEOUT_S = 3600;
@@ -22,7 +20,7 @@ export class NetworkHelper {
     this.#policy = new AddressPolicy(config.allow);
   }
 
-  async call(name: NetworkCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+  async call(name: HelperMethod<'network'>, args: unknown[], context: HostCallContext): Promise<unknown> {
     const url = parseUrl(args[0]);
     switch (name) {
       case 'request': {
