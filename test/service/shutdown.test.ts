@@ -88,15 +88,19 @@ describe('shutdown', () => {
         return new Promise<boolean>((resolve) => (release = resolve));
       },
     });
+    // A signal handler holds no event loop open; this timer does, until the signal arrives.
+    const holdOpen = setTimeout(() => {}, 10_000);
     try {
       process.kill(process.pid, 'SIGUSR2');
       await waitingForRuns;
+      clearTimeout(holdOpen);
       assert.deepEqual(h.steps, ['stopScheduling']);
       process.kill(process.pid, 'SIGUSR2');
       await h.exitedOnce;
       assert.deepEqual(h.exits, [1]);
       release(true);
     } finally {
+      clearTimeout(holdOpen);
       h.handle.uninstall();
     }
   });
