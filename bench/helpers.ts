@@ -20,7 +20,7 @@ import mysql from 'mysql2/promise';
 import { SandboxPool } from '../sandbox/pool.js';
 import type { HostCall, HostCallContext, RunRequest } from '../sandbox/types.js';
 import { readHelperConfig } from '../service/helpers/config.js';
-import { createHostHandlers } from '../service/helpers/index.js';
+import { createHelperHost } from '../service/helpers/index.js';
 import { workerHostSpec } from '../service/helpers/worker-host.js';
 import { SqliteStore } from '../service/store/sqlite-store.js';
 
@@ -122,8 +122,8 @@ export async function benchHelpers(): Promise<Record<string, number>> {
   const db = server.pathname.replace(/^\//, '') || 'test';
   server.pathname = '';
   const helpers = readHelperConfig({ QUICKJOBS_MYSQL_URL: server.href });
-  const host = createHostHandlers(helpers, { store });
-  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file }, runHistory: 10 }) });
+  const host = createHelperHost(helpers, { store });
+  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file } }) });
   const mainThreadPool = await SandboxPool.create({ workers: 1 });
   const context: HostCallContext = { jobName: 'bench', signal: new AbortController().signal };
   const table = `qj_bench_${process.pid}`;

@@ -14,7 +14,7 @@ import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
 import { timeoutMessage } from './limits.js';
-import type { FromWorker, RunEvent } from './protocol.js';
+import type { FromWorker, RunReport } from './protocol.js';
 import type { RunEnd } from './runtime.js';
 import { WorkerSlot } from './worker-slot.js';
 import type { LogEntry, RunHooks, RunOutcome, RunRequest } from './types.js';
@@ -216,7 +216,7 @@ export class SandboxPool {
     if (message.idle && !slot.busy) this.drain();
   }
 
-  private apply(event: RunEvent): void {
+  private apply(event: RunReport): void {
     const run = this.active.get(event.runId);
     if (!run) return; // already ended by the pool (timeout); the worker's late news is moot
     switch (event.type) {

@@ -16,7 +16,7 @@ export type ToWorker =
   | { type: 'close' };
 
 /** What a run asks of the pool, or how it ended. */
-export type RunEvent =
+export type RunReport =
   | { type: 'log'; runId: number; entry: LogEntry }
   | { type: 'call'; runId: number; callId: number; name: string; argsJson: string }
   | { type: 'sleep'; runId: number; callId: number; ms: number }
@@ -29,7 +29,7 @@ export type FromWorker =
    * (and more during a long one, so log lines still stream). `idle` is set on the message that
    * finishes handling a `start` or `reply`: the worker is not executing guest code for it.
    */
-  | { type: 'events'; events: RunEvent[]; idle: boolean }
+  | { type: 'events'; events: RunReport[]; idle: boolean }
   /**
    * The worker resumed a run itself (a host call answered in-thread) and is still executing guest
    * code a while later: one unit of work, acknowledged like a `start` by an `events` with `idle`.

@@ -3,9 +3,9 @@
  * the service; the service passes a `HostCall` function that answers the guest's `core.*` I/O.
  */
 
-/** What `job.run` may return. */
-export const JOB_RESULTS = ['OK', 'SLEEP', 'STOP', 'EXIT'] as const;
-export type JobResult = (typeof JOB_RESULTS)[number];
+import type { HostCallName, JobResult } from './core-names.js';
+
+export { HOST_CALLS, JOB_RESULTS, type HostCallName, type JobResult } from './core-names.js';
 
 /** Why a run started. */
 export type RunTrigger = 'schedule' | 'manual' | 'boot';
@@ -67,28 +67,6 @@ export interface HostCallContext {
   /** Aborted when the run ends (timeout, error, or done), so slow host work can stop early. */
   signal: AbortSignal;
 }
-
-/** Every host call name the guest side of `core` may make. */
-export const HOST_CALLS = [
-  'mysql.query',
-  'mysql.select',
-  'mysql.selectOne',
-  'mysql.selectCount',
-  'mysql.insert',
-  'mysql.update',
-  'mysql.delete',
-  'email.send',
-  'network.request',
-  'network.get',
-  'network.post',
-  'network.getJson',
-  'network.postJson',
-  'data.get',
-  'data.save',
-  'data.delete',
-  'data.getPage',
-] as const;
-export type HostCallName = (typeof HOST_CALLS)[number];
 
 /** Per-run hooks the pool calls while a run is in flight. */
 export interface RunHooks {

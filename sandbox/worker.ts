@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { answerHostCall } from './host-bridge.js';
 import { loadInThreadHost, type InThreadHost, type InThreadHostSpec } from './in-thread-host.js';
 import { newSandboxModule } from './module.js';
-import type { FromWorker, RunEvent, ToWorker } from './protocol.js';
+import type { FromWorker, RunReport, ToWorker } from './protocol.js';
 import { prepareContext, type PreparedContext } from './prepared-context.js';
 import { JobRun } from './runtime.js';
 
@@ -67,10 +67,10 @@ let owesIdle = false;
 let resumedAt: number | undefined;
 
 /** Events of the step being handled, not yet posted. */
-let outbox: RunEvent[] = [];
+let outbox: RunReport[] = [];
 let outboxSince = 0;
 
-function send(event: RunEvent): void {
+function send(event: RunReport): void {
   if (outbox.length === 0) outboxSince = performance.now();
   outbox.push(event);
   if (performance.now() - outboxSince >= FLUSH_AFTER_MS) flush(false);

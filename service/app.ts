@@ -16,7 +16,7 @@ import { runsRoutes } from './api/runs-routes.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
 import type { ServiceEvents } from './events/service-events.js';
 import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
-import type { JobService } from './jobs/job-service.js';
+import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', authRoutes(auth));
   api.use('*', requireAuth(auth));
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
-  api.route('/jobs', jobsRoutes({ jobs: deps.jobs, scheduler: deps.scheduler, store: deps.store }));
+  api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);

@@ -18,7 +18,7 @@ import { StoreError } from './store/errors.js';
 import type { Env } from './config.js';
 import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
-import { parseJobFields } from './jobs/job-input.js';
+import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -83,14 +83,29 @@ async function loadScript(target: string, store: Store): Promise<Script> {
   if (target.endsWith('.js') || existsSync(target)) {
     const text = await readFile(target, 'utf8');
     const split = splitSettingsLine(text);
-    const settings = split.kind === 'settings' ? parseJobFields(JSON.parse(split.json) as unknown, 'update') : null;
-    const timeout = settings?.ok ? (settings.value.timeout ?? 30) : 30;
-    return { name: basename(target, '.js'), code: split.code, timeout };
+    const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
+    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30 };
   }
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
   return { name: job.name, code: code.code, timeout: job.timeout };
+}
+
+/**
+ * A file's settings line, as a new job named `name` when given; a bad one is a CliError naming the
+ * file, the line and the field.
+ */
+function parseSettings(file: string, json: string, name?: string): Partial<JobFieldsInput> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new CliError(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
+  }
+  const fields = name === undefined ? parseJobFields(raw, 'update') : parseJobFields({ ...(raw as object), name }, 'create');
+  if (!fields.ok) throw new CliError(`${file}:1: ${fields.field}: ${fields.message}`);
+  return fields.value;
 }
 
 class CliError extends Error {
@@ -104,7 +119,7 @@ async function runOnce(target: string, env: Env): Promise<number> {
   const store = await openStore(config.core.store, config.core.runHistory);
   const pool = await SandboxPool.create({
     workers: 1,
-    host: workerHostSpec({ helpers: config.helpers, store: config.core.store, runHistory: config.core.runHistory }),
+    host: workerHostSpec({ helpers: config.helpers, store: config.core.store }),
   });
   try {
     const script = await loadScript(target, store);
@@ -161,22 +176,14 @@ async function check(file: string): Promise<number> {
     return 1;
   }
   const split = splitSettingsLine(text);
-  let offset = 0;
-  if (split.kind === 'settings') {
-    offset = 1;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(split.json);
-    } catch (error) {
-      console.error(`${file}:1: the settings line is not JSON: ${(error as Error).message}`);
-      return 1;
-    }
-    const name = basename(file, '.js');
-    const fields = parseJobFields({ ...(raw as object), name }, 'create');
-    if (!fields.ok) {
-      console.error(`${file}:1: ${fields.field}: ${fields.message}`);
-      return 1;
-    }
+  const offset = split.kind === 'settings' ? 1 : 0;
+  try {
+    // Checked as the jobs folder will: named after the file.
+    if (split.kind === 'settings') parseSettings(file, split.json, basename(file, '.js'));
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    console.error(error.message);
+    return 1;
   }
   const result = await checkScript(split.code);
   if (!result.ok) {

@@ -20,7 +20,7 @@ import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
 import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
-import { JobService } from './jobs/job-service.js';
+import { JobService } from './job-service/job-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
@@ -66,8 +66,6 @@ export interface Service {
 export interface CreateOptions {
   print?: (line: string) => void;
   log?: Logger;
-  /** Webhook retry delays; tests shorten them. */
-  alertRetryDelaysMs?: number[];
 }
 
 /** Builds every part and starts the scheduler, without opening a port. Tests use it with `app.request()`. */
@@ -96,7 +94,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
   const pool = await SandboxPool.create({
     workers: core.workers,
-    host: workerHostSpec({ helpers: config.helpers, store: core.store, runHistory: core.runHistory }),
+    host: workerHostSpec({ helpers: config.helpers, store: core.store }),
   });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
@@ -108,7 +106,6 @@ export async function createService(config: Config, options: CreateOptions = {})
     smtp: { url: config.helpers.email.url, from: config.helpers.email.from },
     log,
     policy: new AddressPolicy(config.helpers.network.allow),
-    retryDelaysMs: options.alertRetryDelaysMs,
   });
 
   const runner = new PoolRunner({
@@ -174,16 +171,9 @@ export async function createService(config: Config, options: CreateOptions = {})
   };
 }
 
-export interface RunningService {
-  url: string;
-  service: Service;
-  /** Graceful stop as on SIGTERM, without exiting the process. */
-  close(): Promise<void>;
-}
-
 /** `quickjobs start`: create the service, serve it, and stop gracefully on SIGTERM/SIGINT. */
-export async function startService(env: Env, options: { print?: (line: string) => void; exitOnSignal?: boolean } = {}): Promise<RunningService> {
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+export async function startService(env: Env): Promise<void> {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
   const config = readConfig(env);
   const { core } = config;
   const service = await createService(config, { print });
@@ -193,11 +183,9 @@ export async function startService(env: Env, options: { print?: (line: string) =
   print(`quickjobs ${VERSION} listening on ${url} (store: ${core.store.kind === 'sqlite' ? core.store.file : 'mysql'})`);
   service.log.info({ url, jobs: service.scheduler.list().length, workers: core.workers }, 'started');
 
-  const exitOnSignal = options.exitOnSignal !== false;
-  const shutdown = installShutdown({
+  installShutdown({
     log: service.log,
     deadlineMs: core.shutdownTimeoutMs,
-    signals: exitOnSignal ? undefined : [],
     stopScheduling: () => {
       service.scheduler.stop();
       server.close();
@@ -205,12 +193,8 @@ export async function startService(env: Env, options: { print?: (line: string) =
     waitForRuns: (ms) => service.scheduler.waitForRuns(ms),
     interruptRemaining: () => service.interruptRemaining(),
     close: () => service.dispose(),
-    exit: (code) => {
-      if (exitOnSignal) process.exit(code);
-    },
+    exit: (code) => process.exit(code),
   });
-
-  return { url, service, close: () => shutdown.shutdown('close') };
 }
 
 function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Logger; metrics: Metrics; alerts: AlertNotifier }): void {

@@ -4,7 +4,6 @@
 // service never compresses at request time.
 import { build } from 'esbuild';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +13,6 @@ const rootDir = join(webminDir, '..');
 const distDir = join(webminDir, 'dist');
 const assetsDir = join(distDir, 'assets');
 const coreApiPath = join(rootDir, 'sandbox', 'core-api.d.ts');
-
-// Only used while sandbox/core-api.d.ts does not exist yet, so the editor still starts.
-const CORE_API_STUB = `declare const core: {
-  job(): { OK: 'OK'; SLEEP: 'SLEEP'; STOP: 'STOP'; EXIT: 'EXIT'; name: string; run: () => unknown };
-  log(...values: unknown[]): void;
-};`;
 
 const common = {
   bundle: true,
@@ -134,9 +127,7 @@ async function main() {
   const started = Date.now();
   await rm(distDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
-  let coreApi = CORE_API_STUB;
-  if (existsSync(coreApiPath)) coreApi = await readFile(coreApiPath, 'utf8');
-  else console.warn(`webmin: ${relative(rootDir, coreApiPath)} is missing; the editor gets a stub of the core API`);
+  const coreApi = await readFile(coreApiPath, 'utf8');
   const workerUrls = await buildWorkers();
   const appUrls = await buildApp(workerUrls, coreApi);
   await writeIndex(appUrls);

@@ -1,15 +1,16 @@
 /**
- * The I/O helper families of `core` (`core.mysql`, `core.network`, `core.email`, `core.data`): lazy
- * pieces of the prelude (see pieces.ts). Each passes its arguments to the `call` piece, which
- * sends them to the host and resolves to the `[result, err, code]` tuple.
+ * The I/O helper families of `core` (HELPER_FAMILIES in core-names.ts): lazy pieces of the prelude
+ * (see pieces.ts). Each passes its arguments to the `call` piece, which sends them to the host and
+ * resolves to the `[result, err, code]` tuple.
  */
+import { HELPER_FAMILIES, type HelperFamily } from '../core-names.js';
 
-/** Helpers that pass their arguments straight to host calls named `prefix + name`. */
-const passThrough = (prefix: string, names: readonly string[]): string => String.raw`(function (need) {
+/** A family whose helpers pass their arguments straight to host calls named `family.method`. */
+const passThrough = (family: HelperFamily): string => String.raw`(function (need) {
   'use strict';
   const call = need('call');
   const group = {};
-  for (const name of ${JSON.stringify(names)}) group[name] = (...args) => call('${prefix}' + name, args);
+  for (const name of ${JSON.stringify(HELPER_FAMILIES[family])}) group[name] = (...args) => call('${family}.' + name, args);
   return Object.freeze(group);
 })`;
 
@@ -50,9 +51,9 @@ const DATA = String.raw`(function (need) {
   });
 })`;
 
-export const FAMILY_SOURCES = {
-  mysql: passThrough('mysql.', ['query', 'select', 'selectOne', 'selectCount', 'insert', 'update', 'delete']),
-  network: passThrough('network.', ['request', 'get', 'post', 'getJson', 'postJson']),
-  email: EMAIL,
-  data: DATA,
-} as const;
+/** The families whose guest side is more than a pass-through: a message builder, a source object. */
+const OWN_SOURCES: Partial<Record<HelperFamily, string>> = { email: EMAIL, data: DATA };
+
+export const FAMILY_SOURCES = Object.fromEntries(
+  Object.keys(HELPER_FAMILIES).map((family) => [family, OWN_SOURCES[family as HelperFamily] ?? passThrough(family as HelperFamily)]),
+) as Record<HelperFamily, string>;

@@ -8,7 +8,11 @@
  * gives another piece (compiled once per run), `host` the host functions, `waiters` the map from
  * host call or pause id to the resolver `settle` calls. None of them reaches the user's script.
  */
+import { JOB_RESULTS } from '../core-names.js';
 import { FAMILY_SOURCES } from './families.js';
+
+/** `job.OK, job.SLEEP, job.STOP or job.EXIT`. */
+const RESULT_WORDS = JOB_RESULTS.map((name) => `job.${name}`).join(', ').replace(/, ([^,]*)$/, ' or $1');
 
 /** One value as console.log shows it: strings as they are, objects as JSON. */
 const SHOW = String.raw`(function () {
@@ -57,7 +61,7 @@ const DESCRIBE = String.raw`(function (need) {
 const CONTRACT = String.raw`(function (need, host) {
   'use strict';
   const describe = need('describe');
-  const RESULTS = 'job.OK, job.SLEEP, job.STOP or job.EXIT';
+  const RESULTS = ${JSON.stringify(RESULT_WORDS)};
   const MESSAGES = {
     script: (value) => 'the script returned ' + describe(value) + '; it must end with "return job"',
     run: (value) => 'job.run is ' + describe(value) + '; set it to a function that returns ' + RESULTS,

@@ -15,14 +15,18 @@
  * the run (name, trigger, lastRunAt) as JSON. Nothing here depends on the run until `start`, so a
  * worker installs the prelude in the next run's context while it is idle.
  */
+import { HELPER_FAMILIES, JOB_RESULTS } from '../core-names.js';
 
 /** The file name QuickJS reports for frames in this prelude (never mapped to the user's script). */
 export const PRELUDE_FILE = 'quickjobs-core.js';
 
+/** The members of `core` compiled on first use: all but `job` and `uuid`. */
+const LAZY_CORE = ['log', 'sleep', ...Object.keys(HELPER_FAMILIES)];
+
 export const PRELUDE_SOURCE = String.raw`(function (host) {
   'use strict';
   let facts;
-  const RESULTS = ['OK', 'SLEEP', 'STOP', 'EXIT'];
+  const RESULTS = ${JSON.stringify(JOB_RESULTS)};
   const waiters = new Map();
   // No prototype: a setter the script puts on Object.prototype must not see the pieces.
   const pieces = Object.create(null);
@@ -50,7 +54,7 @@ export const PRELUDE_SOURCE = String.raw`(function (host) {
     return job;
   };
 
-  const core = lazy({ job: newJob, uuid: () => host.uuid() }, ['log', 'sleep', 'mysql', 'network', 'email', 'data'], need);
+  const core = lazy({ job: newJob, uuid: () => host.uuid() }, ${JSON.stringify(LAZY_CORE)}, need);
   const LEVELS = { log: 'info', info: 'info', debug: 'info', warn: 'warn', error: 'error' };
   const console = lazy({}, Object.keys(LEVELS), (name) => need('log')[LEVELS[name]]);
   Object.defineProperty(globalThis, 'core', { value: core, enumerable: false });

@@ -1,5 +1,6 @@
 /** The service-wide alert settings, read once at start; a bad value stops the start. */
 import { ConfigError } from '../config-error.js';
+import { DEFAULT_RETRY_DELAYS_MS } from './backoff.js';
 import { EMAIL_PATTERN, isHttpUrl } from '../jobs/job-input.js';
 
 export interface AlertConfig {
@@ -9,6 +10,8 @@ export interface AlertConfig {
   webhook: string | null;
   /** Signs every webhook body; null sends webhooks unsigned. */
   webhookSecret: string | null;
+  /** Delays before each webhook retry; the count is the number of retries. About 5 s, doubling. */
+  retryDelaysMs: number[];
 }
 
 
@@ -35,5 +38,5 @@ export function readAlertConfig(env: Record<string, string | undefined>): AlertC
   if (webhookText !== null && webhookSecret === null) {
     throw new ConfigError('QUICKJOBS_WEBHOOK_SECRET', 'required when QUICKJOBS_NOTIFY_WEBHOOK is set, to sign the webhook');
   }
-  return { email, webhook: webhookText, webhookSecret };
+  return { email, webhook: webhookText, webhookSecret, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS };
 }

@@ -8,7 +8,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { AddressPolicy } from '../helpers/address-policy.js';
 import type { AlertDelivery, Job, RunRecord } from '../jobs/types.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_RETRY_DELAYS_MS, retryDelay } from './backoff.js';
+import { retryDelay } from './backoff.js';
 import type { AlertConfig } from './config.js';
 import { emailMessage, webhookBody, type AlertEvent } from './messages.js';
 import type { AlertLog } from './types.js';
@@ -22,8 +22,6 @@ export interface AlertNotifierOptions {
   /** Where webhooks may go: the address policy of `core.network`. */
   policy: AddressPolicy;
   now?: () => number;
-  /** Delays before each retry; the count is the number of retries. Default about 5 s doubling. */
-  retryDelaysMs?: number[];
 }
 
 type Attempt = AlertDelivery['attempts'][number];
@@ -42,7 +40,7 @@ export class AlertNotifier {
 
   constructor(private readonly options: AlertNotifierOptions) {
     this.now = options.now ?? Date.now;
-    this.delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.delays = options.config.retryDelaysMs;
   }
 
   notify(event: AlertEvent, job: Job, run: RunRecord): void {

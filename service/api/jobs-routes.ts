@@ -1,9 +1,7 @@
 /** `/api/v1/jobs`: create, read, change and delete jobs and their code; run one now. */
 import { Hono } from 'hono';
 import { parseJobFields } from '../jobs/job-input.js';
-import type { JobService } from '../jobs/job-service.js';
-import type { Scheduler } from '../scheduler/scheduler.js';
-import type { Store } from '../store/store.js';
+import type { JobService } from '../job-service/job-service.js';
 import { JobNotFoundError } from '../store/errors.js';
 import { optionalString, readObject } from './body.js';
 import { ApiError } from './errors.js';
@@ -13,13 +11,11 @@ export const MAX_CODE_CHARS = 1_000_000;
 
 export interface JobsRoutesOptions {
   jobs: JobService;
-  scheduler: Pick<Scheduler, 'isRunning' | 'runNow'>;
-  store: Store;
 }
 
-export function jobsRoutes({ jobs, scheduler, store }: JobsRoutesOptions): Hono {
+export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   const app = new Hono();
-  const json = (job: Parameters<typeof jobJson>[0]) => jobJson(job, scheduler.isRunning(job.name));
+  const json = (job: Parameters<typeof jobJson>[0]) => jobJson(job, jobs.isRunning(job.name));
 
   app.get('/', async (c) => c.json((await jobs.list()).map(json)));
 
@@ -51,7 +47,7 @@ export function jobsRoutes({ jobs, scheduler, store }: JobsRoutesOptions): Hono 
 
   app.get('/:name/code', async (c) => {
     const name = c.req.param('name');
-    const code = await store.getCode(name);
+    const code = await jobs.code(name);
     if (!code) throw new JobNotFoundError(name);
     return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
   });
@@ -67,29 +63,25 @@ export function jobsRoutes({ jobs, scheduler, store }: JobsRoutesOptions): Hono 
     for (const key of Object.keys(body)) {
       if (key !== 'code' && key !== 'baseVersion') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
-    const version = await jobs.saveCode(c.req.param('name'), code, base as number | undefined);
-    return c.json({ version });
+    const job = await jobs.saveCode(c.req.param('name'), code, base as number | undefined);
+    return c.json({ version: job.version });
   });
 
   app.get('/:name/versions', async (c) => {
-    const name = c.req.param('name');
-    await jobs.get(name);
-    const versions = await store.listVersions(name);
+    const versions = await jobs.versions(c.req.param('name'));
     return c.json(versions.map((v) => ({ ...v, savedAt: iso(v.savedAt) })));
   });
 
   app.get('/:name/versions/:version', async (c) => {
     const name = c.req.param('name');
     const version = Number(c.req.param('version'));
-    const code = Number.isInteger(version) ? await store.getCode(name, version) : null;
+    const code = Number.isInteger(version) ? await jobs.code(name, version) : null;
     if (!code) throw new ApiError(404, 'not_found', `job "${name}" has no version ${c.req.param('version')}`);
     return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
   });
 
   app.get('/:name/alerts', async (c) => {
-    const name = c.req.param('name');
-    await jobs.get(name);
-    return c.json((await store.listAlerts(name, 50)).map(alertJson));
+    return c.json((await jobs.alerts(c.req.param('name'), 50)).map(alertJson));
   });
 
   app.post('/:name/run', async (c) => {
@@ -98,7 +90,7 @@ export function jobsRoutes({ jobs, scheduler, store }: JobsRoutesOptions): Hono 
     for (const key of Object.keys(body)) {
       if (key !== 'code') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
-    return c.json(runJson(await scheduler.runNow(c.req.param('name'), code)));
+    return c.json(runJson(await jobs.runNow(c.req.param('name'), code)));
   });
 
   return app;

@@ -2,12 +2,12 @@
  * `core.data(source)`: JSON objects kept by the service's own store. Arguments are checked here;
  * what only the store can judge (field paths, JSON-ness) comes back as DataArgumentError (801).
  */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import { DataArgumentError } from '../store/errors.js';
-import type { DataPageQuery, Store } from '../store/store.js';
+import type { DataStore } from '../store/data-store.js';
+import type { DataPageQuery } from '../store/store.js';
 import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
 import { DataIoError, describeError, WrongTypeError } from './errors.js';
-
-export type DataCallName = 'get' | 'save' | 'delete' | 'getPage';
 
 const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_PER_PAGE = 1000;
@@ -16,9 +16,9 @@ const DEFAULT_PER_PAGE = 20;
 const MAX_PAGE = 1_000_000;
 
 export class DataHelper {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: DataStore) {}
 
-  async call(name: DataCallName, args: unknown[]): Promise<unknown> {
+  async call(name: HelperMethod<'data'>, args: unknown[]): Promise<unknown> {
     const source = requireString(args[0], 'source');
     if (!SOURCE_NAME.test(source)) {
       throw new WrongTypeError('source', `source "${source}" must be 1-64 letters, digits, "_", "." or "-"`);

@@ -3,8 +3,9 @@
  * `[result, err, code]` tuple. It never rejects: an operational failure is a HelperError with its
  * code, anything else is a bug reported to the job as code -1.
  */
+import { HOST_CALLS, type HelperFamily, type HelperMethod } from '../../sandbox/core-names.js';
 import type { HostCall, HostCallContext, HostCallName, HostTuple } from '../../sandbox/types.js';
-import type { Store } from '../store/store.js';
+import type { DataStore } from '../store/data-store.js';
 import { wrongType } from './args.js';
 import type { HelperConfig } from './config.js';
 import { DataHelper } from './data.js';
@@ -16,47 +17,37 @@ import { NetworkHelper } from './network.js';
 export type { HelperConfig } from './config.js';
 export { readHelperConfig } from './config.js';
 
-export interface HostHandlers {
+export interface HelperHost {
   /** Pass to the sandbox pool as `RunHooks.host`. */
   call: HostCall;
   /** Ends the MySQL pools and the SMTP transport. */
   close(): Promise<void>;
 }
 
-type Route = (args: unknown[], context: HostCallContext) => Promise<unknown>;
+/** Answers the host calls of one family; the compiler holds each to its family's methods. */
+type Family<F extends HelperFamily> = (method: HelperMethod<F>, args: unknown[], context: HostCallContext) => Promise<unknown>;
 
-export function createHostHandlers(config: HelperConfig, deps: { store: Store }): HostHandlers {
+const KNOWN: ReadonlySet<string> = new Set(HOST_CALLS);
+
+export function createHelperHost(config: HelperConfig, deps: { store: DataStore }): HelperHost {
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);
   const data = new DataHelper(deps.store);
 
-  const routes: Record<HostCallName, Route> = {
-    'mysql.query': (a, c) => mysql.call('query', a, c),
-    'mysql.select': (a, c) => mysql.call('select', a, c),
-    'mysql.selectOne': (a, c) => mysql.call('selectOne', a, c),
-    'mysql.selectCount': (a, c) => mysql.call('selectCount', a, c),
-    'mysql.insert': (a, c) => mysql.call('insert', a, c),
-    'mysql.update': (a, c) => mysql.call('update', a, c),
-    'mysql.delete': (a, c) => mysql.call('delete', a, c),
-    'email.send': (a, c) => email.send(a, c),
-    'network.request': (a, c) => network.call('request', a, c),
-    'network.get': (a, c) => network.call('get', a, c),
-    'network.post': (a, c) => network.call('post', a, c),
-    'network.getJson': (a, c) => network.call('getJson', a, c),
-    'network.postJson': (a, c) => network.call('postJson', a, c),
-    'data.get': (a) => data.call('get', a),
-    'data.save': (a) => data.call('save', a),
-    'data.delete': (a) => data.call('delete', a),
-    'data.getPage': (a) => data.call('getPage', a),
+  const families: { [F in HelperFamily]: Family<F> } = {
+    mysql: (method, a, c) => mysql.call(method, a, c),
+    network: (method, a, c) => network.call(method, a, c),
+    email: (_send, a, c) => email.send(a, c),
+    data: (method, a) => data.call(method, a),
   };
 
   async function call(name: HostCallName, args: unknown[], context: HostCallContext): Promise<HostTuple> {
     try {
-      const route = Object.hasOwn(routes, name) ? routes[name] : undefined;
-      if (!route) return [null, `unknown helper "${String(name)}"`, HELPER_CODES.unknown];
+      if (!KNOWN.has(name)) return [null, `unknown helper "${String(name)}"`, HELPER_CODES.unknown];
       if (!Array.isArray(args)) throw wrongType('arguments', 'a list', args);
-      const result = await route(args, context);
+      const [family, method] = name.split('.') as [HelperFamily, never];
+      const result = await families[family](method, args, context);
       return [result === undefined ? null : result, null, null];
     } catch (error) {
       if (error instanceof HelperError) return [null, error.message, error.code];

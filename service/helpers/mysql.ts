@@ -2,6 +2,7 @@
  * `core.mysql.*` over mysql2: one pool per database, created on first use and shared by every
  * run until the service closes the helpers.
  */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import mysql from 'mysql2/promise';
 
 import type { HostCallContext } from '../../sandbox/types.js';
@@ -24,8 +25,6 @@ const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
 const MAX_POOLS = 32;
 
-export type MysqlCallName = 'query' | 'select' | 'selectOne' | 'selectCount' | 'insert' | 'update' | 'delete';
-
 export class MysqlHelper {
   readonly #pools = new Map<string, mysql.Pool>();
   /** KILL QUERY statements and connection resets in flight; close() lets them land before ending the pools. */
@@ -33,7 +32,7 @@ export class MysqlHelper {
 
   constructor(private readonly config: MysqlConfig) {}
 
-  async call(name: MysqlCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+  async call(name: HelperMethod<'mysql'>, args: unknown[], context: HostCallContext): Promise<unknown> {
     const db = this.#database(args[0]);
     switch (name) {
       case 'query':

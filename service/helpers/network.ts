@@ -1,4 +1,5 @@
 /** `core.network.*`: argument checks and response shapes over http-fetch.ts. */
+import type { HelperMethod } from '../../sandbox/core-names.js';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 
 import type { HostCallContext } from '../../sandbox/types.js';
@@ -7,8 +8,6 @@ import { isAbsent, optionalHeaders, optionalObject, optionalString, requireStrin
 import type { NetworkConfig } from './config.js';
 import { JsonDecodeError, MissingArgumentError, NetworkError, WrongTypeError } from './errors.js';
 import { fetchText, type FetchResponse } from './http-fetch.js';
-
-export type NetworkCallName = 'request' | 'get' | 'post' | 'getJson' | 'postJson';
 
 const METHOD = /^[A-Za-z]{1,16}$/;
 /** A job may shorten or lengthen its own call; the run's timeout still bounds it. */
@@ -21,7 +20,7 @@ export class NetworkHelper {
     this.#policy = new AddressPolicy(config.allow);
   }
 
-  async call(name: NetworkCallName, args: unknown[], context: HostCallContext): Promise<unknown> {
+  async call(name: HelperMethod<'network'>, args: unknown[], context: HostCallContext): Promise<unknown> {
     const url = parseUrl(args[0]);
     switch (name) {
       case 'request': {

@@ -4,15 +4,14 @@
  * store connection and helper pools, so a call costs no hand-off to the main thread and back.
  */
 import type { StoreConfig } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { openDataStore } from '../store/data-store.js';
 import type { HelperConfig } from './config.js';
-import { createHostHandlers, type HostHandlers } from './index.js';
+import { createHelperHost, type HelperHost } from './index.js';
 
 /** Plain data, cloned into every worker thread. */
 export interface WorkerHostOptions {
   helpers: HelperConfig;
   store: StoreConfig;
-  runHistory: number;
 }
 
 /** The pool's `host` option: this module, from source under tsx or from the build. */
@@ -21,11 +20,11 @@ export function workerHostSpec(options: WorkerHostOptions): { module: string; op
   return { module: new URL(file, import.meta.url).href, options };
 }
 
-export async function createHost(options: unknown): Promise<HostHandlers> {
-  const { helpers, store: storeConfig, runHistory } = options as WorkerHostOptions;
+export async function createHost(options: unknown): Promise<HelperHost> {
+  const { helpers, store: storeConfig } = options as WorkerHostOptions;
   // SQLite in WAL mode takes several connections, and the store waits on a busy database.
-  const store = await openStore(storeConfig, runHistory);
-  const handlers = createHostHandlers(helpers, { store });
+  const store = await openDataStore(storeConfig);
+  const handlers = createHelperHost(helpers, { store });
   return {
     call: handlers.call,
     async close() {

@@ -5,9 +5,6 @@
 
 export type Labels = Record<string, string>;
 
-/** The content type Prometheus expects for this format. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-
 /** Label values may hold any text (job names, statuses); backslash, quote and newline must be escaped. */
 export function escapeLabelValue(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

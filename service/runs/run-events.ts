@@ -46,8 +46,4 @@ export class RunEvents {
     live.listeners.add(listener);
     return () => live.listeners.delete(listener);
   }
-
-  get inFlight(): number {
-    return this.live.size;
-  }
 }

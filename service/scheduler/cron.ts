@@ -12,9 +12,7 @@
 import { validateDetailed } from 'node-cron';
 import { DayMatcher, type DayToken } from './cron-days.js';
 import { InvalidCronError, InvalidTimeZoneError } from './cron-errors.js';
-import { instantsOfWall, isValidTimeZone, wallAfterChangeNear, wallAt } from './time-zone.js';
-
-export { isValidTimeZone };
+import { instantsOfWall, isKnownZone, wallAfterChangeNear, wallAt } from './time-zone.js';
 
 /**
  * The Gregorian calendar repeats every 400 years, so an expression with no slot in that span has
@@ -44,7 +42,7 @@ export function validateCron(expr: string): { ok: true } | { ok: false; message:
  */
 export function nextCronSlot(expr: string, timeZone: string, after: number): number | null {
   const cron = compile(expr);
-  if (!isValidTimeZone(timeZone)) throw new InvalidTimeZoneError(timeZone);
+  if (!isKnownZone(timeZone)) throw new InvalidTimeZoneError(timeZone);
   // Slots fall on whole seconds.
   const earliest = Math.floor(after / 1000) * 1000 + 1000;
   let wall = wallAt(timeZone, earliest);

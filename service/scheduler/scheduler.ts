@@ -130,10 +130,6 @@ export class Scheduler {
     return [...this.jobs.values()];
   }
 
-  get(name: string): Job | undefined {
-    return this.jobs.get(name);
-  }
-
   isRunning(name: string): boolean {
     return this.running.has(name);
   }

@@ -12,7 +12,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 // Fixed-width digits: "03/29/2026, 02:30:00" in the en-US pattern with hourCycle h23.
 const WALL_PATTERN = /^(\d{2})\/(\d{2})\/(\d{4,}), (\d{2}):(\d{2}):(\d{2})$/;
 
-export function isValidTimeZone(timeZone: string): boolean {
+/** Whether `timeZone` is one Intl knows; its formatter is kept for the wall-clock math. */
+export function isKnownZone(timeZone: string): boolean {
   if (formatters.has(timeZone)) return true;
   try {
     formatterFor(timeZone);

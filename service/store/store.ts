@@ -67,9 +67,9 @@ export interface Store {
   /**
    * Saves a new version and sets the job's `version` (and `updatedAt`, plus `patch` if given) in
    * the same transaction. Throws JobNotFoundError, or VersionConflictError when `baseVersion` is
-   * given and is not the newest version.
+   * given and is not the newest version. Resolves to the job as written.
    */
-  saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<number>;
+  saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<Job>;
 
   // ── runs ──
   /** Records a run as `running` and resolves to its id. */

@@ -29,7 +29,7 @@ export interface StoreTables {
     delete(name: string): Answer<boolean>;
     getCode(name: string, version?: number): Answer<CodeVersion | null>;
     listVersions(name: string): Answer<CodeVersionInfo[]>;
-    saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Answer<number>;
+    saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Answer<Job>;
   };
   runs: {
     start(run: NewRun): Answer<number>;
@@ -113,7 +113,7 @@ export abstract class TableStore implements Store {
   async listVersions(name: string): Promise<CodeVersionInfo[]> {
     return this.guard('list code versions', () => this.tables.jobs.listVersions(name));
   }
-  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<number> {
+  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<Job> {
     return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()), 'write');
   }
 

@@ -33,7 +33,7 @@ before(async () => {
       // The receivers listen on loopback, which webhooks may reach only when allowed.
       QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
     },
-    { alertRetryDelaysMs: [50, 100, 200, 400, 800] },
+    (config) => void (config.alerts.retryDelaysMs = [50, 100, 200, 400, 800]),
   );
 });
 

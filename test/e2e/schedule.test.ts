@@ -60,8 +60,8 @@ describe('reload', () => {
     await svc.api('/jobs', { method: 'POST', body: { name: 'four', interval: 4, code: jobCode('return job.OK;') } });
     await svc.api('/jobs', { method: 'POST', body: { name: 'stopper', interval: 1, code: jobCode('return job.STOP;') } });
     const before = (await svc.api('/jobs/four')).body.nextRunAt;
+    // The stopper's first run comes a second after its creation: by then a reset of 'four' would show.
     await waitFor(async () => (await svc.api('/jobs/stopper')).body.status === 'stop', 5000, 'stopper to stop');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
     const reload = await svc.api('/reload', { method: 'POST' });
     assert.equal(reload.body.status, 'running');
     const afterReload = (await svc.api('/jobs/four')).body;
@@ -83,8 +83,10 @@ describe('a Run Once job', () => {
     const first = await runs(svc, 'boot-once');
     assert.equal(first.length, 1);
     assert.equal(first[0]!.trigger, 'boot');
-    await svc.api('/reload', { method: 'POST' });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await svc.api('/jobs', { method: 'POST', body: { name: 'second-hand', interval: 1, code: jobCode('return job.OK;') } });
+    const { reloadedAt } = (await svc.api('/reload', { method: 'POST' })).body;
+    // A 1-second job that ran after the reload: the Run Once job's slot, had it one, has passed too.
+    await waitFor(async () => (await runs(svc, 'second-hand')).some((run) => run.outcome !== 'running' && run.startedAt > reloadedAt), 5000, 'a slot after the reload');
     assert.equal((await runs(svc, 'boot-once')).length, 1, 'not again after reload');
     assert.equal((await svc.api('/jobs/boot-once')).body.status, 'once-done');
 

@@ -5,7 +5,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createService, readConfig, type CreateOptions, type Service } from '../../service/main.js';
+import { createService, readConfig, type Config, type CreateOptions, type Service } from '../../service/main.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 export const TEST_PASSWORD = 'test-password-123';
@@ -19,7 +19,8 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function createTestService(env: Record<string, string> = {}, options: CreateOptions = {}): Promise<TestService> {
+/** `adjust` changes the config read from `env` before the service is built (shorter retries, say); `options` go to createService. */
+export async function createTestService(env: Record<string, string> = {}, adjust: (config: Config) => void = () => {}, options: CreateOptions = {}): Promise<TestService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'quickjobs-app-'));
   const jobsDir = join(dataDir, 'jobs');
   await mkdir(jobsDir, { recursive: true });
@@ -32,6 +33,7 @@ export async function createTestService(env: Record<string, string> = {}, option
     QUICKJOBS_LOG_LEVEL: 'silent',
     ...env,
   });
+  adjust(config);
   const service = await createService(config, { print: () => {}, ...options });
   return {
     service,

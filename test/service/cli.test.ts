@@ -39,6 +39,7 @@ before(async () => {
   await writeFile(join(dir, 'throws.js'), 'const job = core.job();\njob.run = () => { throw new Error("kaput"); };\nreturn job;\n');
   await writeFile(join(dir, 'syntax.js'), '// quickjobs: {"interval": 60}\nconst job = core.job();\njob.run = () => {\n  return job.OK\n;\nreturn job;\n');
   await writeFile(join(dir, 'bad-settings.js'), '// quickjobs: {"interval": -3}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
+  await writeFile(join(dir, 'not-json.js'), '// quickjobs: {interval: 60}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
 });
 
 after(async () => {
@@ -75,6 +76,16 @@ describe('quickjobs run', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /kaput/);
     assert.match(result.stderr, /line 2/);
+  });
+
+  it('exits 1 naming the file, line and field of a bad settings line, without a stack trace', async () => {
+    const bad = await quickjobs(['run', join(dir, 'bad-settings.js')]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^quickjobs: .*bad-settings\.js:1: interval: /);
+    const notJson = await quickjobs(['run', join(dir, 'not-json.js')]);
+    assert.equal(notJson.code, 1);
+    assert.match(notJson.stderr, /^quickjobs: .*not-json\.js:1: the settings line is not JSON: /);
+    for (const { stderr } of [bad, notJson]) assert.doesNotMatch(stderr, /\n\s+at /);
   });
 
   it('says so when there is no such job or file', async () => {

@@ -79,19 +79,28 @@ describe('shutdown', () => {
 
   it('runs on a real signal, and a second signal exits at once', async () => {
     let release: (done: boolean) => void = () => {};
+    let waiting: () => void = () => {};
+    const waitingForRuns = new Promise<void>((resolve) => (waiting = resolve));
     const h = harness({
       signals: ['SIGUSR2'],
-      waitForRuns: () => new Promise<boolean>((resolve) => (release = resolve)),
+      waitForRuns: () => {
+        waiting();
+        return new Promise<boolean>((resolve) => (release = resolve));
+      },
     });
+    // A signal handler holds no event loop open; this timer does, until the signal arrives.
+    const holdOpen = setTimeout(() => {}, 10_000);
     try {
       process.kill(process.pid, 'SIGUSR2');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitingForRuns;
+      clearTimeout(holdOpen);
       assert.deepEqual(h.steps, ['stopScheduling']);
       process.kill(process.pid, 'SIGUSR2');
       await h.exitedOnce;
       assert.deepEqual(h.exits, [1]);
       release(true);
     } finally {
+      clearTimeout(holdOpen);
       h.handle.uninstall();
     }
   });

@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 
 import type { AlertDelivery } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { type AlertRow, alertFromRow } from '../sqlite/rows.js';
+import { type AlertRow, alertFromRow } from '../rows.js';
 import { execute, selectRows, serverErrorCode } from './sql.js';
 
 export class AlertTable {

@@ -5,7 +5,7 @@
  */
 import type { PoolConnection } from 'mysql2/promise';
 
-import { patchColumns, type SqlValue } from '../sqlite/rows.js';
+import { patchColumns, type SqlValue } from '../rows.js';
 import type { JobPatch } from '../store.js';
 import { execute, quoteColumn, type SqlParam } from './sql.js';
 

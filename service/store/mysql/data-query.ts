@@ -11,11 +11,9 @@
  * where key order does not matter.
  */
 import { DataArgumentError } from '../errors.js';
-import { jsonPath } from '../sqlite/data-query.js';
+import { jsonPath } from '../data-path.js';
 import type { DataPageQuery } from '../store.js';
 import type { SqlParam } from './sql.js';
-
-export { pageBounds } from '../sqlite/data-query.js';
 
 export interface SqlFragment {
   sql: string;

@@ -5,7 +5,8 @@ import type { Pool } from 'mysql2/promise';
 
 import { DataArgumentError } from '../errors.js';
 import type { DataObject, DataPageQuery } from '../store.js';
-import { pageBounds, pageSelect } from './data-query.js';
+import { pageBounds } from '../data-path.js';
+import { pageSelect } from './data-query.js';
 import { execute, selectRows } from './sql.js';
 
 /** The width of the id column (with the source, it fills InnoDB's 3072-byte index key). */

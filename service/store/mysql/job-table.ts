@@ -14,7 +14,7 @@ import {
   jobFromValues,
   jobToRow,
   patchColumns,
-} from '../sqlite/rows.js';
+} from '../rows.js';
 import type { JobPatch } from '../store.js';
 import { applyPatches } from './bulk-update.js';
 import { type Executor, execute, quoteColumn, selectArrays, selectRows, serverErrorCode, transaction } from './sql.js';
@@ -108,7 +108,7 @@ export class JobTable {
     return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: Number(row.bytes) }));
   }
 
-  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Promise<number> {
+  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Promise<Job> {
     return transaction(this.pool, async (connection) => {
       const current = await this.lockVersion(connection, name);
       if (options.baseVersion !== undefined && options.baseVersion !== current) {
@@ -118,7 +118,7 @@ export class JobTable {
       await execute(connection, INSERT_CODE, [name, version, code, now]);
       await execute(connection, 'UPDATE quickjobs_jobs SET version = ?, updated_at = ? WHERE name = ?', [version, now, name]);
       if (options.patch !== undefined) await this.applyPatch(connection, name, options.patch);
-      return version;
+      return (await this.get(name, connection))!;
     });
   }
 

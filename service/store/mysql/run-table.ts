@@ -3,7 +3,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { type RunRow, runFromRow } from '../sqlite/rows.js';
+import { type RunRow, runFromRow } from '../rows.js';
 import type { JobPatch, RunQuery } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';

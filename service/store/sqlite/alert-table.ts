@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { AlertDelivery } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { type AlertRow, alertFromRow } from './rows.js';
+import { type AlertRow, alertFromRow } from '../rows.js';
 
 export class AlertTable {
   private readonly insertAlert: Statement<Omit<AlertRow, 'id'>>;

@@ -5,17 +5,8 @@
  */
 import { DataArgumentError } from '../errors.js';
 import type { DataPageQuery } from '../store.js';
-import type { SqlValue } from './rows.js';
-
-/** `name`, `address.city`, `_id`: letters, digits and underscores, dot-separated. */
-export const DATA_FIELD_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-
-export function jsonPath(field: unknown, argument: string): string {
-  if (typeof field !== 'string' || !DATA_FIELD_PATTERN.test(field)) {
-    throw new DataArgumentError(argument, `field name ${JSON.stringify(field)} is not a plain dotted path`);
-  }
-  return `$.${field}`;
-}
+import { jsonPath } from '../data-path.js';
+import type { SqlValue } from '../rows.js';
 
 export interface SqlFragment {
   sql: string;
@@ -62,14 +53,4 @@ export function orderBy(sort: DataPageQuery['sort']): SqlFragment {
     throw new DataArgumentError('sort', `sort order must be "asc" or "desc", not ${JSON.stringify(sort.order)}`);
   }
   return { sql: `json_extract(value, ?) ${sort.order === 'asc' ? 'ASC' : 'DESC'}, seq ASC`, params: [path] };
-}
-
-export function pageBounds(page: unknown, perPage: unknown): { limit: number; offset: number } {
-  if (!Number.isSafeInteger(page) || (page as number) < 1) {
-    throw new DataArgumentError('page', 'page must be a whole number from 1');
-  }
-  if (!Number.isSafeInteger(perPage) || (perPage as number) < 1) {
-    throw new DataArgumentError('perPage', 'perPage must be a whole number from 1');
-  }
-  return { limit: perPage as number, offset: ((page as number) - 1) * (perPage as number) };
 }

@@ -5,8 +5,9 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import { DataArgumentError } from '../errors.js';
 import type { DataObject, DataPageQuery } from '../store.js';
-import { orderBy, pageBounds, whereFields } from './data-query.js';
-import type { SqlValue } from './rows.js';
+import { pageBounds } from '../data-path.js';
+import { orderBy, whereFields } from './data-query.js';
+import type { SqlValue } from '../rows.js';
 
 /** Queries are built per shape; a few dozen shapes cover real jobs, the cap bounds a misbehaving one. */
 const MAX_CACHED_QUERIES = 200;

@@ -16,7 +16,7 @@ import {
   jobFromValues,
   jobToRow,
   patchColumns,
-} from './rows.js';
+} from '../rows.js';
 
 const MAX_PATCH_SHAPES = 100;
 
@@ -117,7 +117,7 @@ export class JobTable {
     return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes }));
   }
 
-  saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): number {
+  saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Job {
     return this.db.transaction(() => {
       const job = this.selectVersion.get(name);
       if (job === undefined) throw new JobNotFoundError(name);
@@ -128,7 +128,7 @@ export class JobTable {
       this.insertCode.run({ job: name, version, code, saved_at: now });
       this.setVersion.run(version, now, name);
       if (options.patch !== undefined) this.applyPatch(name, options.patch);
-      return version;
+      return this.get(name)!;
     }).immediate();
   }
 }

@@ -27,7 +27,8 @@ export function sqliteUnavailableReason(error: unknown): string | null {
   return null;
 }
 
-export function openDatabase(file: string): Database.Database {
+/** `migrate: false` for a connection that only uses a schema the service's store has migrated. */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Database.Database {
   let db: Database.Database | undefined;
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -41,7 +42,7 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    if (options.migrate !== false) migrate(db);
     return db;
   } catch (error) {
     db?.close();

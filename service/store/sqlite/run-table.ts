@@ -5,7 +5,7 @@ import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
 import type { JobPatch, RunQuery } from '../store.js';
 import type { JobTable } from './job-table.js';
-import { type RunRow, runFromRow } from './rows.js';
+import { type RunRow, runFromRow } from '../rows.js';
 
 type InsertRun = Omit<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'error' | 'outcome' | 'logs'>;
 type FinishRun = Pick<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;

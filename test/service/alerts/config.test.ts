@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { DEFAULT_RETRY_DELAYS_MS } from '../../../service/alerts/backoff.js';
 import { readAlertConfig } from '../../../service/alerts/config.js';
 import { ConfigError } from '../../../service/config-error.js';
 
@@ -15,8 +16,8 @@ function refuses(env: Record<string, string>, variable: string): void {
 }
 
 describe('readAlertConfig', () => {
-  it('has no targets and no secret by default', () => {
-    assert.deepEqual(readAlertConfig({}), { email: [], webhook: null, webhookSecret: null });
+  it('has no targets and no secret by default, and retries about 5 s apart, doubling', () => {
+    assert.deepEqual(readAlertConfig({}), { email: [], webhook: null, webhookSecret: null, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS });
   });
 
   it('reads a comma list of addresses, a webhook and its secret', () => {
@@ -29,6 +30,7 @@ describe('readAlertConfig', () => {
       email: ['ops@example.com', 'dev@example.org'],
       webhook: 'https://hooks.example.com/quickjobs',
       webhookSecret: SECRET,
+      retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
     });
   });
 

@@ -93,10 +93,9 @@ describe('AlertNotifier', () => {
       store,
       smtp: { url: null, from: null },
       log: quietLog,
-      retryDelaysMs: [5, 5, 5, 5, 5],
       policy: LOOPBACK_ALLOWED,
       ...rest,
-      config: { email: [], webhook: null, webhookSecret: SECRET, ...config },
+      config: { email: [], webhook: null, webhookSecret: SECRET, retryDelaysMs: [5, 5, 5, 5, 5], ...config },
     });
     notifiers.push(made);
     return made;
@@ -174,7 +173,7 @@ describe('AlertNotifier', () => {
 
   it('records an unreachable target as failed after the last retry, without throwing', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/hook`;
-    const alerts = notifier({ retryDelaysMs: [5, 5] });
+    const alerts = notifier({ config: { retryDelaysMs: [5, 5] } });
     assert.doesNotThrow(() => alerts.notify('job.failed', withNotify({ email: [], webhook: url }), run(43)));
     await alerts.settled();
 
@@ -189,7 +188,7 @@ describe('AlertNotifier', () => {
     const log = { ...quietLog, warn: (fields: Record<string, unknown>, message: string) => void warnings.push({ fields, message }) };
     const alerts = notifier({
       log,
-      retryDelaysMs: [5, 5],
+      config: { retryDelaysMs: [5, 5] },
       smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, from: 'quickjobs@example.com' },
     });
     alerts.notify('job.failed', withNotify({ email: ['ops@example.com'], webhook: null }), run(44));
@@ -221,11 +220,23 @@ describe('AlertNotifier', () => {
   it('abandons a waiting retry on close, records it as failed, and notifies no more', async () => {
     const hook = await startWebhook([500]);
     try {
-      const alerts = notifier({ retryDelaysMs: [60_000] });
+      // The store, telling when the first attempt's record has landed (the notifier then waits to retry).
+      let recorded: () => void = () => {};
+      const firstAttemptRecorded = new Promise<void>((resolve) => (recorded = resolve));
+      const watched = new Proxy(store, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== 'function') return value;
+          if (key !== 'updateAlert') return value.bind(target);
+          return async (...args: unknown[]) => {
+            await value.apply(target, args);
+            recorded();
+          };
+        },
+      });
+      const alerts = notifier({ store: watched, config: { retryDelaysMs: [60_000] } });
       alerts.notify('job.failed', withNotify({ email: [], webhook: hook.url }), run(46));
-      while (hook.hooks.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      // Let the first attempt's record land before closing.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await firstAttemptRecorded;
 
       const started = Date.now();
       await alerts.close();
@@ -277,7 +288,7 @@ describe('AlertNotifier', () => {
       const internal = await startWebhook([200]);
       const bouncer = await startWebhook([307], { location: internal.url });
       try {
-        const alerts = notifier({ policy: policyAllowing(`127.0.0.1`), retryDelaysMs: [] });
+        const alerts = notifier({ policy: policyAllowing(`127.0.0.1`), config: { retryDelaysMs: [] } });
         alerts.notify('job.failed', withNotify({ email: [], webhook: bouncer.url }), run(52));
         await alerts.settled();
         const [record] = await store.listAlerts('nightly-report', 10);

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createTestService, TEST_PASSWORD, type TestService } from '../../helpers/app.js';
+import { startGate, type Gate } from '../../helpers/gate.js';
 
 let t: TestService;
+/** Jobs that must be caught mid-run wait on it. */
+let gate: Gate;
 
 before(async () => {
-  t = await createTestService();
+  gate = await startGate();
+  t = await createTestService({ QUICKJOBS_NETWORK_ALLOW: '127.0.0.1' });
 });
 after(async () => {
   await t.close();
+  await gate.close();
 });
 
 async function jobNames(): Promise<string[]> {
@@ -242,13 +247,15 @@ describe('running a job now', () => {
   it('answers 409 already_running while the job runs', async () => {
     await t.api('/jobs', {
       method: 'POST',
-      body: { name: 'slow', interval: 3600, code: 'const job = core.job(); job.run = async () => { await core.sleep(0.5); return job.OK; }; return job;' },
+      body: { name: 'slow', interval: 3600, code: `const job = core.job(); job.run = async () => { await core.network.get('${gate.url}'); return job.OK; }; return job;` },
     });
+    const arrived = gate.arrived();
     const first = t.api('/jobs/slow/run', { method: 'POST' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrived;
     const second = await t.api('/jobs/slow/run', { method: 'POST' });
     assert.equal(second.status, 409);
     assert.equal(second.body.error.code, 'already_running');
+    gate.open();
     assert.equal((await first).body.outcome, 'success');
   });
 
@@ -258,19 +265,17 @@ describe('running a job now', () => {
       body: {
         name: 'streamer',
         interval: 3600,
-        code: 'const job = core.job(); job.run = async () => { core.log("one"); await core.sleep(0.3); core.log("two"); return job.OK; }; return job;',
+        code: `const job = core.job(); job.run = async () => { core.log("one"); await core.network.get('${gate.url}'); core.log("two"); return job.OK; }; return job;`,
       },
     });
+    const arrived = gate.arrived();
     const running = t.api('/jobs/streamer/run', { method: 'POST' });
-    let runId: number | undefined;
-    for (let i = 0; i < 40 && runId === undefined; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      const list = await t.api('/runs?job=streamer&limit=1');
-      if (list.body[0]?.outcome === 'running') runId = list.body[0].id;
-    }
-    assert.ok(runId, 'the run shows as running');
-    const sse = await t.service.app.request(`/api/v1/runs/${runId}/events`, { headers: { authorization: 'Bearer test-token-0123456789abcdef' } });
+    await arrived;
+    const list = await t.api('/runs?job=streamer&limit=1');
+    assert.equal(list.body[0]?.outcome, 'running', 'the run shows as running');
+    const sse = await t.service.app.request(`/api/v1/runs/${list.body[0].id}/events`, { headers: { authorization: 'Bearer test-token-0123456789abcdef' } });
     assert.match(sse.headers.get('content-type') ?? '', /text\/event-stream/);
+    gate.open();
     const text = await sse.text();
     assert.match(text, /event: log\ndata: .*"one"/);
     assert.match(text, /event: log\ndata: .*"two"/);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
 import { StoreError } from '../../../service/store/errors.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 import type { Store } from '../../../service/store/store.js';
@@ -13,12 +13,12 @@ import { context, helperConfig } from './fixtures.js';
 describe('core.data over the SQLite store', () => {
   let dir: string;
   let store: SqliteStore;
-  let host: HostHandlers;
+  let host: HelperHost;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'qj-data-'));
     store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-    host = createHostHandlers(helperConfig(), { store });
+    host = createHelperHost(helperConfig(), { store });
   });
 
   after(async () => {
@@ -66,7 +66,7 @@ describe('core.data over the SQLite store', () => {
   });
 
   it('answers 801 and 804 for bad sources, objects, pages and sorts', async () => {
-    const cases: Array<[Parameters<HostHandlers['call']>[0], unknown[], number]> = [
+    const cases: Array<[Parameters<HelperHost['call']>[0], unknown[], number]> = [
       ['data.get', [], 804],
       ['data.get', ['config'], 804],
       ['data.get', [42, 'x'], 801],
@@ -103,7 +103,7 @@ describe('core.data when the store fails', () => {
       dataGet: () => Promise.reject(new StoreError('disk I/O error')),
       dataSave: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')),
     } as unknown as Store;
-    const host = createHostHandlers(helperConfig(), { store: broken });
+    const host = createHelperHost(helperConfig(), { store: broken });
     const [, err, code] = await host.call('data.get', ['config', 'x'], context());
     assert.equal(code, 820);
     assert.match(err!, /disk I\/O error/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
 import type { Store } from '../../../service/store/store.js';
 import { closedPort, context, helperConfig } from './fixtures.js';
 import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
@@ -15,11 +15,11 @@ function message(fields: Record<string, unknown>): Record<string, unknown> {
 
 describe('core.email over SMTP', () => {
   let smtp: SmtpFixture;
-  let host: HostHandlers;
+  let host: HelperHost;
 
   before(async () => {
     smtp = await startSmtp();
-    host = createHostHandlers(helperConfig({ QUICKJOBS_SMTP_URL: smtp.url, QUICKJOBS_MAIL_FROM: 'Jobs <jobs@example.com>' }), {
+    host = createHelperHost(helperConfig({ QUICKJOBS_SMTP_URL: smtp.url, QUICKJOBS_MAIL_FROM: 'Jobs <jobs@example.com>' }), {
       store: noStore,
     });
   });
@@ -115,14 +115,14 @@ describe('core.email over SMTP', () => {
 
 describe('core.email when it cannot send', () => {
   it('answers 702 when QUICKJOBS_SMTP_URL is not set', async () => {
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_MAIL_FROM: 'jobs@example.com' }), { store: noStore });
+    const host = createHelperHost(helperConfig({ QUICKJOBS_MAIL_FROM: 'jobs@example.com' }), { store: noStore });
     const [, err, code] = await host.call('email.send', [message({ to: ['a@example.com'], text: 'x' })], context());
     assert.equal(code, 702);
     assert.match(err!, /QUICKJOBS_SMTP_URL/);
   });
 
   it('answers 804 without any sender', async () => {
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_SMTP_URL: 'smtp://127.0.0.1:1' }), { store: noStore });
+    const host = createHelperHost(helperConfig({ QUICKJOBS_SMTP_URL: 'smtp://127.0.0.1:1' }), { store: noStore });
     const [, err, code] = await host.call('email.send', [message({ to: ['a@example.com'], text: 'x' })], context());
     assert.equal(code, 804);
     assert.match(err!, /QUICKJOBS_MAIL_FROM/);
@@ -130,7 +130,7 @@ describe('core.email when it cannot send', () => {
 
   it('answers 701 when the server refuses the connection', async () => {
     const port = await closedPort();
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_SMTP_URL: `smtp://127.0.0.1:${port}`, QUICKJOBS_MAIL_FROM: 'j@example.com' }), {
+    const host = createHelperHost(helperConfig({ QUICKJOBS_SMTP_URL: `smtp://127.0.0.1:${port}`, QUICKJOBS_MAIL_FROM: 'j@example.com' }), {
       store: noStore,
     });
     const [, err, code] = await host.call('email.send', [message({ to: ['a@example.com'], text: 'x' })], context());
@@ -144,7 +144,7 @@ describe('core.email when it cannot send', () => {
     const silent = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const host = createHostHandlers(
+    const host = createHelperHost(
       helperConfig({ QUICKJOBS_SMTP_URL: `smtp://127.0.0.1:${port}`, QUICKJOBS_MAIL_FROM: 'j@example.com', QUICKJOBS_SMTP_TIMEOUT: '0.3' }),
       { store: noStore },
     );

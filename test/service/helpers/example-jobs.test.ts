@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 
 import type { SandboxPool } from '../../../sandbox/pool.js';
-import type { HostHandlers } from '../../../service/helpers/index.js';
+import type { HelperHost } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { TEST_DATABASE, uniqueName } from './fixtures.js';
 import type { HttpFixture } from './http-fixture.js';
@@ -37,7 +37,7 @@ describe('the example jobs in jobs/', { skip }, () => {
   const status = uniqueName('qj_status');
   let admin: mysql.Connection;
   let pool: SandboxPool;
-  let host: HostHandlers;
+  let host: HelperHost;
   let http: HttpFixture;
   let smtp: SmtpFixture;
   let world: JobWorld;

@@ -68,7 +68,7 @@ describe('starting with QUICKJOBS_MYSQL_DATABASES against the real MariaDB', { s
   }
 
   async function start(url: string, env: Record<string, string> = {}, print?: (line: string) => void): Promise<TestService> {
-    return createTestService({ QUICKJOBS_MYSQL_URL: url, QUICKJOBS_MYSQL_DATABASES: allowed, QUICKJOBS_WORKERS: '1', ...env }, print ? { print } : {});
+    return createTestService({ QUICKJOBS_MYSQL_URL: url, QUICKJOBS_MYSQL_DATABASES: allowed, QUICKJOBS_WORKERS: '1', ...env }, undefined, print ? { print } : {});
   }
 
   async function refusal(url: string): Promise<ConfigError> {

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 
 import mysql from 'mysql2/promise';
 
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
 import type { Store } from '../../../service/store/store.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { closedPort, context, helperConfig, TEST_DATABASE, uniqueName } from './fixtures.js';
@@ -17,14 +17,14 @@ describe('core.mysql against MariaDB', { skip }, () => {
   const table = uniqueName('qj_toys');
   const db = TEST_DATABASE;
   let admin: mysql.Connection;
-  let host: HostHandlers;
+  let host: HelperHost;
 
   before(async () => {
     admin = await mysql.createConnection(MYSQL_URL);
     await admin.query(
       `CREATE TABLE \`${table}\` (id INT AUTO_INCREMENT PRIMARY KEY, type VARCHAR(64), stock INT, out_of_stock BOOLEAN DEFAULT FALSE, note VARCHAR(255) NULL, added DATETIME NULL)`,
     );
-    host = createHostHandlers(helperConfig({ QUICKJOBS_MYSQL_DATABASES: db }), { store: noStore });
+    host = createHelperHost(helperConfig({ QUICKJOBS_MYSQL_DATABASES: db }), { store: noStore });
   });
 
   after(async () => {
@@ -129,7 +129,7 @@ describe('core.mysql against MariaDB', { skip }, () => {
   });
 
   it('ends a statement that outlives QUICKJOBS_MYSQL_TIMEOUT with 902', async () => {
-    const quick = createHostHandlers(helperConfig({ QUICKJOBS_MYSQL_TIMEOUT: '0.3' }), { store: noStore });
+    const quick = createHelperHost(helperConfig({ QUICKJOBS_MYSQL_TIMEOUT: '0.3' }), { store: noStore });
     try {
       const started = Date.now();
       const [, err, code] = await quick.call('mysql.query', [db, 'SELECT SLEEP(5)'], context());
@@ -153,7 +153,7 @@ describe('core.mysql against MariaDB', { skip }, () => {
 
 describe('core.mysql when the server cannot be used', { skip }, () => {
   it('answers 902 for an unknown database', async () => {
-    const host = createHostHandlers(helperConfig(), { store: noStore });
+    const host = createHelperHost(helperConfig(), { store: noStore });
     try {
       const [, err, code] = await host.call('mysql.query', ['qj_no_such_database', 'SELECT 1'], context());
       assert.equal(code, 902);
@@ -167,7 +167,7 @@ describe('core.mysql when the server cannot be used', { skip }, () => {
     const url = new URL(MYSQL_URL);
     url.password = 'definitely-wrong';
     url.pathname = '';
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_MYSQL_URL: url.href }), { store: noStore });
+    const host = createHelperHost(helperConfig({ QUICKJOBS_MYSQL_URL: url.href }), { store: noStore });
     try {
       const [, err, code] = await host.call('mysql.query', [TEST_DATABASE, 'SELECT 1'], context());
       assert.equal(code, 902);
@@ -179,7 +179,7 @@ describe('core.mysql when the server cannot be used', { skip }, () => {
 
   it('answers 902 when the connection is refused', async () => {
     const port = await closedPort();
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_MYSQL_URL: `mysql://root@127.0.0.1:${port}` }), { store: noStore });
+    const host = createHelperHost(helperConfig({ QUICKJOBS_MYSQL_URL: `mysql://root@127.0.0.1:${port}` }), { store: noStore });
     try {
       const [, err, code] = await host.call('mysql.query', [TEST_DATABASE, 'SELECT 1'], context());
       assert.equal(code, 902);
@@ -194,7 +194,7 @@ describe('core.mysql when the server cannot be used', { skip }, () => {
     const silent = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    const host = createHostHandlers(
+    const host = createHelperHost(
       helperConfig({ QUICKJOBS_MYSQL_URL: `mysql://root@127.0.0.1:${port}`, QUICKJOBS_MYSQL_TIMEOUT: '0.3' }),
       { store: noStore },
     );
@@ -209,7 +209,7 @@ describe('core.mysql when the server cannot be used', { skip }, () => {
   });
 
   it('answers 902 when MySQL is not configured', async () => {
-    const host = createHostHandlers(helperConfig({ QUICKJOBS_MYSQL_URL: '' }), { store: noStore });
+    const host = createHelperHost(helperConfig({ QUICKJOBS_MYSQL_URL: '' }), { store: noStore });
     const [, err, code] = await host.call('mysql.query', [TEST_DATABASE, 'SELECT 1'], context());
     assert.equal(code, 902);
     assert.match(err!, /QUICKJOBS_MYSQL_URL/);

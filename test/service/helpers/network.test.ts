@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
 import type { Store } from '../../../service/store/store.js';
 import { context, helperConfig } from './fixtures.js';
 import { startHttp, type HttpFixture } from './http-fixture.js';
@@ -10,11 +10,11 @@ const noStore = {} as Store;
 
 describe('core.network against a loopback server that is explicitly allowed', () => {
   let http: HttpFixture;
-  let host: HostHandlers;
+  let host: HelperHost;
 
   before(async () => {
     http = await startHttp();
-    host = createHostHandlers(helperConfig({ QUICKJOBS_NETWORK_ALLOW: '127.0.0.1', QUICKJOBS_NETWORK_MAX_BYTES: '1000000' }), {
+    host = createHelperHost(helperConfig({ QUICKJOBS_NETWORK_ALLOW: '127.0.0.1', QUICKJOBS_NETWORK_MAX_BYTES: '1000000' }), {
       store: noStore,
     });
   });
@@ -148,7 +148,7 @@ describe('core.network against a loopback server that is explicitly allowed', ()
   });
 
   it('answers 801 and 804 for bad arguments', async () => {
-    const cases: Array<[Parameters<HostHandlers['call']>[0], unknown[], number]> = [
+    const cases: Array<[Parameters<HelperHost['call']>[0], unknown[], number]> = [
       ['network.get', [], 804],
       ['network.get', [42], 801],
       ['network.get', ['not a url'], 801],
@@ -174,11 +174,11 @@ describe('core.network against a loopback server that is explicitly allowed', ()
 
 describe('core.network without an allow-list', () => {
   let http: HttpFixture;
-  let host: HostHandlers;
+  let host: HelperHost;
 
   before(async () => {
     http = await startHttp();
-    host = createHostHandlers(helperConfig({ QUICKJOBS_NETWORK_TIMEOUT: '0.3' }), { store: noStore });
+    host = createHelperHost(helperConfig({ QUICKJOBS_NETWORK_TIMEOUT: '0.3' }), { store: noStore });
   });
 
   after(async () => {
@@ -207,14 +207,14 @@ describe('core.network without an allow-list', () => {
   });
 
   it('times out with QUICKJOBS_NETWORK_TIMEOUT', async () => {
-    const allowed = createHostHandlers(helperConfig({ QUICKJOBS_NETWORK_ALLOW: 'localhost', QUICKJOBS_NETWORK_TIMEOUT: '0.3' }), { store: noStore });
+    const allowed = createHelperHost(helperConfig({ QUICKJOBS_NETWORK_ALLOW: 'localhost', QUICKJOBS_NETWORK_TIMEOUT: '0.3' }), { store: noStore });
     const [, err, code] = await allowed.call('network.get', [`http://localhost:${http.port}/slow`], context());
     assert.equal(code, 815);
     assert.match(err!, /timed out after 0\.3 s/);
   });
 
   it('lets an allowed host name through, whatever it resolves to', async () => {
-    const allowed = createHostHandlers(helperConfig({ QUICKJOBS_NETWORK_ALLOW: 'localhost' }), { store: noStore });
+    const allowed = createHelperHost(helperConfig({ QUICKJOBS_NETWORK_ALLOW: 'localhost' }), { store: noStore });
     const [res, err] = await allowed.call('network.get', [`http://localhost:${http.port}/text`], context());
     assert.equal(err, null);
     assert.equal((res as { body: string }).body, 'hello');

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 
 import type { SandboxPool } from '../../../sandbox/pool.js';
-import type { HostHandlers } from '../../../service/helpers/index.js';
+import type { HelperHost } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { TEST_DATABASE, uniqueName } from './fixtures.js';
 import type { HttpFixture } from './http-fixture.js';
@@ -17,7 +17,7 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   const table = uniqueName('qj_e2e');
   let admin: mysql.Connection;
   let pool: SandboxPool;
-  let host: HostHandlers;
+  let host: HelperHost;
   let http: HttpFixture;
   let smtp: SmtpFixture;
   let world: JobWorld;

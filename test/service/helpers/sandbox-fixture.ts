@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { SandboxPool } from '../../../sandbox/pool.js';
 import type { RunOutcome } from '../../../sandbox/types.js';
-import { createHostHandlers, type HostHandlers } from '../../../service/helpers/index.js';
+import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 import { helperConfig } from './fixtures.js';
 import { startHttp, type HttpFixture } from './http-fixture.js';
@@ -14,7 +14,7 @@ import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
 /** A pool, the host handlers over a temp SQLite store, a loopback HTTP server and an SMTP server. */
 export interface JobWorld {
   pool: SandboxPool;
-  host: HostHandlers;
+  host: HelperHost;
   http: HttpFixture;
   smtp: SmtpFixture;
   store: SqliteStore;
@@ -26,7 +26,7 @@ export async function startJobWorld(env: Record<string, string> = {}): Promise<J
   const [pool, http, smtp] = await Promise.all([SandboxPool.create({ workers: 1 }), startHttp(), startSmtp()]);
   const dir = mkdtempSync(join(tmpdir(), 'qj-world-'));
   const store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-  const host = createHostHandlers(
+  const host = createHelperHost(
     helperConfig({
       QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
       QUICKJOBS_SMTP_URL: smtp.url,
@@ -52,7 +52,7 @@ export async function startJobWorld(env: Record<string, string> = {}): Promise<J
   };
 }
 
-export async function runJob(pool: SandboxPool, host: HostHandlers, code: string): Promise<RunOutcome> {
+export async function runJob(pool: SandboxPool, host: HelperHost, code: string): Promise<RunOutcome> {
   return pool.run(
     {
       jobName: 't',

@@ -31,7 +31,7 @@ describe('the job helpers answering inside the sandbox workers (as the service r
     store = SqliteStore.open({ file, runHistory: 10 });
     pool = await SandboxPool.create({
       workers: 2,
-      host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'sqlite', file }, runHistory: 10 }),
+      host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'sqlite', file } }),
     });
   });
 

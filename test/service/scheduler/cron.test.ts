@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidCronError, InvalidTimeZoneError } from '../../../service/scheduler/cron-errors.js';
-import { isValidTimeZone, latestCronSlot, nextCronSlot, validateCron } from '../../../service/scheduler/cron.js';
+import { isValidTimeZone } from '../../../service/jobs/job-input.js';
+import { latestCronSlot, nextCronSlot, validateCron } from '../../../service/scheduler/cron.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const iso = (time: number | null): string | null => (time === null ? null : new Date(time).toISOString());

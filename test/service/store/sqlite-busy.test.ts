@@ -55,7 +55,7 @@ describe('SQLite under concurrent writers on several connections', () => {
     store = SqliteStore.open({ file, runHistory: 20, backgroundCheckpoint: true });
     pool = await SandboxPool.create({
       workers: WORKERS,
-      host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'sqlite', file }, runHistory: 20 }),
+      host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'sqlite', file } }),
     });
     for (const name of ['a', 'b']) {
       await store.createJob(

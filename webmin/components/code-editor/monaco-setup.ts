@@ -17,14 +17,6 @@ export { monaco };
  */
 export const SCRIPT_BODY_DIAGNOSTICS = [1108, 1375, 1378, 1431, 1432];
 
-/** Declared only when the typings do not already declare `console` (SPEC §2 routes it to the log). */
-const CONSOLE_DTS = `declare const console: {
-  log(...values: unknown[]): void;
-  info(...values: unknown[]): void;
-  warn(...values: unknown[]): void;
-  error(...values: unknown[]): void;
-};`;
-
 let configured = false;
 
 export function configureMonaco(): void {
@@ -52,8 +44,8 @@ export function configureMonaco(): void {
     noSuggestionDiagnostics: true,
     diagnosticCodesToIgnore: SCRIPT_BODY_DIAGNOSTICS,
   });
+  // The typings declare `console` too (SPEC §2 routes it to the log).
   javascriptDefaults.addExtraLib(__CORE_API_DTS__, 'file:///quickjobs/core-api.d.ts');
-  if (!/\bconsole\b/.test(__CORE_API_DTS__)) javascriptDefaults.addExtraLib(CONSOLE_DTS, 'file:///quickjobs/console.d.ts');
 }
 
 /** Monaco's CSS is linked only when the editor first loads; the build names the file in a meta tag. */

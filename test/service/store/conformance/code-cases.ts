@@ -20,8 +20,8 @@ export function describeCode(context: StoreContext): void {
     it('saves each new version, moves the job to it, and keeps every older one', async () => {
       await context.store.createJob(newJob('coded'), 'one');
       const before = Date.now();
-      assert.equal(await context.store.saveCode('coded', 'two'), 2);
-      assert.equal(await context.store.saveCode('coded', 'three'), 3);
+      assert.equal((await context.store.saveCode('coded', 'two')).version, 2);
+      assert.equal((await context.store.saveCode('coded', 'three')).version, 3);
       const after = Date.now();
 
       const job = await context.store.getJob('coded');
@@ -58,7 +58,7 @@ export function describeCode(context: StoreContext): void {
 
     it('saves when the base version is the newest one', async () => {
       await context.store.createJob(newJob('based'), 'one');
-      assert.equal(await context.store.saveCode('based', 'two', { baseVersion: 1 }), 2);
+      assert.equal((await context.store.saveCode('based', 'two', { baseVersion: 1 })).version, 2);
     });
 
     it('refuses a save from a stale base version and saves nothing', async () => {
@@ -84,10 +84,11 @@ export function describeCode(context: StoreContext): void {
       );
     });
 
-    it('applies a patch given with the save in the same step', async () => {
+    it('applies a patch given with the save in the same step, and answers with the job as written', async () => {
       await context.store.createJob(newJob('owned'), 'from the folder');
-      await context.store.saveCode('owned', 'edited', { patch: { owner: 'user', sourceHash: null, updatedAt: T0 + 99 } });
+      const written = await context.store.saveCode('owned', 'edited', { patch: { owner: 'user', sourceHash: null, updatedAt: T0 + 99 } });
       const job = await context.store.getJob('owned');
+      assert.deepEqual(written, job);
       assert.equal(job?.version, 2);
       assert.equal(job.owner, 'user');
       assert.equal(job.sourceHash, null);

@@ -1,6 +1,6 @@
 /**
- * Rows as SQLite hands them back, and their mapping to the service's records. Booleans are 0/1,
- * nested values (notify, error, logs, attempts) JSON text; everything else maps one to one.
+ * Rows as both stores hand them back, and their mapping to the service's records. Booleans are
+ * 0/1, nested values (notify, error, logs, attempts) JSON text; everything else maps one to one.
  */
 import type {
   AlertDelivery,
@@ -17,8 +17,8 @@ import type {
   RunOutcomeName,
   RunRecord,
   RunTrigger,
-} from '../../jobs/types.js';
-import type { JobPatch } from '../store.js';
+} from '../jobs/types.js';
+import type { JobPatch } from './store.js';
 
 export interface JobRow {
   name: string;

@@ -1,17 +1,17 @@
 /**
- * Every change a person (API, webmin) or the jobs folder makes to a job goes through here: fields
+ * The one way the API and the jobs folder read and change jobs. Every change goes: fields
  * validated at the edge, code checked before it is saved, the schedule planned, the store written,
- * then the scheduler told.
+ * then the scheduler told, with the job as the store wrote it (never read back).
  */
 import type { CheckResult } from '../../sandbox/types.js';
+import { InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
+import type { JobFieldsInput } from '../jobs/job-input.js';
+import { JOB_TEMPLATE } from '../jobs/template.js';
+import { NEW_JOB_STATE, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
-import type { JobPatch, Store } from '../store/store.js';
 import { JobNotFoundError } from '../store/errors.js';
-import { InvalidFieldError, ScriptSyntaxError } from './errors.js';
-import type { JobFieldsInput } from './job-input.js';
-import { JOB_TEMPLATE } from './template.js';
-import { NEW_JOB_STATE, type Job, type JobOwner } from './types.js';
+import type { JobPatch, Store } from '../store/store.js';
 
 /** Where a change comes from; a person's edit makes the job theirs. */
 export interface ChangeSource {
@@ -24,7 +24,7 @@ const PERSON: ChangeSource = { owner: 'user', sourceHash: null };
 
 export interface JobServiceOptions {
   store: Store;
-  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'get'>;
+  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'>;
   checkScript: (code: string) => Promise<CheckResult>;
   timeZone: string;
   now?: () => number;
@@ -95,23 +95,20 @@ export class JobService {
       updatedAt: now,
     };
     if (source.path) patch.path = source.path;
-    const job =
-      code === null
-        ? await this.options.store.updateJob(name, patch)
-        : await this.saveAndGet(name, code, { patch });
+    const job = code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch });
     this.options.scheduler.upsert(job);
     return job;
   }
 
   /** Saves a new code version. Throws ScriptSyntaxError (nothing saved) or VersionConflictError. */
-  async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<number> {
+  async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<Job> {
     await this.assertParses(code);
-    const job = await this.saveAndGet(name, code, {
+    const job = await this.options.store.saveCode(name, code, {
       baseVersion,
       patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
     });
     this.options.scheduler.upsert(job);
-    return job.version;
+    return job;
   }
 
   async remove(name: string): Promise<boolean> {
@@ -120,9 +117,32 @@ export class JobService {
     return removed;
   }
 
-  private async saveAndGet(name: string, code: string, options: { baseVersion?: number; patch: JobPatch }): Promise<Job> {
-    await this.options.store.saveCode(name, code, options);
-    return this.get(name);
+  isRunning(name: string): boolean {
+    return this.options.scheduler.isRunning(name);
+  }
+
+  /** Runs the job now, with `code` instead of its saved code if given. */
+  runNow(name: string, code?: string): Promise<RunRecord> {
+    return this.options.scheduler.runNow(name, code);
+  }
+
+  /** The newest code version, or the given one; null if the job or the version does not exist. */
+  code(name: string, version?: number): Promise<CodeVersion | null> {
+    return this.options.store.getCode(name, version);
+  }
+
+  /** Newest first. Every job has a first version, so none means no job. */
+  async versions(name: string): Promise<CodeVersionInfo[]> {
+    const versions = await this.options.store.listVersions(name);
+    if (versions.length === 0) throw new JobNotFoundError(name);
+    return versions;
+  }
+
+  /** The newest `limit` alert deliveries; the job is looked up only when it has none. */
+  async alerts(name: string, limit: number): Promise<AlertDelivery[]> {
+    const alerts = await this.options.store.listAlerts(name, limit);
+    if (alerts.length === 0) await this.get(name);
+    return alerts;
   }
 
   private async assertParses(code: string): Promise<void> {
