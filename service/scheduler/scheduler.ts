@@ -213,7 +213,14 @@ export class Scheduler {
       const current = { ...(this.jobs.get(job.name) ?? job), ...duePatch };
       const planned = planAfterRun(
         current,
-        { trigger, scheduledAt, startedAt: run.startedAt, result: run.result, error: run.error?.message ?? null },
+        {
+          trigger,
+          scheduledAt,
+          startedAt: run.startedAt,
+          result: run.result,
+          error: run.error?.message ?? null,
+          interrupted: run.outcome === 'interrupted',
+        },
         this.now(),
         this.options.timeZone,
       );
