@@ -20,12 +20,15 @@ export const MAX_LOG_ENTRIES = 2000;
 /** The largest answer a host call may hand to a job (its JSON); larger ones become an error. */
 export const MAX_HOST_ANSWER_BYTES = 8 * 1024 * 1024;
 
-/** `text` cut to at most `maxBytes` UTF-8 bytes, with a marker saying how long it was. */
+/** Room left for the cut marker: a text at most this much over its cap is kept, so capping twice changes nothing. */
+export const MARKER_ROOM_BYTES = 48;
+
+/** `text` cut to at most `maxBytes` UTF-8 bytes, with a marker saying how long it was (MARKER_ROOM_BYTES more at most). */
 export function capText(text: string, maxBytes: number): string {
   // Most messages are short: skip the byte count when even 3 bytes a character would fit.
   if (text.length * 3 <= maxBytes) return text;
   const bytes = Buffer.byteLength(text);
-  if (bytes <= maxBytes) return text;
+  if (bytes <= maxBytes + MARKER_ROOM_BYTES) return text;
   // Cutting bytes may split a character; toString turns the partial one into U+FFFD: trim it.
   const head = Buffer.from(text.slice(0, maxBytes)).subarray(0, maxBytes).toString().replace(/\uFFFD$/, '');
   return `${head}… [cut: ${bytes} bytes in all]`;
