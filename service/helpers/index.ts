@@ -29,7 +29,7 @@ export function createHostHandlers(config: HelperConfig, deps: { store: Store })
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);
-  const data = new DataHelper(deps.store);
+  const data = new DataHelper(deps.store, config.data);
 
   const routes: Record<HostCallName, Route> = {
     'mysql.query': (a, c) => mysql.call('query', a, c),
@@ -45,10 +45,10 @@ export function createHostHandlers(config: HelperConfig, deps: { store: Store })
     'network.post': (a, c) => network.call('post', a, c),
     'network.getJson': (a, c) => network.call('getJson', a, c),
     'network.postJson': (a, c) => network.call('postJson', a, c),
-    'data.get': (a) => data.call('get', a),
-    'data.save': (a) => data.call('save', a),
-    'data.delete': (a) => data.call('delete', a),
-    'data.getPage': (a) => data.call('getPage', a),
+    'data.get': (a, c) => data.call('get', a, c.jobName),
+    'data.save': (a, c) => data.call('save', a, c.jobName),
+    'data.delete': (a, c) => data.call('delete', a, c.jobName),
+    'data.getPage': (a, c) => data.call('getPage', a, c.jobName),
   };
 
   async function call(name: HostCallName, args: unknown[], context: HostCallContext): Promise<HostTuple> {
