@@ -17,6 +17,12 @@ export const LOG_ENTRY_OVERHEAD_BYTES = 64;
 /** The most log entries a run keeps, whatever the byte cap allows (the marker line not counted). */
 export const MAX_LOG_ENTRIES = 2000;
 
+/** The longest log line or host call arguments (JSON) read out of the guest, in characters. */
+export const MAX_GUEST_STRING_CHARS = 2 * 1024 * 1024;
+
+/** Stands for host call arguments too long to read; the host answers it with 840. */
+export const ARGS_TOO_LARGE = '"arguments too large"';
+
 /** The largest answer a host call may hand to a job (its JSON); larger ones become an error. */
 export const MAX_HOST_ANSWER_BYTES = 8 * 1024 * 1024;
 

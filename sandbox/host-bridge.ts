@@ -4,7 +4,7 @@
  * comes back into the JSON of a `[result, err, code]` tuple. It never rejects: a failing host
  * becomes `[null, message, -1]`.
  */
-import { MAX_HOST_ANSWER_BYTES } from './caps.js';
+import { ARGS_TOO_LARGE, MAX_GUEST_STRING_CHARS, MAX_HOST_ANSWER_BYTES } from './caps.js';
 import { HOST_CALLS, type HostCall, type HostCallContext, type HostCallName, type HostTuple } from './types.js';
 
 const HOST_CALL_NAMES: ReadonlySet<string> = new Set(HOST_CALLS);
@@ -30,6 +30,9 @@ function toJson(tuple: HostTuple): string {
 
 export async function answerHostCall(host: HostCall, name: string, argsJson: string, context: HostCallContext): Promise<string> {
   if (!HOST_CALL_NAMES.has(name)) return toJson([null, `unknown host call ${name}`, -1]);
+  if (argsJson === ARGS_TOO_LARGE) {
+    return toJson([null, `the arguments are longer than ${MAX_GUEST_STRING_CHARS} characters as JSON, the most a job may pass in one call`, TOO_LARGE_CODE]);
+  }
   let args: unknown[];
   try {
     const parsed: unknown = JSON.parse(argsJson);

@@ -16,7 +16,7 @@
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
-import { timeoutMessage } from './limits.js';
+import { memoryLimitMessage, timeoutMessage } from './limits.js';
 import type { FromWorker, RunEvent } from './protocol.js';
 import type { RunEnd } from './runtime.js';
 import { capOutcome } from './caps.js';
@@ -308,6 +308,11 @@ export class SandboxPool {
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
     if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
     run.resolve(capOutcome({ ...end, logs: run.logs }, run.request.logLimitBytes));
+    // A guest that filled its heap left the thread's WASM memory grown and resident (it never
+    // shrinks): end the thread rather than keep that memory for good.
+    if (end.outcome === 'error' && end.error.message === memoryLimitMessage(run.request.memoryBytes)) {
+      run.slot.retiring = true;
+    }
     if (run.slot.retiring && run.slot.runs.size === 0) void run.slot.stop();
     else if (!fromWorker || !run.slot.busy) this.drain();
   }
