@@ -57,6 +57,8 @@ export const DEFAULT_MAX_WORKERS = 16;
  * made ready for the next run. Shorter runs come and go on the threads there are.
  */
 const HELD_MS = 30;
+/** Threads loading at once while the pool grows for queued runs. */
+const MAX_STARTING = 2;
 /** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
 const GROW_AFTER_MS = 50;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
@@ -68,6 +70,7 @@ const RESPAWN_FAILED_START_MS = 1000;
 
 interface PendingRun {
   request: RunRequest;
+  queuedAt: number;
   hooks: RunHooks;
   resolve: (outcome: RunOutcome) => void;
 }
@@ -126,7 +129,7 @@ export class SandboxPool {
   run(request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
     return new Promise((resolve) => {
-      this.queue.push({ request, hooks, resolve });
+      this.queue.push({ request, hooks, resolve, queuedAt: performance.now() });
       this.drain();
     });
   }
@@ -180,15 +183,21 @@ export class SandboxPool {
       this.dispatch(this.queue.shift() as PendingRun, slot);
     }
     if (this.queue.length > 0 && !this.growTimer && this.slots.size < this.maxWorkers) {
-      // Grow only if the same run is still first in line: threads held by long runs, not a
+      // Grow only for a run that has waited GROW_AFTER_MS: threads held by long runs, not a
       // burst of short runs that the existing threads clear in a few milliseconds.
-      const head = this.queue[0];
+      const waited = performance.now() - (this.queue[0] as PendingRun).queuedAt;
       this.growTimer = setTimeout(() => {
         this.growTimer = undefined;
-        if (this.disposed || this.slots.size >= this.maxWorkers) return;
-        if (this.queue[0] === head && this.freeOrStarting() === 0) this.spawn();
+        if (this.disposed || this.slots.size >= this.maxWorkers || this.queue.length === 0) return;
+        if (performance.now() - (this.queue[0] as PendingRun).queuedAt >= GROW_AFTER_MS) {
+          // A thread for each run left waiting, MAX_STARTING loading at a time: more only share
+          // the same cores and each takes longer to be ready.
+          const starting = [...this.slots].filter((slot) => !slot.isReady).length;
+          let missing = Math.min(this.queue.length - this.freeOrStarting(), this.maxWorkers - this.slots.size, MAX_STARTING - starting);
+          while (missing-- > 0) this.spawn();
+        }
         this.drain();
-      }, GROW_AFTER_MS);
+      }, Math.max(0, GROW_AFTER_MS - waited));
     }
   }
 
