@@ -4,10 +4,10 @@
  *
  * A run holds its thread alone, from its start to its end, host waits included: QuickJS cannot
  * stop a guest in mid-step, so a run sharing a thread with a spinner would wait for the spinner's
- * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
- * run has held its thread for HELD_MS, the pool keeps `spare` more threads ready (up to
- * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load. At the
- * cap, runs queue. A worker that dies is replaced: the run whose code killed it ends as an error,
+ * timeout before its next step, and a thread that dies would take its neighbours with it. While
+ * runs hold threads, the pool keeps `spare` more threads free (up to `maxWorkers`), so the next
+ * run starts at once rather than waiting for a thread to load; a run queued 50 ms gets a new
+ * thread too. At the cap, runs queue. A worker that dies is replaced: the run whose code killed it ends as an error,
  * any other it held as `interrupted`.
  *
  * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
@@ -28,7 +28,7 @@ export interface SandboxPoolOptions {
   workers: number;
   /** Threads the pool may grow to while runs hold them; default DEFAULT_MAX_WORKERS or `workers`. */
   maxWorkers?: number;
-  /** Idle threads kept ready beyond those held by long runs; default 1. */
+  /** Free threads kept ready while runs hold others; default 1. */
   spare?: number;
   /**
    * Answer host calls in the worker threads with the host this module builds; each run's
@@ -42,6 +42,8 @@ export interface SandboxPoolStats {
   workers: number;
   /** Threads executing guest code now. */
   busy: number;
+  /** Ready threads holding no run: a new run starts on one at once. */
+  free: number;
   /** The most threads the pool grows to. */
   maxWorkers: number;
   /** Runs waiting for a thread. */
@@ -52,11 +54,6 @@ export interface SandboxPoolStats {
 
 /** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
 export const DEFAULT_MAX_WORKERS = 16;
-/**
- * A run holding its thread this long is a long run (a spinner or a host wait): a spare thread is
- * made ready for the next run. Shorter runs come and go on the threads there are.
- */
-const HELD_MS = 30;
 /** Threads loading at once while the pool grows for queued runs. */
 const MAX_STARTING = 2;
 /** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
@@ -79,8 +76,6 @@ interface ActiveRun extends PendingRun {
   id: number;
   slot: WorkerSlot;
   logs: LogEntry[];
-  /** Fires after HELD_MS, so a long run has a spare thread made ready behind it. */
-  held: NodeJS.Timeout | undefined;
   /** Made at the first host call: most runs make none, and aborting one builds a DOMException. */
   abort: AbortController | undefined;
   timer: NodeJS.Timeout;
@@ -136,8 +131,12 @@ export class SandboxPool {
 
   stats(): SandboxPoolStats {
     let busy = 0;
-    for (const slot of this.slots) if (slot.busy) busy++;
-    return { workers: this.slots.size, busy, maxWorkers: this.maxWorkers, queued: this.queue.length, running: this.active.size };
+    let free = 0;
+    for (const slot of this.slots) {
+      if (slot.busy) busy++;
+      if (slot.isReady && !slot.retiring && !slot.busy && slot.runs.size === 0) free++;
+    }
+    return { workers: this.slots.size, busy, free, maxWorkers: this.maxWorkers, queued: this.queue.length, running: this.active.size };
   }
 
   /**
@@ -202,15 +201,13 @@ export class SandboxPool {
   }
 
   /**
-   * Keeps `spare` threads free (or starting) while any run holds its thread long, so the next
-   * run never waits behind a spinner or a thread still loading; and `workers` threads at least.
+   * Keeps `spare` threads free (or loading) while runs hold threads, so the next run does not
+   * wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
    */
   private topUp(): void {
     if (this.disposed) return;
     while (this.slots.size < this.minWorkers) this.spawn();
-    let longRuns = 0;
-    for (const run of this.active.values()) if (run.held === undefined) longRuns++;
-    if (longRuns === 0) return;
+    if (this.active.size === 0) return;
     let free = this.freeOrStarting();
     while (free < this.spare && this.slots.size < this.maxWorkers) {
       this.spawn();
@@ -244,10 +241,7 @@ export class SandboxPool {
       logs: [],
       abort: undefined,
       pauses: undefined,
-      held: setTimeout(() => {
-        run.held = undefined;
-        this.topUp();
-      }, HELD_MS),
+
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
         () => this.finish(run, { outcome: 'timeout', error: { message: timeoutMessage(pending.request.timeoutMs) } }),
@@ -258,6 +252,7 @@ export class SandboxPool {
     slot.runs.add(id);
     slot.lastWorkAt = performance.now();
     slot.post({ type: 'start', runId: id, request: pending.request });
+    this.topUp();
   }
 
   private receive(slot: WorkerSlot, message: FromWorker): void {
@@ -310,7 +305,6 @@ export class SandboxPool {
   private finish(run: ActiveRun, end: RunEnd, fromWorker = false): void {
     if (!this.active.delete(run.id)) return;
     clearTimeout(run.timer);
-    clearTimeout(run.held);
     if (run.pauses) for (const pause of run.pauses) clearTimeout(pause);
     run.abort?.abort();
     run.slot.runs.delete(run.id);
@@ -365,12 +359,10 @@ export class SandboxPool {
   /** Ends threads grown past `workers` that have held no runs for a while, keeping the spares long runs need. */
   private retireIdle(): void {
     const now = performance.now();
-    let longRuns = 0;
-    for (const run of this.active.values()) if (run.held === undefined) longRuns++;
     let free = this.freeOrStarting();
     for (const slot of this.slots) {
       if (this.liveSlots() <= this.minWorkers) return;
-      if (longRuns > 0 && free <= this.spare) return;
+      if (this.active.size > 0 && free <= this.spare) return;
       if (!slot.retiring && slot.runs.size === 0 && !slot.busy && slot.isReady && now - slot.idleSince > RETIRE_AFTER_MS) {
         slot.retiring = true;
         free--;

@@ -45,7 +45,7 @@ describe('the sandbox pool', () => {
       const spinners = [pool.run(spinner(4000)), pool.run(spinner(4000))];
       await until(() => pool.stats().workers === 2 && pool.stats().busy === 2, 10_000);
       const waiting = pool.run(trivial);
-      assert.deepEqual(pool.stats(), { workers: 2, busy: 2, maxWorkers: 2, queued: 1, running: 2 });
+      assert.deepEqual(pool.stats(), { workers: 2, busy: 2, free: 0, maxWorkers: 2, queued: 1, running: 2 });
       assert.equal((await waiting).outcome, 'success');
       for (const outcome of await Promise.all(spinners)) assert.equal(outcome.outcome, 'timeout');
     } finally {
@@ -60,8 +60,8 @@ describe('the sandbox pool', () => {
       const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
       const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
       await until(() => answers.length === 4, 20_000);
-      await until(() => pool.stats().workers === 5 && pool.stats().busy === 0, 20_000);
-      assert.deepEqual(pool.stats(), { workers: 5, busy: 0, maxWorkers: 6, queued: 0, running: 4 });
+      await until(() => pool.stats().workers === 5 && pool.stats().busy === 0 && pool.stats().free === 1, 20_000);
+      assert.deepEqual(pool.stats(), { workers: 5, busy: 0, free: 1, maxWorkers: 6, queued: 0, running: 4 });
       assert.equal((await pool.run(trivial)).outcome, 'success');
       for (const answer of answers) answer();
       for (const outcome of await Promise.all(parked)) assert.equal(outcome.outcome, 'success');
