@@ -26,7 +26,8 @@ describe('the wall-clock limit', () => {
 
   it('stops a run waiting on a host call that never answers, and aborts the call', async () => {
     let signal: AbortSignal | undefined;
-    const outcome = await pool.run(request(job('await core.mysql.query("db", "select sleep(100)");\nreturn job.OK;'), { timeoutMs: 300 }), {
+    // Long enough for the call to be made on a loaded machine before the deadline ends the run.
+    const outcome = await pool.run(request(job('await core.mysql.query("db", "select sleep(100)");\nreturn job.OK;'), { timeoutMs: 1500 }), {
       host: (_name, _args, context) => {
         signal = context.signal;
         return new Promise(() => {});

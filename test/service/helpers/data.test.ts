@@ -100,13 +100,13 @@ describe('core.data over the SQLite store', () => {
 describe('core.data limits', () => {
   let dir: string;
   let store: SqliteStore;
-  let host: HostHandlers;
+  let host: HelperHost;
   const as = (jobName: string) => ({ ...context(), jobName });
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'qj-data-quota-'));
     store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-    host = createHostHandlers(helperConfig({ QUICKJOBS_DATA_QUOTA_MB: '1' }), { store });
+    host = createHelperHost(helperConfig({ QUICKJOBS_DATA_QUOTA_MB: '1' }), { store });
   });
 
   after(async () => {
