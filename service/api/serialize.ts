@@ -12,6 +12,7 @@ export function jobJson(job: Job, running: boolean) {
     interval: job.interval,
     cron: job.cron,
     timezone: job.timezone,
+    period: job.period,
     runOnce: job.runOnce,
     active: job.active,
     timeout: job.timeout,

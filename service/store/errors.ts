@@ -63,3 +63,17 @@ export class DataArgumentError extends Error {
     super(message);
   }
 }
+
+export class PeriodNotFoundError extends Error {
+  override name = 'PeriodNotFoundError';
+  constructor(readonly periodName: string) {
+    super(`period "${periodName}" does not exist`);
+  }
+}
+
+export class PeriodExistsError extends Error {
+  override name = 'PeriodExistsError';
+  constructor(readonly periodName: string) {
+    super(`period "${periodName}" already exists`);
+  }
+}

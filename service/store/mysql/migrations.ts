@@ -120,6 +120,26 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    description: 'time periods, and the period a job is limited to',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS quickjobs_periods (
+        name        VARCHAR(64) NOT NULL,
+        description TEXT NOT NULL,
+        timezone    VARCHAR(64) NULL,
+        ranges      MEDIUMTEXT NOT NULL,
+        exclude     TEXT NOT NULL,
+        owner       VARCHAR(16) NOT NULL,
+        source_hash VARCHAR(128) NULL,
+        created_at  BIGINT NOT NULL,
+        updated_at  BIGINT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+      // IF NOT EXISTS (MariaDB) keeps the step safe to run again after a crash halfway through.
+      'ALTER TABLE quickjobs_jobs ADD COLUMN IF NOT EXISTS period VARCHAR(64) NULL',
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;

@@ -106,6 +106,24 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_job ON alerts (job, id);
     `,
   },
+  {
+    version: 2,
+    description: 'time periods, and the period a job is limited to',
+    sql: `
+      CREATE TABLE periods (
+        name        TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        timezone    TEXT,
+        ranges      TEXT NOT NULL,
+        exclude     TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        source_hash TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      ALTER TABLE jobs ADD COLUMN period TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
