@@ -21,6 +21,7 @@ import { readHelperConfig, type HelperConfig } from './helpers/config.js';
 import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
 import { JobService } from './job-service/job-service.js';
+import { PeriodService } from './periods/period-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
@@ -128,7 +129,9 @@ export async function createService(config: Config, options: CreateOptions = {})
     },
     onStoreError: () => metrics.storeError(),
   });
-  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
+  const periods = new PeriodService({ store, publish: (compiled) => scheduler.setPeriods(compiled), timeZone: core.timeZone });
+  await periods.refresh();
+  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name) });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => void (await syncJobsFolder(jobs, core.jobsDir, log));
   await syncFolder();
@@ -138,6 +141,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const app = createApp({
     store,
     jobs,
+    periods,
     scheduler,
     events,
     runEvents,
