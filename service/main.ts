@@ -14,6 +14,7 @@ import { webminRoutes } from './api/webmin-static.js';
 import { createApp } from './app.js';
 import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
+import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
@@ -133,7 +134,12 @@ export async function createService(config: Config, options: CreateOptions = {})
   await periods.refresh();
   const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name) });
   // The sync logs what it changed and warns about what it skipped.
-  const syncFolder = async (): Promise<void> => void (await syncJobsFolder(jobs, core.jobsDir, log));
+  const syncFolder = async (): Promise<void> => {
+    await periods.refresh(); // a change another node made to the store
+    await syncPeriodsFolder(periods, core.jobsDir, log, 'upsert');
+    await syncJobsFolder(jobs, core.jobsDir, log);
+    await syncPeriodsFolder(periods, core.jobsDir, log, 'remove');
+  };
   await syncFolder();
   await scheduler.start();
 
