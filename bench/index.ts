@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchHelpers } from './helpers.js';
+import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
 import { benchSoak } from './soak.js';
@@ -35,6 +36,9 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['api-while-spinning', benchApiWhileSpinning],
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
+  ['periods', benchPeriodMath],
+  ['periods-waiting', benchPeriodWaiting],
+  ['periods-sweep', benchPeriodSweep],
   ['webmin', benchWebmin],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
