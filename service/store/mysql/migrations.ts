@@ -10,7 +10,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import { StoreError } from '../errors.js';
-import { execute, selectRows } from './sql.js';
+import { execute, selectRows, serverErrorCode } from './sql.js';
 
 export interface MysqlMigration {
   version: number;
@@ -136,8 +136,9 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         updated_at  BIGINT NOT NULL,
         PRIMARY KEY (name)
       ) ${TABLE_OPTIONS}`,
-      // IF NOT EXISTS (MariaDB) keeps the step safe to run again after a crash halfway through.
-      'ALTER TABLE quickjobs_jobs ADD COLUMN IF NOT EXISTS period VARCHAR(64) NULL',
+      // MySQL 8 has no ADD COLUMN IF NOT EXISTS; a rerun after a crash mid-step meets
+      // ER_DUP_FIELDNAME, which applyMissing takes as done.
+      'ALTER TABLE quickjobs_jobs ADD COLUMN period VARCHAR(64) NULL',
     ],
   },
 ];
@@ -200,7 +201,14 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    for (const statement of step.statements) await execute(connection, statement, [], null);
+    for (const statement of step.statements) {
+      try {
+        await execute(connection, statement, [], null);
+      } catch (error) {
+        // A column added before a crash cut the step short: that statement's work is done.
+        if (serverErrorCode(error) !== 'ER_DUP_FIELDNAME') throw error;
+      }
+    }
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,
       step.description,
