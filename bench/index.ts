@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchHelpers } from './helpers.js';
+import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSpinners } from './spinners.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
@@ -37,6 +38,9 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['spinners', benchSpinners],
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
+  ['periods', benchPeriodMath],
+  ['periods-waiting', benchPeriodWaiting],
+  ['periods-sweep', benchPeriodSweep],
   ['webmin', benchWebmin],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],

@@ -125,7 +125,7 @@ export async function benchTenThousand(): Promise<Record<string, number>> {
   }
 }
 
-async function processCpuMs(svc: ServiceHandle): Promise<number> {
+export async function processCpuMs(svc: ServiceHandle): Promise<number> {
   const stat = (await readFile(`/proc/${svc.child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of /proc/pid/stat, in clock ticks (100 per second).
   return (Number(stat[11]) + Number(stat[12])) * 10;

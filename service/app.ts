@@ -12,7 +12,10 @@ import { limitBody } from './api/body.js';
 import { csrfGuard } from './api/csrf.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
+import { periodsRoutes } from './api/periods-routes.js';
 import { runsRoutes } from './api/runs-routes.js';
+import { PeriodInUseError } from './periods/errors.js';
+import type { PeriodService } from './periods/period-service.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
 import type { ServiceEvents } from './events/service-events.js';
 import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
@@ -20,12 +23,13 @@ import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { JobExistsError, JobNotFoundError, StoreUnavailableError, VersionConflictError } from './store/errors.js';
+import { JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreUnavailableError, VersionConflictError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
   store: Store;
   jobs: JobService;
+  periods: PeriodService;
   scheduler: Scheduler;
   events: ServiceEvents;
   runEvents: RunEvents;
@@ -64,6 +68,7 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', requireAuth(auth));
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
+  api.route('/periods', periodsRoutes({ periods: deps.periods }));
   api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
@@ -96,6 +101,11 @@ function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof JobExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
   if (error instanceof VersionConflictError) {
     return [409, { code: 'conflict', message: error.message, currentVersion: error.currentVersion }];
+  }
+  if (error instanceof PeriodNotFoundError) return [404, { code: 'not_found', message: error.message, period: error.periodName }];
+  if (error instanceof PeriodExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
+  if (error instanceof PeriodInUseError) {
+    return [409, { code: 'in_use', message: error.message, jobs: error.jobs, periods: error.periods }];
   }
   if (error instanceof AlreadyRunningError) return [409, { code: 'already_running', message: error.message }];
   if (error instanceof InvalidFieldError) return [422, { code: 'invalid', message: error.message, field: error.field }];

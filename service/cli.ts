@@ -11,7 +11,7 @@ import { checkScript } from '../sandbox/check.js';
 import { SandboxPool } from '../sandbox/pool.js';
 import type { LogEntry, RunOutcome } from '../sandbox/types.js';
 import { setAdminPassword } from './auth/admin-password.js';
-import { exportJobs } from './bootstrap/export-jobs.js';
+import { exportJobs, exportPeriods } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
 import { StoreError } from './store/errors.js';
@@ -29,7 +29,7 @@ const USAGE = `usage: quickjobs <command>
   run <name|file>     run one job once here and print its log and result (exit 1 on error)
   check <file>        check a job file's settings line and syntax without running it
   passwd              set the webmin password (read from the terminal or standard input)
-  export [dir]        write every job with its settings into dir (default ./jobs-export)`;
+  export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)`;
 
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -237,7 +237,9 @@ async function exportCommand(dir: string, env: Env): Promise<number> {
       withCode.push({ job, code: code?.code ?? '' });
     }
     const written = await exportJobs(withCode, resolve(dir));
-    console.log(`quickjobs: exported ${written.length} job(s) to ${resolve(dir)}`);
+    const periods = await store.listPeriods();
+    if (periods.length > 0) await exportPeriods(periods, resolve(dir));
+    console.log(`quickjobs: exported ${written.length} job(s)${periods.length > 0 ? ` and ${periods.length} period(s)` : ''} to ${resolve(dir)}`);
     return 0;
   } finally {
     await store.close();

@@ -14,6 +14,7 @@ import { webminRoutes } from './api/webmin-static.js';
 import { createApp } from './app.js';
 import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
+import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
@@ -21,6 +22,7 @@ import { readHelperConfig, type HelperConfig } from './helpers/config.js';
 import { verifyMysqlGrants } from './helpers/mysql-grants.js';
 import { workerHostSpec } from './helpers/worker-host.js';
 import { JobService } from './job-service/job-service.js';
+import { PeriodService } from './periods/period-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
@@ -129,9 +131,16 @@ export async function createService(config: Config, options: CreateOptions = {})
     },
     onStoreError: () => metrics.storeError(),
   });
-  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone });
+  const periods = new PeriodService({ store, publish: (compiled) => scheduler.setPeriods(compiled), timeZone: core.timeZone });
+  await periods.refresh();
+  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name) });
   // The sync logs what it changed and warns about what it skipped.
-  const syncFolder = async (): Promise<void> => void (await syncJobsFolder(jobs, core.jobsDir, log));
+  const syncFolder = async (): Promise<void> => {
+    await periods.refresh(); // a change another node made to the store
+    await syncPeriodsFolder(periods, core.jobsDir, log, 'upsert');
+    await syncJobsFolder(jobs, core.jobsDir, log);
+    await syncPeriodsFolder(periods, core.jobsDir, log, 'remove');
+  };
   await syncFolder();
   await scheduler.start();
 
@@ -139,6 +148,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const app = createApp({
     store,
     jobs,
+    periods,
     scheduler,
     events,
     runEvents,

@@ -16,6 +16,8 @@ export interface Job {
   interval: number | null;
   cron: string | null;
   timezone: string | null;
+  /** The period its scheduled runs are limited to (SPEC §12), or null. */
+  period: string | null;
   runOnce: boolean;
   active: boolean;
   timeout: number;
@@ -25,6 +27,8 @@ export interface Job {
   status: JobStatus;
   running: boolean;
   nextRunAt: string | null;
+  /** Set while the job waits for its period to open. */
+  periodWait: { period: string; opensAt: string | null } | null;
   lastRunAt: string | null;
   lastResult: JobResult | null;
   lastError: string | null;
@@ -37,7 +41,7 @@ export interface Job {
 /** What a person sets on a job through the form. */
 export type JobSettings = Pick<
   Job,
-  'description' | 'interval' | 'cron' | 'timezone' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify'
+  'description' | 'interval' | 'cron' | 'timezone' | 'period' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify'
 >;
 
 export interface NewJob extends JobSettings {
@@ -90,4 +94,31 @@ export interface AlertDelivery {
   attempts: Array<{ at: string; ok: boolean; status?: number; error?: string }>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** One stretch of wall-clock time on the given days, in the period's zone. */
+export interface PeriodRange {
+  days: string[];
+  from: string;
+  to: string;
+}
+
+/** A time period (SPEC §12). */
+export interface Period {
+  name: string;
+  description: string;
+  timezone: string | null;
+  ranges: PeriodRange[];
+  exclude: string[];
+  owner: 'user' | 'folder';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PeriodInput = Pick<Period, 'name' | 'description' | 'timezone' | 'ranges' | 'exclude'>;
+
+/** When a period is inside: from `from` up to `to` (null: beyond the search). */
+export interface PeriodInterval {
+  from: string;
+  to: string | null;
 }

@@ -4,7 +4,7 @@
  * the app shell can show the login page wherever the user was.
  */
 import { ApiError } from './api-error.js';
-import type { AlertDelivery, Job, JobCode, JobSettings, NewJob, Run, ServiceStatus } from './api-types.js';
+import type { AlertDelivery, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, ServiceStatus } from './api-types.js';
 
 export { ApiError };
 export type * from './api-types.js';
@@ -35,6 +35,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 }
 
 const job = (name: string): string => `/jobs/${encodeURIComponent(name)}`;
+const period = (name: string): string => `/periods/${encodeURIComponent(name)}`;
 
 export const api = {
   login: (password: string): Promise<unknown> => call('POST', '/login', { password }),
@@ -60,6 +61,14 @@ export const api = {
   getRun: (id: number): Promise<Run> => call('GET', `/runs/${id}`),
   /** Alerts sent about the job, newest first, with their delivery attempts. */
   listAlerts: (name: string): Promise<AlertDelivery[]> => call('GET', `${job(name)}/alerts`),
+
+  listPeriods: (): Promise<Period[]> => call('GET', '/periods'),
+  getPeriod: (name: string): Promise<Period> => call('GET', period(name)),
+  createPeriod: (input: PeriodInput): Promise<Period> => call('POST', '/periods', input),
+  updatePeriod: (name: string, input: Omit<PeriodInput, 'name'>): Promise<Period> => call('PUT', period(name), input),
+  deletePeriod: (name: string): Promise<unknown> => call('DELETE', period(name)),
+  /** When an unsaved period would be inside, next `n` stretches from now. */
+  previewPeriod: (input: Omit<PeriodInput, 'name'>, n = 50): Promise<PeriodInterval[]> => call('POST', '/periods/preview', { ...input, n }),
 };
 
 export type Api = typeof api;

@@ -15,7 +15,7 @@ export interface JobsRoutesOptions {
 
 export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   const app = new Hono();
-  const json = (job: Parameters<typeof jobJson>[0]) => jobJson(job, jobs.isRunning(job.name));
+  const json = (job: Parameters<typeof jobJson>[0]) => jobJson(job, jobs.isRunning(job.name), jobs.schedule(job));
 
   app.get('/', async (c) => c.json((await jobs.list()).map(json)));
 

@@ -5,13 +5,20 @@ export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-export function jobJson(job: Job, running: boolean) {
+/** When a job next runs with its period applied, and whether it waits for the period to open. */
+export interface JobSchedule {
+  nextRunAt: number | null;
+  periodWait: { period: string; opensAt: number | null } | null;
+}
+
+export function jobJson(job: Job, running: boolean, schedule: JobSchedule = { nextRunAt: job.nextRunAt, periodWait: null }) {
   return {
     name: job.name,
     description: job.description,
     interval: job.interval,
     cron: job.cron,
     timezone: job.timezone,
+    period: job.period,
     runOnce: job.runOnce,
     active: job.active,
     timeout: job.timeout,
@@ -20,7 +27,8 @@ export function jobJson(job: Job, running: boolean) {
     notify: job.notify,
     status: job.status,
     running,
-    nextRunAt: iso(job.nextRunAt),
+    nextRunAt: iso(schedule.nextRunAt),
+    periodWait: schedule.periodWait && { period: schedule.periodWait.period, opensAt: iso(schedule.periodWait.opensAt) },
     lastRunAt: iso(job.lastRunAt),
     lastResult: job.lastResult,
     lastError: job.lastError,

@@ -7,7 +7,7 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import { iso, jobJson } from './serialize.js';
 
 export interface StatusOptions {
-  scheduler: Pick<Scheduler, 'status' | 'bootedAt' | 'reloadedAt' | 'list' | 'runningCount'>;
+  scheduler: Pick<Scheduler, 'status' | 'bootedAt' | 'reloadedAt' | 'list' | 'runningCount'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
   events: ServiceEvents;
   version: string;
   reload: () => Promise<void>;
@@ -49,7 +49,12 @@ export function statusRoutes(options: StatusOptions): Hono {
     streamSSE(c, async (stream) => {
       const { events } = options;
       const send = (event: string, data: unknown) => void stream.writeSSE({ event, data: JSON.stringify(data) });
-      const onJob = (job: Job, running: boolean) => send('job', jobJson(job, running));
+      const { scheduler } = options;
+      const schedule = (job: Job) => ({
+        nextRunAt: scheduler.nextRunFor ? scheduler.nextRunFor(job) : job.nextRunAt,
+        periodWait: scheduler.periodWaitFor ? scheduler.periodWaitFor(job) : null,
+      });
+      const onJob = (job: Job, running: boolean) => send('job', jobJson(job, running, schedule(job)));
       const onDeleted = (name: string) => send('job-deleted', { name });
       const onStatus = () => void statusJson(options).then((status) => send('status', status));
       events.on('job', onJob);

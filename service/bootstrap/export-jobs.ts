@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Job } from '../jobs/types.js';
+import type { Period } from '../periods/types.js';
 import { formatSettingsLine } from './settings-line.js';
 
 /** Resolves to the paths written. Existing files of the same name are replaced. */
@@ -18,4 +19,13 @@ export async function exportJobs(jobs: Array<{ job: Job; code: string }>, dir: s
     written.push(path);
   }
   return written;
+}
+
+/** Writes the periods as `periods.json` (the bootstrap folder's form); resolves to its path. */
+export async function exportPeriods(periods: Period[], dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'periods.json');
+  const list = periods.map(({ name, description, timezone, ranges, exclude }) => ({ name, description, timezone, ranges, exclude }));
+  await writeFile(path, `${JSON.stringify(list, null, 2)}\n`, 'utf8');
+  return path;
 }

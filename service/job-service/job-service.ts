@@ -24,8 +24,10 @@ const PERSON: ChangeSource = { owner: 'user', sourceHash: null };
 
 export interface JobServiceOptions {
   store: Store;
-  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'>;
+  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
   checkScript: (code: string) => Promise<CheckResult>;
+  /** Whether a period of that name exists; a job's `period` must name one. Without it, any name goes. */
+  periodExists?: (name: string) => boolean;
   timeZone: string;
   now?: () => number;
 }
@@ -49,6 +51,7 @@ export class JobService {
 
   /** Creates a job; without code it gets the template. Throws JobExistsError, ScriptSyntaxError. */
   async create(fields: JobFieldsInput, code: string | null = null, source: ChangeSource = PERSON): Promise<Job> {
+    this.assertPeriod(fields.period);
     const script = code ?? JOB_TEMPLATE;
     await this.assertParses(script);
     const now = this.now();
@@ -84,6 +87,7 @@ export class JobService {
     if (after.interval === null && after.cron === null) {
       throw new InvalidFieldError('interval', 'a job needs either interval (seconds) or cron');
     }
+    if (fields.period !== undefined) this.assertPeriod(fields.period);
     if (code !== null) await this.assertParses(code);
     const now = this.now();
     const { name: _same, ...settings } = fields;
@@ -117,6 +121,15 @@ export class JobService {
     return removed;
   }
 
+  /** When the job next runs, its period applied; and whether it waits for the period to open. */
+  schedule(job: Job): { nextRunAt: number | null; periodWait: { period: string; opensAt: number | null } | null } {
+    const scheduler = this.options.scheduler;
+    return {
+      nextRunAt: scheduler.nextRunFor ? scheduler.nextRunFor(job) : job.nextRunAt,
+      periodWait: scheduler.periodWaitFor ? scheduler.periodWaitFor(job) : null,
+    };
+  }
+
   isRunning(name: string): boolean {
     return this.options.scheduler.isRunning(name);
   }
@@ -143,6 +156,12 @@ export class JobService {
     const alerts = await this.options.store.listAlerts(name, limit);
     if (alerts.length === 0) await this.get(name);
     return alerts;
+  }
+
+  private assertPeriod(period: string | null): void {
+    if (period !== null && this.options.periodExists && !this.options.periodExists(period)) {
+      throw new InvalidFieldError('period', `period "${period}" does not exist`);
+    }
   }
 
   private async assertParses(code: string): Promise<void> {

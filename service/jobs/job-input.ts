@@ -21,6 +21,7 @@ const SETTING_KEYS = [
   'interval',
   'cron',
   'timezone',
+  'period',
   'runOnce',
   'active',
   'timeout',
@@ -36,6 +37,7 @@ export const DEFAULT_SETTINGS: JobSettings = {
   interval: null,
   cron: null,
   timezone: null,
+  period: null,
   runOnce: false,
   active: true,
   timeout: DEFAULT_TIMEOUT_SECONDS,
@@ -103,6 +105,7 @@ function parseUpdate(input: unknown): Partial<JobFieldsInput> {
   if (out.interval != null && !('cron' in raw)) out.cron = null;
   if (out.cron != null && !('interval' in raw)) out.interval = null;
   if ('timezone' in raw) out.timezone = parseTimeZone(raw.timezone);
+  if ('period' in raw) out.period = parsePeriodName(raw.period);
   if ('runOnce' in raw) out.runOnce = parseBoolean(raw.runOnce, 'runOnce');
   if ('active' in raw) out.active = parseBoolean(raw.active, 'active');
   if ('timeout' in raw) out.timeout = parseInteger(raw.timeout, 'timeout', 1, MAX_TIMEOUT_SECONDS);
@@ -170,6 +173,13 @@ function parseTimeZone(value: unknown): string | null {
   const zone = parseString(value, 'timezone', 64);
   if (!isValidTimeZone(zone)) throw new FieldError('timezone', `unknown time zone "${zone}" (use an IANA name like Europe/Berlin)`);
   return zone;
+}
+
+/** The name only; whether such a period exists is the job service's check. */
+function parsePeriodName(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || !JOB_NAME_PATTERN.test(value)) throw new FieldError('period', 'period must be the name of a period, or null');
+  return value;
 }
 
 function parseChoice<T extends string>(value: unknown, field: string, choices: readonly T[]): T {

@@ -28,6 +28,8 @@ export interface JobSettings {
   cron: string | null;
   /** IANA zone for `cron`; null means the service zone. */
   timezone: string | null;
+  /** The period (SPEC §12) its scheduled runs are limited to; null means any time. */
+  period: string | null;
   runOnce: boolean;
   active: boolean;
   /** Seconds of wall-clock time per run. */

@@ -6,6 +6,8 @@
 import type { Job, JobResult, JobStatus, RunTrigger } from '../jobs/types.js';
 import type { JobPatch } from '../store/store.js';
 import { catchUp, slotAfter } from './cadence.js';
+import type { CompiledPeriod } from './period-compile.js';
+import { planDueInPeriod } from './period-plan.js';
 
 export { slotAfter };
 
@@ -109,11 +111,12 @@ export function planReload(job: Job, now: number, defaultTz: string): JobPatch |
  * slots (the next one is also <= now): `once` runs a single catch-up counted as the latest slot <=
  * now, so the cadence continues from there and nothing is replayed; `skip` runs nothing and moves
  * to the first slot > now. A wake-up from `sleep` and a pending Run Once are single points, not a
- * cadence, so they always run.
+ * cadence, so they always run. A job with a `period` is planned by planDueInPeriod (period-plan.ts).
  */
-export function planDue(job: Job, now: number, defaultTz: string): DuePlan {
+export function planDue(job: Job, now: number, defaultTz: string, period: CompiledPeriod | null = null): DuePlan {
   const due = job.nextRunAt;
   if (!job.active || due === null) return { run: false, scheduledAt: now };
+  if (period !== null && (job.status === 'ok' || job.status === 'sleep')) return planDueInPeriod(job, now, defaultTz, period);
   if (job.status === 'sleep' || job.status === 'once-pending') return { run: true, scheduledAt: due };
   const next = slotAfter(job, due, defaultTz);
   if (next === null || next > now) return { run: true, scheduledAt: due };

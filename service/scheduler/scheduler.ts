@@ -11,6 +11,8 @@ import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobNotFoundError } from '../store/errors.js';
 import { AlreadyRunningError } from './errors.js';
+import type { CompiledPeriod } from './period-compile.js';
+import { periodWait, wakeAt } from './period-plan.js';
 import { planBoot, planDue, planReload } from './plan.js';
 import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
 import type { RunOutcome, Runner, RunStart } from './runner.js';
@@ -48,6 +50,7 @@ const STORE_RETRY_MS = 5_000;
 
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
+  private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
   private readonly heap = new TimerHeap();
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly recorder: RunRecorder;
@@ -117,13 +120,45 @@ export class Scheduler {
     for (const name of this.heap.popDue(now)) {
       const job = this.jobs.get(name);
       if (!job || this.running.has(name)) continue; // re-armed when its run ends
-      const due = planDue(job, now, this.options.timeZone);
+      const due = planDue(job, now, this.options.timeZone, this.periodOf(job));
       if (due.run) {
         this.launch(job, due.scheduledAt);
       } else if (due.patch) {
         void this.apply(name, due.patch);
+      } else {
+        this.cache(job); // waiting for its period: back in the heap at the opening
       }
     }
+  }
+
+  /**
+   * Takes the periods as they now are (compiled, excludes linked) and recomputes when every job
+   * that uses one next wakes: an edit applies at once, with no store write.
+   */
+  setPeriods(periods: ReadonlyMap<string, CompiledPeriod>): void {
+    this.periods = periods;
+    for (const job of this.jobs.values()) {
+      if (job.period === null) continue;
+      this.cache(job);
+      this.options.events.emit('job', job, this.running.has(job.name));
+    }
+    this.arm();
+  }
+
+  /** When the job next runs, its period applied (the API's `nextRunAt`). */
+  nextRunFor(job: Job): number | null {
+    return wakeAt(job, this.periodOf(job), this.now(), this.options.timeZone);
+  }
+
+  /** Whether the job waits for its period to open, and when it opens; null when it does not wait. */
+  periodWaitFor(job: Job): { period: string; opensAt: number | null } | null {
+    const wait = periodWait(job, this.periodOf(job), this.now());
+    return wait === null ? null : { period: job.period!, opensAt: wait.opensAt };
+  }
+
+  /** A job's period as compiled; null for none (or a name no period has, which the edge refuses). */
+  private periodOf(job: Job): CompiledPeriod | null {
+    return job.period === null ? null : (this.periods.get(job.period) ?? null);
   }
 
   list(): Job[] {
@@ -216,7 +251,8 @@ export class Scheduler {
 
   private cache(job: Job): void {
     this.jobs.set(job.name, job);
-    if (job.active && job.nextRunAt !== null) this.heap.set(job.name, job.nextRunAt);
+    const wake = job.period === null ? (job.active ? job.nextRunAt : null) : wakeAt(job, this.periodOf(job), this.now(), this.options.timeZone);
+    if (wake !== null) this.heap.set(job.name, wake);
     else this.heap.delete(job.name);
   }
 

@@ -75,3 +75,17 @@ export class DataQuotaError extends Error {
     super(`job "${job}" would hold more than its core.data quota of ${quotaBytes} bytes (it holds ${usedBytes})`);
   }
 }
+
+export class PeriodNotFoundError extends Error {
+  override name = 'PeriodNotFoundError';
+  constructor(readonly periodName: string) {
+    super(`period "${periodName}" does not exist`);
+  }
+}
+
+export class PeriodExistsError extends Error {
+  override name = 'PeriodExistsError';
+  constructor(readonly periodName: string) {
+    super(`period "${periodName}" already exists`);
+  }
+}

@@ -11,6 +11,7 @@ import { DataTable } from './mysql/data-table.js';
 import { JobTable } from './mysql/job-table.js';
 import { migrateMysql } from './mysql/migrations.js';
 import { createStorePool, mysqlUnavailableReason, STORE_DEADLINE_MS } from './mysql/pool.js';
+import { PeriodTable } from './mysql/period-table.js';
 import { RunTable } from './mysql/run-table.js';
 import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
@@ -42,6 +43,7 @@ export class MysqlStore extends TableStore {
         runs: new RunTable(pool, jobs, runHistory),
         data: new DataTable(pool),
         settings: new SettingsTable(pool),
+        periods: new PeriodTable(pool),
         alerts: new AlertTable(pool),
       },
       { label: 'MySQL store', kind: 'mysql', detail, deadlineMs },

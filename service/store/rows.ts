@@ -45,13 +45,14 @@ export interface JobRow {
   source_hash: string | null;
   created_at: number;
   updated_at: number;
+  period: string | null;
 }
 
 /** Every column of the jobs table, for the INSERT. */
 export const JOB_COLUMNS = [
   'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
   'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
-  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at',
+  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period',
 ] as const satisfies ReadonlyArray<keyof JobRow>;
 
 export type SqlValue = string | number | null;
@@ -62,6 +63,7 @@ const PATCH_COLUMNS = {
   interval: { column: 'interval', encode: (v: number | null) => v },
   cron: { column: 'cron', encode: (v: string | null) => v },
   timezone: { column: 'timezone', encode: (v: string | null) => v },
+  period: { column: 'period', encode: (v: string | null) => v },
   runOnce: { column: 'run_once', encode: (v: boolean) => (v ? 1 : 0) },
   active: { column: 'active', encode: (v: boolean) => (v ? 1 : 0) },
   timeout: { column: 'timeout', encode: (v: number) => v },
@@ -129,6 +131,7 @@ export function jobToRow(job: Job): JobRow {
     source_hash: job.sourceHash,
     created_at: job.createdAt,
     updated_at: job.updatedAt,
+    period: job.period,
   };
 }
 
@@ -141,7 +144,7 @@ export function jobFromValues(values: JobValues): Job {
   const [
     name, description, interval, cron, timezone, runOnce, active, timeout, missed, onError, notify,
     status, nextRunAt, lastRunAt, lastScheduledAt, lastResult, lastError, failing, path, version,
-    owner, sourceHash, createdAt, updatedAt,
+    owner, sourceHash, createdAt, updatedAt, period,
   ] = values;
   return {
     name,
@@ -149,6 +152,7 @@ export function jobFromValues(values: JobValues): Job {
     interval,
     cron,
     timezone,
+    period,
     runOnce: runOnce === 1,
     active: active === 1,
     timeout,

@@ -10,6 +10,7 @@ import { DataTable } from './sqlite/data-table.js';
 import { JobTable } from './sqlite/job-table.js';
 import { startCheckpointer, type Checkpointer } from './sqlite/checkpointer.js';
 import { openDatabase, sqliteUnavailableReason } from './sqlite/open-database.js';
+import { PeriodTable } from './sqlite/period-table.js';
 import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
 import { TableStore } from './table-store.js';
@@ -41,6 +42,7 @@ export class SqliteStore extends TableStore {
         runs: new RunTable(db, jobs, runHistory),
         data: new DataTable(db),
         settings: new SettingsTable(db),
+        periods: new PeriodTable(db),
         alerts: new AlertTable(db),
       },
       { label: 'SQLite store', kind: 'sqlite', detail: file, deadlineMs: null },

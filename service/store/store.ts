@@ -14,6 +14,7 @@ import type {
   NewRun,
   RunRecord,
 } from '../jobs/types.js';
+import type { Period, PeriodPatch } from '../periods/types.js';
 
 export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
 
@@ -110,6 +111,16 @@ export interface Store {
   dataSave(source: string, value: Record<string, unknown>, owner?: DataOwner): Promise<string>;
   dataDelete(source: string, id: string): Promise<boolean>;
   dataPage(source: string, query: DataPageQuery): Promise<DataObject[]>;
+
+  // ── periods (SPEC §12) ──
+  listPeriods(): Promise<Period[]>;
+  getPeriod(name: string): Promise<Period | null>;
+  /** Throws PeriodExistsError. */
+  createPeriod(period: Period): Promise<Period>;
+  /** Throws PeriodNotFoundError. Resolves to the updated period. */
+  updatePeriod(name: string, patch: PeriodPatch): Promise<Period>;
+  /** Resolves false if there was none. Whether jobs still use it is the caller's check. */
+  deletePeriod(name: string): Promise<boolean>;
 
   // ── alerts ──
   createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number>;

@@ -13,7 +13,8 @@ import type {
   NewRun,
   RunRecord,
 } from '../jobs/types.js';
-import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import type { Period, PeriodPatch } from '../periods/types.js';
+import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
 import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
@@ -51,6 +52,13 @@ export interface StoreTables {
     getSession(id: string, now: number): Answer<number | null>;
     deleteSession(id: string): Answer<void>;
   };
+  periods: {
+    list(): Answer<Period[]>;
+    get(name: string): Answer<Period | null>;
+    create(period: Period): Answer<Period>;
+    update(name: string, patch: PeriodPatch): Answer<Period>;
+    delete(name: string): Answer<boolean>;
+  };
   alerts: {
     create(alert: Omit<AlertDelivery, 'id'>): Answer<number>;
     update(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Answer<void>;
@@ -59,7 +67,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, StoreError];
+const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -163,6 +171,23 @@ export abstract class TableStore implements Store {
   }
   async dataPage(source: string, query: DataPageQuery): Promise<DataObject[]> {
     return this.guard('read a data page', () => this.tables.data.page(source, query));
+  }
+
+  // ── periods ──
+  async listPeriods(): Promise<Period[]> {
+    return this.guard('list periods', () => this.tables.periods.list());
+  }
+  async getPeriod(name: string): Promise<Period | null> {
+    return this.guard('read a period', () => this.tables.periods.get(name));
+  }
+  async createPeriod(period: Period): Promise<Period> {
+    return this.guard('create a period', () => this.tables.periods.create(period), 'write');
+  }
+  async updatePeriod(name: string, patch: PeriodPatch): Promise<Period> {
+    return this.guard('update a period', () => this.tables.periods.update(name, patch), 'write');
+  }
+  async deletePeriod(name: string): Promise<boolean> {
+    return this.guard('delete a period', () => this.tables.periods.delete(name), 'write');
   }
 
   // ── alerts ──

@@ -12,6 +12,8 @@ export interface JobFormValues {
   interval: string;
   cron: string;
   timezone: string;
+  /** A period's name, or '' for any time. */
+  period: string;
   runOnce: boolean;
   active: boolean;
   timeout: string;
@@ -36,6 +38,7 @@ export function emptyForm(): JobFormValues {
     interval: '300',
     cron: '',
     timezone: '',
+    period: '',
     runOnce: false,
     active: true,
     timeout: '30',
@@ -54,6 +57,7 @@ export function formFromJob(job: Job): JobFormValues {
     interval: job.interval !== null ? String(job.interval) : '300',
     cron: job.cron ?? '',
     timezone: job.timezone ?? '',
+    period: job.period ?? '',
     runOnce: job.runOnce,
     active: job.active,
     timeout: String(job.timeout),
@@ -129,6 +133,7 @@ export function settingsFromForm(values: JobFormValues): JobSettings {
     interval: isCron ? null : Number(values.interval),
     cron: isCron ? values.cron.trim() : null,
     timezone: isCron && values.timezone.trim() ? values.timezone.trim() : null,
+    period: values.period || null,
     runOnce: values.runOnce,
     active: values.active,
     timeout: Number(values.timeout),
@@ -146,6 +151,6 @@ export function newJobFromForm(values: JobFormValues): NewJob {
 export function formFieldOf(field: string | undefined): FormField | null {
   if (!field) return null;
   if (field.startsWith('notify')) return /webhook/i.test(field) ? 'notifyWebhook' : 'notifyEmail';
-  const known: FormField[] = ['name', 'description', 'interval', 'cron', 'timezone', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
+  const known: FormField[] = ['name', 'description', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
   return known.find((f) => f === field) ?? null;
 }

@@ -4,16 +4,22 @@
  *   #/new           new job form
  *   #/jobs/NAME     job form (settings)
  *   #/jobs/NAME/code  code editor
+ *   #/periods       periods: list and a new period's form
+ *   #/periods/NAME  periods: list and that period's form
  */
 export type Route =
   | { page: 'jobs' }
   | { page: 'new' }
   | { page: 'job'; name: string }
-  | { page: 'code'; name: string };
+  | { page: 'code'; name: string }
+  | { page: 'periods'; name?: string | undefined };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/new') return { page: 'new' };
+  if (path === '/periods') return { page: 'periods' };
+  const period = /^\/periods\/([^/]+)$/.exec(path);
+  if (period) return { page: 'periods', name: decodeURIComponent(period[1]!) };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -32,6 +38,8 @@ export function href(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.name)}`;
     case 'code':
       return `#/jobs/${encodeURIComponent(route.name)}/code`;
+    case 'periods':
+      return route.name === undefined ? '#/periods' : `#/periods/${encodeURIComponent(route.name)}`;
   }
 }
 

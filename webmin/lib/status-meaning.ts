@@ -17,7 +17,32 @@ export const STATUS_MEANINGS: Record<JobStatus, StatusMeaning> = {
   'once-done': { label: 'Run once, done', meaning: 'Run Once job that has run; runs again only after the next start.' },
 };
 
-export function statusText(status: JobStatus, running: boolean): string {
+/** A job held back by its closed period (SPEC §12), with the period's zone when known. */
+export interface PeriodWaitText {
+  period: string;
+  opensAt: string | null;
+  timeZone?: string | undefined;
+}
+
+export function statusText(status: JobStatus, running: boolean, wait: PeriodWaitText | null = null): string {
   const { label, meaning } = STATUS_MEANINGS[status] ?? { label: status, meaning: '' };
-  return `${label}. ${meaning}${running ? ' Running now.' : ''}`;
+  return `${label}. ${meaning}${running ? ' Running now.' : ''}${wait ? ` ${waitText(wait)}.` : ''}`;
+}
+
+/** "Waiting for period workhours, opens Mon 08:00" (in the period's zone). */
+export function waitText(wait: PeriodWaitText): string {
+  if (!wait.opensAt) return `Waiting for period ${wait.period}, which does not open again`;
+  return `Waiting for period ${wait.period}, opens ${weekdayTime(wait.opensAt, wait.timeZone)}`;
+}
+
+function weekdayTime(iso: string, timeZone: string | undefined): string {
+  const options: Intl.DateTimeFormatOptions = { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-GB', { ...options, timeZone });
+  } catch {
+    format = new Intl.DateTimeFormat('en-GB', options);
+  }
+  const parts = Object.fromEntries(format.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.hour}:${parts.minute}`;
 }

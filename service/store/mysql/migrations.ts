@@ -10,7 +10,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import { StoreError } from '../errors.js';
-import { execute, selectRows } from './sql.js';
+import { execute, selectRows, serverErrorCode } from './sql.js';
 
 export interface MysqlMigration {
   version: number;
@@ -136,6 +136,27 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 3,
+    description: 'time periods, and the period a job is limited to',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS quickjobs_periods (
+        name        VARCHAR(64) NOT NULL,
+        description TEXT NOT NULL,
+        timezone    VARCHAR(64) NULL,
+        ranges      MEDIUMTEXT NOT NULL,
+        exclude     TEXT NOT NULL,
+        owner       VARCHAR(16) NOT NULL,
+        source_hash VARCHAR(128) NULL,
+        created_at  BIGINT NOT NULL,
+        updated_at  BIGINT NOT NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+      // MySQL 8 has no ADD COLUMN IF NOT EXISTS; a rerun after a crash mid-step meets
+      // ER_DUP_FIELDNAME, which applyMissing takes as done.
+      'ALTER TABLE quickjobs_jobs ADD COLUMN period VARCHAR(64) NULL',
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
@@ -196,7 +217,14 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    for (const statement of step.statements) await execute(connection, statement, [], null);
+    for (const statement of step.statements) {
+      try {
+        await execute(connection, statement, [], null);
+      } catch (error) {
+        // A column added before a crash cut the step short: that statement's work is done.
+        if (serverErrorCode(error) !== 'ER_DUP_FIELDNAME') throw error;
+      }
+    }
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,
       step.description,

@@ -120,6 +120,24 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (source, id)
       );
       CREATE INDEX data_owners_by_job ON data_owners (job, bytes);
+      `,
+    },
+  {
+    version: 3,
+    description: 'time periods, and the period a job is limited to',
+    sql: `
+      CREATE TABLE periods (
+        name        TEXT PRIMARY KEY,
+        description TEXT NOT NULL,
+        timezone    TEXT,
+        ranges      TEXT NOT NULL,
+        exclude     TEXT NOT NULL,
+        owner       TEXT NOT NULL,
+        source_hash TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      ALTER TABLE jobs ADD COLUMN period TEXT;
     `,
   },
 ];

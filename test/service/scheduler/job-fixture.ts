@@ -15,6 +15,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     interval: 60,
     cron: null,
     timezone: null,
+    period: null,
     runOnce: false,
     active: true,
     timeout: 30,

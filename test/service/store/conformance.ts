@@ -17,6 +17,7 @@ import { describeCode } from './conformance/code-cases.js';
 import { CONFORMANCE_RUN_HISTORY, type StoreContext } from './conformance/context.js';
 import { describeData } from './conformance/data-cases.js';
 import { describeJobs } from './conformance/job-cases.js';
+import { describePeriods } from './conformance/period-cases.js';
 import { describeRuns } from './conformance/run-cases.js';
 import { describeSettingsAndSessions } from './conformance/settings-cases.js';
 
@@ -51,5 +52,6 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     describeSettingsAndSessions(context);
     describeData(context);
     describeAlertsAndHealth(context);
+    describePeriods(context);
   });
 }

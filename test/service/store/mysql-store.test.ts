@@ -255,6 +255,21 @@ describe('the MySQL store on the real server', { skip }, () => {
       }
     });
 
+    it('finishes a step that a crash cut short after it added a column', async () => {
+      const database = await freshDatabase();
+      try {
+        await (await MysqlStore.open({ url: storeUrl(database), runHistory: 10 })).close();
+        // As if the process died after step 3's ALTER but before it recorded the step.
+        await admin!.query(`DELETE FROM \`${database}\`.quickjobs_schema WHERE version = 3`);
+        const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+        await store.createPeriod({ name: 'p', description: '', timezone: null, ranges: [{ days: ['mon'], from: '08:00', to: '09:00' }], exclude: [], owner: 'user', sourceHash: null, createdAt: 1, updatedAt: 1 });
+        assert.equal((await store.listPeriods()).length, 1);
+        await store.close();
+      } finally {
+        await dropDatabase(database);
+      }
+    });
+
     it('refuses a database written by a newer schema', async () => {
       const database = await freshDatabase();
       try {

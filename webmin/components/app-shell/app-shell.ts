@@ -14,6 +14,7 @@ import '../login-page/login-page.js';
 import '../jobs-page/jobs-page.js';
 import '../job-form/job-form.js';
 import '../editor-page/editor-page.js';
+import '../periods-page/periods-page.js';
 
 /**
  * The shell assumes a session and shows the route at once; the first API call that answers 401
@@ -140,6 +141,8 @@ export class AppShell extends LitElement {
         return html`<qj-job-form></qj-job-form>`;
       case 'job':
         return html`<qj-job-form .jobName=${route.name}></qj-job-form>`;
+      case 'periods':
+        return html`<qj-periods-page .periodName=${route.name}></qj-periods-page>`;
       case 'code':
         this.ensureCodeEditor();
         return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>

@@ -47,6 +47,8 @@ export class JobForm extends LitElement {
   @state() private busy = false;
   @state() private loaded = false;
   @state() private job: Job | null = null;
+  /** Period names for the Period choice. */
+  @state() private periodNames: string[] = [];
   @query('qj-confirm-dialog') private confirmDialog!: ConfirmDialog;
 
   private get creating(): boolean {
@@ -63,6 +65,10 @@ export class JobForm extends LitElement {
   }
 
   private async load(): Promise<void> {
+    void api.listPeriods().then(
+      (periods) => (this.periodNames = periods.map((p) => p.name)),
+      () => (this.periodNames = []),
+    );
     this.touched = new Set();
     this.serverErrors = {};
     this.formError = '';
@@ -230,6 +236,10 @@ export class JobForm extends LitElement {
           </div>
           <div class="grid">
             ${field('timeout', 'Timeout (seconds)', { inputmode: 'numeric', hint: 'A run is stopped after this long.' })}
+            ${renderSelect('period', 'Period', v.period, [
+              ['', 'Any time'],
+              ...[...new Set([...this.periodNames, ...(v.period ? [v.period] : [])])].map((name): [string, string] => [name, `Only in ${name}`]),
+            ])}
             ${renderSelect('missed', 'Missed runs', v.missed, [
               ['once', 'Run once as soon as possible'],
               ['skip', 'Skip; wait for the next one'],

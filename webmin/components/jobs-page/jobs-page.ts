@@ -26,6 +26,7 @@ export class JobsPage extends LitElement {
   @state() private status: ServiceStatus | null = null;
   @state() private error = '';
   @state() private reloading = false;
+  @state() private periodZones: ReadonlyMap<string, string> = new Map();
   private stopWatching: (() => void) | null = null;
 
   override connectedCallback(): void {
@@ -52,7 +53,9 @@ export class JobsPage extends LitElement {
 
   private async load(): Promise<void> {
     try {
-      const [jobs, status] = await Promise.all([api.listJobs(), api.status()]);
+      const [jobs, status, periods] = await Promise.all([api.listJobs(), api.status(), api.listPeriods().catch(() => [])]);
+      const serviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      this.periodZones = new Map(periods.map((p) => [p.name, p.timezone ?? serviceZone]));
       this.jobs = jobs.sort(byName);
       this.status = status;
       this.error = '';
@@ -95,6 +98,7 @@ export class JobsPage extends LitElement {
         <div class="actions">
           <button class="btn" type="button" @click=${this.handleReload} ?disabled=${this.reloading}
             title="Restart stopped jobs and read the jobs folder again">Reload</button>
+          <a class="btn" href=${href({ page: 'periods' })}>Periods</a>
           <a class="btn primary" href=${href({ page: 'new' })}>New job</a>
         </div>
       </div>
@@ -111,6 +115,6 @@ export class JobsPage extends LitElement {
           service's jobs folder and press Reload.</p>
       </div>`;
     }
-    return html`<div class="card table"><qj-jobs-table .jobs=${this.jobs}></qj-jobs-table></div>`;
+    return html`<div class="card table"><qj-jobs-table .jobs=${this.jobs} .periodZones=${this.periodZones}></qj-jobs-table></div>`;
   }
 }

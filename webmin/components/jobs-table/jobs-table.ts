@@ -47,6 +47,8 @@ export class JobsTable extends LitElement {
 
   /** The jobs to list, in the order to show them. */
   @property({ attribute: false }) jobs: Job[] = [];
+  /** Each period's zone, so a waiting job's hover gives the opening in the period's own time. */
+  @property({ attribute: false }) periodZones: ReadonlyMap<string, string> = new Map();
 
   override render(): TemplateResult {
     return html`
@@ -70,7 +72,8 @@ export class JobsTable extends LitElement {
             (job) => html`
               <tr data-job=${job.name}>
                 <td class="status" data-label="Status">
-                  <qj-status-icon .status=${job.status} .running=${job.running}></qj-status-icon>
+                  <qj-status-icon .status=${job.status} .running=${job.running}
+                    .wait=${job.periodWait ? { ...job.periodWait, timeZone: this.periodZones.get(job.periodWait.period) } : null}></qj-status-icon>
                 </td>
                 <td class="name">
                   <a href=${href({ page: 'job', name: job.name })} title="Edit the settings of ${job.name}">${job.name}</a>

@@ -5,7 +5,7 @@
 import { LitElement, html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { JobStatus } from '../../api-types.js';
-import { STATUS_MEANINGS, statusText } from '../../lib/status-meaning.js';
+import { STATUS_MEANINGS, statusText, type PeriodWaitText } from '../../lib/status-meaning.js';
 import { statusIconStyles } from './status-icon.styles.js';
 
 declare global {
@@ -41,13 +41,15 @@ export class StatusIcon extends LitElement {
   @property() status: JobStatus = 'ok';
   /** Whether a run of the job is in progress. */
   @property({ type: Boolean }) running = false;
+  /** Set while the job waits for its period to open; the hover says when it opens. */
+  @property({ attribute: false }) wait: PeriodWaitText | null = null;
   /** Show the status word next to the icon. */
   @property({ type: Boolean, attribute: 'show-label' }) showLabel = false;
 
   override render(): TemplateResult {
-    const text = statusText(this.status, this.running);
+    const text = statusText(this.status, this.running, this.wait);
     const colour = COLOURS[this.status] ?? '#59636e';
-    return html`<span role="img" aria-label=${text} title=${text} data-status=${this.status}>
+    return html`<span role="img" aria-label=${text} title=${text} data-status=${this.status} data-waiting=${this.wait ? 'true' : 'false'}>
       <svg viewBox="0 0 20 20" aria-hidden="true">
         <circle cx="10" cy="10" r="9" fill=${colour} />
         ${MARKS[this.status] ?? null}

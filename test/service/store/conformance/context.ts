@@ -20,6 +20,7 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
     interval: 300,
     cron: null,
     timezone: 'Europe/Berlin',
+    period: 'workhours',
     runOnce: true,
     active: true,
     timeout: 45,
