@@ -101,10 +101,11 @@ function takeContext(): PreparedContext {
   return prepared;
 }
 
-function fail(error: unknown): void {
+/** QuickJS failed; `runId` names the run whose guest code was executing, when one was. */
+function fail(error: unknown, runId?: number): void {
   broken = true;
   flush(false);
-  post({ type: 'fatal', message: describe(error) });
+  post({ type: 'fatal', message: describe(error), ...(runId === undefined ? {} : { runId }) });
 }
 
 /** Drops a run's record and stops the host work it started. */
@@ -126,7 +127,7 @@ function callInThread(inThread: InThreadHost, runId: number, callId: number, nam
     try {
       held.run.reply(callId, json);
     } catch (error) {
-      fail(error);
+      fail(error, runId);
       return;
     } finally {
       resumedAt = undefined;
@@ -155,9 +156,10 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     end: (end) => {
       release(runId);
       send({ type: 'end', runId, end });
-      // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
-      flush(owesIdle);
-      owesIdle = false;
+      // The outcome goes now, so the pool records it while the runtime is freed; the thread is
+      // acknowledged idle only once that is done, since freeing a runtime a guest wrecked can
+      // abort, and a run sent here meanwhile would die with the thread.
+      flush(false);
     },
     heartbeat: () => {
       if (resumedAt !== undefined && !owesIdle && performance.now() - resumedAt >= REPORT_BUSY_AFTER_MS) {
@@ -218,7 +220,7 @@ port.on('message', (message: ToWorker) => {
   try {
     handle(message);
   } catch (error) {
-    fail(error);
+    fail(error, message.runId);
     return;
   }
   flush(owesIdle);

@@ -33,13 +33,13 @@ export function createHelperHost(config: HelperConfig, deps: { store: DataStore 
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);
-  const data = new DataHelper(deps.store);
+  const data = new DataHelper(deps.store, config.data);
 
   const families: { [F in HelperFamily]: Family<F> } = {
     mysql: (method, a, c) => mysql.call(method, a, c),
     network: (method, a, c) => network.call(method, a, c),
     email: (_send, a, c) => email.send(a, c),
-    data: (method, a) => data.call(method, a),
+    data: (method, a, c) => data.call(method, a, c.jobName),
   };
 
   async function call(name: HostCallName, args: unknown[], context: HostCallContext): Promise<HostTuple> {

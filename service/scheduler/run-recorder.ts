@@ -122,7 +122,14 @@ export class RunRecorder {
   private plan(current: Job, record: RunRecord, scheduledAt: number): { patch: JobPatch; event: RunEventName | null } {
     const planned = planAfterRun(
       current,
-      { trigger: record.trigger, scheduledAt, startedAt: record.startedAt, result: record.result, error: record.error?.message ?? null },
+      {
+        trigger: record.trigger,
+        scheduledAt,
+        startedAt: record.startedAt,
+        result: record.result,
+        error: record.error?.message ?? null,
+        interrupted: record.outcome === 'interrupted',
+      },
       record.finishedAt!,
       this.options.timeZone,
     );

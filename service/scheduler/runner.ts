@@ -23,7 +23,7 @@ export interface RunRequest {
 /** How an execution ended. A job's failure is a value here, never a rejection. */
 export type RunOutcome =
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] };
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */
