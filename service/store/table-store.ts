@@ -14,7 +14,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, StartAnswer, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -33,6 +33,7 @@ export interface StoreTables {
   };
   runs: {
     start(run: NewRun): Answer<number>;
+    startMany(runs: readonly NewRun[]): Answer<StartAnswer[]>;
     finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
@@ -120,6 +121,10 @@ export abstract class TableStore implements Store {
   // ── runs ──
   async startRun(run: NewRun): Promise<number> {
     return this.guard('start a run', () => this.tables.runs.start(run), 'write');
+  }
+  async startRuns(runs: readonly NewRun[]): Promise<StartAnswer[]> {
+    if (runs.length === 0) return [];
+    return this.guard('start runs', () => this.tables.runs.startMany(runs), 'write');
   }
   async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
     return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch), 'write');

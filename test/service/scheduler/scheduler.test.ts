@@ -190,7 +190,7 @@ describe('the tick loop', () => {
   it('boots a stopped job as ok with a fresh interval and records in-flight runs as interrupted', async () => {
     await addJob('stopped', { status: 'stop', nextRunAt: null });
     await addJob('busy', {});
-    const id = await store.startRun({ job: 'busy', trigger: 'schedule', scheduledAt: T0, startedAt: T0, codeVersion: 1 });
+    const id = await store.startRun({ job: 'busy', trigger: 'schedule', scheduledAt: T0, queuedAt: T0, codeVersion: 1 });
     clock.now = T0 + 60_000;
     await boot();
     const stopped = cached(scheduler, 'stopped');
