@@ -3,8 +3,8 @@
  * (a slot claim belongs in that same write), the job state its end leads to (plan.ts), and its
  * end, which goes through the finish queue so it is never dropped.
  *
- * Starts are group-committed: the starts asked for in one turn of the event loop (the runs of one
- * tick) go to the store as one batch, one transaction and one round trip, and each run executes
+ * Starts are group-committed: the starts asked for together (the runs of one tick) go to the
+ * store as one batch, one transaction and one round trip, and each run executes
  * once its own row is committed. Each row of a batch is answered on its own, so a row the store
  * refuses (its job is gone; a slot another node claimed) fails only its own run.
  */
@@ -101,7 +101,9 @@ export class RunRecorder {
   /** Joins this turn's batch of starts; resolves to the run's id once its row is committed. */
   private record(row: NewRun): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      if (this.batch.length === 0) setImmediate(() => void this.flush());
+      // Flushed once the launches of this tick have all joined: they reach here in the same run
+      // of microtasks (the code comes from the cache; the tick launches synchronously).
+      if (this.batch.length === 0) queueMicrotask(() => void this.flush());
       this.batch.push({ row, resolve, reject });
     });
   }

@@ -202,11 +202,11 @@ describe('the tick loop', () => {
   it('executes nothing and tries the slot again later when the store cannot record the start', async () => {
     await addJob('a', {});
     await boot();
-    const startRun = store.startRun.bind(store);
+    const startRuns = store.startRuns.bind(store);
     let failures = 0;
-    store.startRun = async (...args) => {
+    store.startRuns = async (...args) => {
       if (failures++ === 0) throw new Error('disk full');
-      return startRun(...args);
+      return startRuns(...args);
     };
     clock.now = T0 + 10_000;
     scheduler.tick(clock.now);
@@ -222,10 +222,10 @@ describe('the tick loop', () => {
   it('closes a start the store committed but whose answer was lost, as never executed', async () => {
     await addJob('a', {});
     await boot();
-    const startRun = store.startRun.bind(store);
+    const startRuns = store.startRuns.bind(store);
     let lost = true;
-    store.startRun = async (...args) => {
-      const id = await startRun(...args);
+    store.startRuns = async (...args) => {
+      const id = await startRuns(...args);
       if (!lost) return id;
       lost = false;
       throw new StoreUnavailableError('MySQL store gave no answer within 5 s', 'no answer within 5 s');
