@@ -55,7 +55,7 @@ export class RunRecorder {
   private readonly codes = new Map<string, CodeVersion>();
 
   constructor(private readonly options: RunRecorderOptions) {
-    this.queue = new FinishQueue(options);
+    this.queue = new FinishQueue({ ...options, writeEnds: (ends) => options.store.finishRuns(ends) });
   }
 
   /** Runs whose end waits for the store. */
@@ -157,6 +157,7 @@ export class RunRecorder {
     const queued = this.queue.add({
       what: { job: started.job, run: started.id },
       write: () => this.options.store.finishRun(started.id, record, patch),
+      end: { id: started.id, finished: record, ...(patch ? { jobPatch: patch } : {}) },
     });
     return { record, patch, event, ...queued };
   }

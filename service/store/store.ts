@@ -18,6 +18,13 @@ import type {
 
 export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
 
+/** One run's end, as `finishRuns` takes it. */
+export interface RunEnd {
+  id: number;
+  finished: FinishedRun;
+  jobPatch?: JobPatch;
+}
+
 /** How the store answered one start of a batch. */
 export type StartAnswer = { ok: true; id: number } | { ok: false; error: Error };
 
@@ -102,6 +109,11 @@ export interface Store {
    * `runHistory` runs and deletes older ones.
    */
   finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void>;
+  /**
+   * Records the ends of several runs, each as `finishRun` would, in one transaction: one commit
+   * for all. Rejects, with nothing written, if any part fails.
+   */
+  finishRuns(ends: readonly RunEnd[]): Promise<void>;
   getRun(id: number): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;

@@ -14,7 +14,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, StartAnswer, Store, StoreHealth } from './store.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, StartAnswer, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -35,6 +35,7 @@ export interface StoreTables {
     start(run: NewRun): Answer<number>;
     startMany(runs: readonly NewRun[]): Answer<StartAnswer[]>;
     finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Answer<void>;
+    finishMany(ends: readonly RunEnd[]): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
     interruptRunning(at: number, message: string): Answer<number>;
@@ -128,6 +129,10 @@ export abstract class TableStore implements Store {
   }
   async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
     return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch), 'write');
+  }
+  async finishRuns(ends: readonly RunEnd[]): Promise<void> {
+    if (ends.length === 0) return;
+    return this.guard('finish runs', () => this.tables.runs.finishMany(ends), 'write');
   }
   async getRun(id: number): Promise<RunRecord | null> {
     return this.guard('read a run', () => this.tables.runs.get(id));

@@ -4,7 +4,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
 import { type RunRow, runFromRow, storedOutcome } from '../rows.js';
-import type { JobPatch, RunQuery, StartAnswer } from '../store.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
@@ -75,7 +75,18 @@ export class RunTable {
   }
 
   async finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
+    await transaction(this.pool, (connection) => this.record(connection, id, finished, jobPatch));
+  }
+
+  /** One transaction, one commit, for runs that ended together. */
+  async finishMany(ends: readonly RunEnd[]): Promise<void> {
     await transaction(this.pool, async (connection) => {
+      for (const end of ends) await this.record(connection, end.id, end.finished, end.jobPatch);
+    });
+  }
+
+  private async record(connection: PoolConnection, id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
+    {
       // The run is gone when its job was deleted while it ran; there is nothing left to record.
       const [located] = await selectRows<{ job: string }>(connection, 'SELECT job FROM quickjobs_runs WHERE id = ?', [id]);
       if (located === undefined) return;
@@ -111,7 +122,7 @@ export class RunTable {
       );
       if (jobPatch !== undefined) await this.jobs.applyPatch(connection, owner.job, jobPatch);
       await this.prune(connection, owner.job, id);
-    });
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import type { JobPatch, RunQuery, StartAnswer } from '../store.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
 import { storedOutcome } from '../rows.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
@@ -95,27 +95,38 @@ export class RunTable {
   }
 
   finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): void {
-    this.db.transaction(() => {
-      // The run is gone when its job was deleted while it ran; there is nothing left to record.
-      const owner = this.selectJobOfRun.get(id);
-      if (owner === undefined) return;
-      // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
-      // schedule it would have led to is not applied: the job runs again after the restart.
-      const updated = this.updateRun.run({
-        id,
-        started_at: finished.startedAt,
-        finished_at: finished.finishedAt,
-        wait_ms: finished.waitMs,
-        duration_ms: finished.durationMs,
-        result: finished.result,
-        outcome: finished.outcome,
-        error: finished.error === null ? null : JSON.stringify(finished.error),
-        logs: JSON.stringify(finished.logs),
-      });
-      if (updated.changes === 0) return;
-      if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
-      this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
-    }).immediate();
+    this.db.transaction(() => this.record(id, finished, jobPatch)).immediate();
+  }
+
+  /** One transaction for the lot: one commit, however many runs ended together. */
+  finishMany(ends: readonly RunEnd[]): void {
+    this.db
+      .transaction(() => {
+        for (const end of ends) this.record(end.id, end.finished, end.jobPatch);
+      })
+      .immediate();
+  }
+
+  private record(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): void {
+    // The run is gone when its job was deleted while it ran; there is nothing left to record.
+    const owner = this.selectJobOfRun.get(id);
+    if (owner === undefined) return;
+    // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
+    // schedule it would have led to is not applied: the job runs again after the restart.
+    const updated = this.updateRun.run({
+      id,
+      started_at: finished.startedAt,
+      finished_at: finished.finishedAt,
+      wait_ms: finished.waitMs,
+      duration_ms: finished.durationMs,
+      result: finished.result,
+      outcome: finished.outcome,
+      error: finished.error === null ? null : JSON.stringify(finished.error),
+      logs: JSON.stringify(finished.logs),
+    });
+    if (updated.changes === 0) return;
+    if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
+    this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
   }
 
   get(id: number): RunRecord | null {

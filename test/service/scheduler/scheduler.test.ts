@@ -277,12 +277,19 @@ describe('the tick loop', () => {
       await addJob('b', {});
       await boot();
       const finishRun = store.finishRun.bind(store);
+      const finishRuns = store.finishRuns.bind(store);
       let open = false;
       const order: number[] = [];
       store.finishRun = async (id, ...rest) => {
         if (!open) throw new Error('server gone');
         order.push(id);
         return finishRun(id, ...rest);
+      };
+      // Ends that waited together go as one batch, in the order the runs ended.
+      store.finishRuns = async (ends) => {
+        if (!open) throw new Error('server gone');
+        order.push(...ends.map((end) => end.id));
+        return finishRuns(ends);
       };
       scheduler.tick(T0 + 10_000);
       await settle();

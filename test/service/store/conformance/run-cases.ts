@@ -66,6 +66,30 @@ export function describeRuns(context: StoreContext): void {
       assert.deepEqual(await context.store.startRuns([]), []);
     });
 
+    it('records the ends of several runs in one call, each as finishRun would', async () => {
+      await context.store.createJob(newJob('a'), '');
+      await context.store.createJob(newJob('b'), '');
+      const a = await context.store.startRun(newRun('a'));
+      const b = await context.store.startRun(newRun('b'));
+      const late = await context.store.startRun(newRun('b', T0 + 1));
+      await context.store.interruptRunning(T0 + 5, 'the service stopped');
+      const c = await context.store.startRun(newRun('a', T0 + 10));
+      const before = await context.store.getJob('a');
+      await context.store.finishRuns([
+        { id: a, finished: succeeded(), jobPatch: { lastResult: 'OK', lastRunAt: T0 + 2 } },
+        { id: c, finished: succeeded(T0 + 10, { outcome: 'error', result: null, error: { message: 'boom' } }) },
+        { id: b, finished: succeeded() },
+      ]);
+      // The interrupted run `b` stays so; `a` and `c` are recorded, with `a`'s patch.
+      assert.equal((await context.store.getRun(a))?.outcome, 'interrupted');
+      assert.equal((await context.store.getRun(b))?.outcome, 'interrupted');
+      assert.deepEqual(await context.store.getRun(c), { ...newRun('a', T0 + 10), id: c, ...succeeded(T0 + 10, { outcome: 'error', result: null, error: { message: 'boom' } }) });
+      // The interrupted run's patch is not applied.
+      assert.deepEqual(await context.store.getJob('a'), before);
+      assert.equal((await context.store.getRun(late))?.outcome, 'interrupted');
+      await context.store.finishRuns([]);
+    });
+
     it('lists runs by outcome, the in-flight ones under queued and running alike', async () => {
       await context.store.createJob(newJob('a'), '');
       const [done] = await finishedRuns('a', 1);
