@@ -35,8 +35,12 @@ const SLEEPER_MS = 2000;
 const TRIVIAL = request('return job.OK;', 5000);
 const spinner = (ms: number) => request('while (true) {}', ms);
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 2));
+async function until(check: () => boolean, ms = 60_000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error('the pool did not get there in time');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
 }
 
 async function timed(pool: Pool, req: RunRequest): Promise<number> {
@@ -76,7 +80,7 @@ async function trivialNextToSpinnersMs(SandboxPool: typeof Pool, spinners: numbe
     await timed(pool, TRIVIAL);
     const spinning: Array<Promise<unknown>> = [];
     for (let i = 0; i < spinners; i++) {
-      spinning.push(pool.run(spinner(4000 + rounds * 200)));
+      spinning.push(pool.run(spinner(15_000)));
       await until(() => pool.stats().busy >= i + 1);
     }
     const times: number[] = [];
@@ -99,8 +103,8 @@ async function threadCost(SandboxPool: typeof Pool, threads: number): Promise<{ 
   const pool = await SandboxPool.create({ workers: 1, maxWorkers: threads + 1 });
   const startMs = performance.now() - started;
   try {
-    const waiting = Array.from({ length: threads }, () => pool.run(request('await core.sleep(20);\nreturn job.OK;', 60_000)));
-    await until(() => pool.stats().workers === threads + 1 && pool.stats().running === threads);
+    const waiting = Array.from({ length: threads }, () => pool.run(request('await core.sleep(60);\nreturn job.OK;', 120_000)));
+    await until(() => pool.stats().queued === 0 && pool.stats().free >= 1 && pool.stats().running === threads);
     const grownMs = performance.now() - started - startMs;
     await new Promise((resolve) => setTimeout(resolve, 300));
     const rssMb = (process.memoryUsage().rss - before) / (1024 * 1024) / (threads + 1);

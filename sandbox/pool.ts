@@ -4,11 +4,14 @@
  *
  * A run holds its thread alone, from its start to its end, host waits included: QuickJS cannot
  * stop a guest in mid-step, so a run sharing a thread with a spinner would wait for the spinner's
- * timeout before its next step, and a thread that dies would take its neighbours with it. While
- * runs hold threads, the pool keeps `spare` more threads free (up to `maxWorkers`), so the next
- * run starts at once rather than waiting for a thread to load; a run queued 50 ms gets a new
- * thread too. At the cap, runs queue. A worker that dies is replaced: the run whose code killed it ends as an error,
- * any other it held as `interrupted`.
+ * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
+ * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
+ * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
+ * queued GROW_AFTER_MS gets a new thread too. At the cap, runs queue.
+ *
+ * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
+ * after that was never read and runs elsewhere; a run on a thread that died of something else
+ * (terminated from outside) ends `interrupted`.
  *
  * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
  * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
@@ -28,7 +31,7 @@ export interface SandboxPoolOptions {
   workers: number;
   /** Threads the pool may grow to while runs hold them; default DEFAULT_MAX_WORKERS or `workers`. */
   maxWorkers?: number;
-  /** Free threads kept ready while runs hold others; default 1. */
+  /** Free threads kept ready while long runs hold others; default 1. */
   spare?: number;
   /**
    * Answer host calls in the worker threads with the host this module builds; each run's
@@ -56,8 +59,10 @@ export interface SandboxPoolStats {
 export const DEFAULT_MAX_WORKERS = 16;
 /** Threads loading at once while the pool grows for queued runs. */
 const MAX_STARTING = 2;
+/** A run holding its thread this long is a long run (a spinner, a host wait): a spare is made ready. */
+const LONG_RUN_MS = 100;
 /** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
-const GROW_AFTER_MS = 50;
+const GROW_AFTER_MS = 100;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
@@ -76,6 +81,9 @@ interface ActiveRun extends PendingRun {
   id: number;
   slot: WorkerSlot;
   logs: LogEntry[];
+  /** Fires after LONG_RUN_MS: a run holding its thread that long has a spare made ready behind it. */
+  held: NodeJS.Timeout;
+  long: boolean;
   /** Made at the first host call: most runs make none, and aborting one builds a DOMException. */
   abort: AbortController | undefined;
   timer: NodeJS.Timeout;
@@ -203,13 +211,14 @@ export class SandboxPool {
   }
 
   /**
-   * Keeps `spare` threads free (or loading) while runs hold threads, so the next run does not
-   * wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
+   * Keeps `spare` threads free (or loading) while a long run holds a thread, so the next run does
+   * not wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
+   * Short runs alone never grow the pool this way: at full load more threads than cores only cost.
    */
   private topUp(): void {
     if (this.disposed) return;
     while (this.slots.size < this.minWorkers) this.spawn();
-    if (this.active.size === 0) return;
+    if (!this.hasLongRun()) return;
     let free = this.freeOrStarting();
     while (free < this.spare && this.slots.size < this.maxWorkers) {
       this.spawn();
@@ -217,10 +226,18 @@ export class SandboxPool {
     }
   }
 
-  /** Threads with no run that will take one: ready and free, or still loading. */
+  private hasLongRun(): boolean {
+    for (const run of this.active.values()) if (run.long) return true;
+    return false;
+  }
+
+  /**
+   * Threads holding no run: free, still loading, or just finishing one (freeing its runtime, or
+   * a timed-out guest reaching the interrupt that the same deadline set off).
+   */
   private freeOrStarting(): number {
     let free = 0;
-    for (const slot of this.slots) if (!slot.retiring && slot.runs.size === 0 && (!slot.isReady || !slot.busy)) free++;
+    for (const slot of this.slots) if (!slot.retiring && slot.runs.size === 0) free++;
     return free;
   }
 
@@ -244,6 +261,11 @@ export class SandboxPool {
       abort: undefined,
       pauses: undefined,
       startedAt: Date.now(),
+      long: false,
+      held: setTimeout(() => {
+        run.long = true;
+        this.topUp();
+      }, LONG_RUN_MS),
 
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
@@ -262,7 +284,6 @@ export class SandboxPool {
         // A failing listener must not take the run down with it.
       }
     }
-    this.topUp();
   }
 
   private receive(slot: WorkerSlot, message: FromWorker): void {
@@ -318,6 +339,7 @@ export class SandboxPool {
   private finish(run: ActiveRun, end: RunEnd, fromWorker = false): void {
     if (!this.active.delete(run.id)) return;
     clearTimeout(run.timer);
+    clearTimeout(run.held);
     if (run.pauses) for (const pause of run.pauses) clearTimeout(pause);
     run.abort?.abort();
     run.slot.runs.delete(run.id);
@@ -335,7 +357,8 @@ export class SandboxPool {
 
   /**
    * A thread is gone. The run whose guest code killed it (named by the worker, or the one it was
-   * executing) ends as an error; any other it held did nothing wrong and ends `interrupted`.
+   * executing) ends as an error; one the worker never read runs elsewhere; any other did nothing
+   * wrong and ends `interrupted`.
    */
   private lost(slot: WorkerSlot, reason: string | undefined): void {
     this.slots.delete(slot);
@@ -346,6 +369,11 @@ export class SandboxPool {
     for (const id of [...slot.runs]) {
       const run = this.active.get(id);
       if (!run) continue;
+      if (slot.culprit !== undefined && id !== slot.culprit) {
+        // The worker failed on another run and read no message after: this one never started.
+        this.requeue(run);
+        continue;
+      }
       if (id === culprit) {
         this.finish(run, { outcome: 'error', error: { message: `the job crashed its sandbox thread (${why})` } }, true);
       } else {
@@ -363,6 +391,15 @@ export class SandboxPool {
     this.restore();
   }
 
+  /** Puts a run that never started back at the head of the line. */
+  private requeue(run: ActiveRun): void {
+    this.active.delete(run.id);
+    clearTimeout(run.timer);
+    clearTimeout(run.held);
+    run.abort?.abort();
+    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt });
+  }
+
   /** Back to `workers` threads, and the queue moving. */
   private restore(): void {
     this.topUp();
@@ -375,7 +412,7 @@ export class SandboxPool {
     let free = this.freeOrStarting();
     for (const slot of this.slots) {
       if (this.liveSlots() <= this.minWorkers) return;
-      if (this.active.size > 0 && free <= this.spare) return;
+      if (free <= this.spare && this.hasLongRun()) return;
       if (!slot.retiring && slot.runs.size === 0 && !slot.busy && slot.isReady && now - slot.idleSince > RETIRE_AFTER_MS) {
         slot.retiring = true;
         free--;

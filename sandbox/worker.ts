@@ -158,10 +158,11 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     end: (end) => {
       release(runId);
       send({ type: 'end', runId, end });
-      // The outcome goes now, so the pool records it while the runtime is freed; the thread is
-      // acknowledged idle only once that is done, since freeing a runtime a guest wrecked can
-      // abort, and a run sent here meanwhile would die with the thread.
-      flush(false);
+      // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
+      // Should freeing it abort, the fatal names this run, and a run the pool sent meanwhile was
+      // never read: the pool runs it elsewhere.
+      flush(owesIdle);
+      owesIdle = false;
     },
     heartbeat: () => {
       if (resumedAt !== undefined && !owesIdle && performance.now() - resumedAt >= REPORT_BUSY_AFTER_MS) {

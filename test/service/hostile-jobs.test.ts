@@ -91,7 +91,8 @@ describe('a hostile job', () => {
       });
       await createJob(name, code);
       const crashed = await runNow(name);
-      assert.equal(crashed.outcome, 'error');
+      // An error (the crash, or the memory limit first); a loaded machine may time it out first.
+      assert.ok(['error', 'timeout'].includes(crashed.outcome), crashed.outcome);
       for (const neighbour of neighbours) {
         const [run] = await until(async () => {
           const runs = await finishedRuns(neighbour);
