@@ -3,6 +3,7 @@
  * Sections run one after another so they do not disturb each other's timings.
  */
 import { cpus, freemem, totalmem } from 'node:os';
+import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
 import { benchHelpers } from './helpers.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
@@ -34,6 +35,11 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['runs', benchRunCost],
   ['lateness-100', () => benchLateness(100, 10)],
   ['lateness-1000', () => benchLateness(1000, 10)],
+  ['burst-1000', () => benchBurst(1000)],
+  ['burst-5000', () => benchBurst(5000)],
+  ['sustained-1000', () => benchSustained(1000, 10)],
+  ['sustained-3000', () => benchSustained(3000, 10)],
+  ['against-naive-1000', () => benchAgainstNaive(1000, 10)],
   ['api-while-spinning', benchApiWhileSpinning],
   ['spinners', benchSpinners],
   ['ten-thousand-jobs', benchTenThousand],

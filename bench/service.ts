@@ -58,6 +58,7 @@ export async function benchLateness(jobs: number, seconds: number): Promise<Reco
     for (let i = 0; i < jobs; i++) {
       for (const run of await t.service.store.listRuns({ job: `late${i}`, limit: 1000 })) {
         if (run.outcome !== 'success' || run.scheduledAt === null) continue;
+        if (run.startedAt === null) continue;
         lateness.push(run.startedAt - run.scheduledAt);
         outcomes += 1;
       }

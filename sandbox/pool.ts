@@ -89,6 +89,8 @@ interface ActiveRun extends PendingRun {
   timer: NodeJS.Timeout;
   /** Made at the first `core.sleep`. */
   pauses: Set<NodeJS.Timeout> | undefined;
+  /** When the worker handed the code to QuickJS (epoch ms); until it says, when the run took its thread. */
+  startedAt: number;
 }
 
 export class SandboxPool {
@@ -258,6 +260,7 @@ export class SandboxPool {
       logs: [],
       abort: undefined,
       pauses: undefined,
+      startedAt: Date.now(),
       long: false,
       held: setTimeout(() => {
         run.long = true;
@@ -274,6 +277,13 @@ export class SandboxPool {
     slot.runs.add(id);
     slot.lastWorkAt = performance.now();
     slot.post({ type: 'start', runId: id, request: pending.request });
+    if (pending.hooks.onThread) {
+      try {
+        pending.hooks.onThread();
+      } catch {
+        // A failing listener must not take the run down with it.
+      }
+    }
   }
 
   private receive(slot: WorkerSlot, message: FromWorker): void {
@@ -286,6 +296,9 @@ export class SandboxPool {
     const run = this.active.get(event.runId);
     if (!run) return; // already ended by the pool (timeout); the worker's late news is moot
     switch (event.type) {
+      case 'began':
+        run.startedAt = event.at;
+        return;
       case 'log':
         run.logs.push(event.entry);
         try {
@@ -332,7 +345,7 @@ export class SandboxPool {
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
     if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
-    run.resolve(capOutcome({ ...end, logs: run.logs }, run.request.logLimitBytes));
+    run.resolve(capOutcome({ ...end, logs: run.logs, startedAt: run.startedAt }, run.request.logLimitBytes));
     // A guest that filled its heap left the thread's WASM memory grown and resident (it never
     // shrinks): end the thread rather than keep that memory for good.
     if (end.outcome === 'error' && end.error.message === memoryLimitMessage(run.request.memoryBytes)) {

@@ -17,6 +17,8 @@ export type ToWorker =
 
 /** What a run asks of the pool, or how it ended. */
 export type RunReport =
+  /** The worker handed the run's code to QuickJS at `at` (epoch ms). */
+  | { type: 'began'; runId: number; at: number }
   | { type: 'log'; runId: number; entry: LogEntry }
   | { type: 'call'; runId: number; callId: number; name: string; argsJson: string }
   | { type: 'sleep'; runId: number; callId: number; ms: number }

@@ -30,6 +30,8 @@ export interface RunChannel {
   sleep(callId: number, ms: number): void;
   /** Called once, when the outcome is known, just before the runtime is disposed. */
   end(end: RunEnd): void;
+  /** Called once, with the time (epoch ms) at which the script is handed to QuickJS. */
+  began?(at: number): void;
   /** Called every ~0.6 ms while guest code executes: a chance to pass on what the run queued. */
   heartbeat?(): void;
 }
@@ -102,7 +104,9 @@ export class JobRun {
     this.started = true;
     this.step(() => {
       const { context, request } = this;
-      const main = context.evalCode(wrapScript(request.code), SCRIPT_FILE);
+      const script = wrapScript(request.code);
+      this.channel.began?.(Date.now());
+      const main = context.evalCode(script, SCRIPT_FILE);
       if (main.error) {
         this.reportError(context.dump(main.error));
         main.error.dispose();

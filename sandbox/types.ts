@@ -51,9 +51,16 @@ export interface RunRequest {
  * `timeout` the wall-clock limit; `interrupted` a run cut short through no fault of its own (its
  * thread died of something else).
  */
-export type RunOutcome =
+export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
+) & {
+  /**
+   * When the job's code began (epoch ms): the moment the worker handed it to QuickJS. Absent when
+   * it never began (the run ended while it waited for a thread).
+   */
+  startedAt?: number;
+};
 
 /**
  * Answers one `core.*` call from the guest. `name` is one of `HOST_CALLS`; `args` are the guest's
@@ -76,6 +83,8 @@ export interface RunHooks {
   onLog?: (entry: LogEntry) => void;
   /** Answers `core.*` I/O. Without it every host call resolves to `[null, 'not available', -1]`. */
   host?: HostCall;
+  /** Called once, when the run leaves the queue for a thread of its own (it is no longer waiting). */
+  onThread?: () => void;
 }
 
 /** The result of checking a script without running it. */

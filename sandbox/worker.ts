@@ -139,6 +139,8 @@ function callInThread(inThread: InThreadHost, runId: number, callId: number, nam
 
 function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): void {
   const run = new JobRun(takeContext(), message.request, {
+    // Rides with the step's other events: no message of its own.
+    began: (at) => send({ type: 'began', runId, at }),
     log: (entry) => send({ type: 'log', runId, entry }),
     // Sent at once: the pool starts the host call or the timer while the step winds down.
     call: (callId, name, argsJson) => {

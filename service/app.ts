@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
-  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents }));
+  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 

@@ -210,10 +210,11 @@ export async function startService(env: Env): Promise<void> {
 
 function runFinished(args: { job: Job; run: RunRecord; event: RunEvent; log: Logger; metrics: Metrics; alerts: AlertNotifier }): void {
   const { job, run, event, log, metrics, alerts } = args;
-  if (run.outcome === 'running') return;
-  const latenessMs = run.trigger === 'schedule' && run.scheduledAt !== null ? run.startedAt - run.scheduledAt : null;
-  metrics.runFinished({ job: run.job, outcome: run.outcome, durationMs: run.durationMs ?? 0, latenessMs });
-  const line = { job: run.job, run: run.id, trigger: run.trigger, outcome: run.outcome, result: run.result, durationMs: run.durationMs };
+  if (run.outcome === 'running' || run.outcome === 'queued') return;
+  // Lateness runs from the slot to the code's true start, after any wait for a sandbox thread.
+  const latenessMs = run.trigger === 'schedule' && run.scheduledAt !== null && run.startedAt !== null ? run.startedAt - run.scheduledAt : null;
+  metrics.runFinished({ job: run.job, outcome: run.outcome, durationMs: run.durationMs, latenessMs, waitMs: run.waitMs });
+  const line = { job: run.job, run: run.id, trigger: run.trigger, outcome: run.outcome, result: run.result, durationMs: run.durationMs, waitMs: run.waitMs };
   if (run.outcome === 'success') log.info(line, 'run finished');
   else log.warn({ ...line, error: run.error?.message }, 'run failed');
   if (event === 'failed') alerts.notify('job.failed', job, run);

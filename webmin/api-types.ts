@@ -2,7 +2,7 @@
 
 export type JobStatus = 'ok' | 'sleep' | 'stop' | 'exit' | 'once-pending' | 'once-done';
 export type JobResult = 'OK' | 'SLEEP' | 'STOP' | 'EXIT';
-export type RunOutcome = 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+export type RunOutcome = 'queued' | 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
 export type RunTrigger = 'schedule' | 'manual' | 'boot';
 
 export interface Notify {
@@ -60,8 +60,14 @@ export interface Run {
   job: string;
   trigger: RunTrigger;
   scheduledAt: string | null;
-  startedAt: string;
+  /** When the service took the run up. */
+  queuedAt: string;
+  /** When the job's code began in its sandbox; null while queued, or if it never began. */
+  startedAt: string | null;
   finishedAt: string | null;
+  /** From the slot (or the queueing) to the code's start. */
+  waitMs: number | null;
+  /** The code's own time. */
   durationMs: number | null;
   result: JobResult | null;
   outcome: RunOutcome;
@@ -75,7 +81,7 @@ export interface ServiceStatus {
   bootedAt: string;
   reloadedAt: string | null;
   version: string;
-  jobs: { total: number; active: number; running: number };
+  jobs: { total: number; active: number; running: number; queued: number };
 }
 
 export interface JobCode {

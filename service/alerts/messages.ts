@@ -29,8 +29,10 @@ export function webhookBody(event: AlertEvent, job: Job, run: RunRecord, at: num
       outcome: run.outcome,
       result: run.result,
       error: run.error,
+      queuedAt: iso(run.queuedAt),
       startedAt: iso(run.startedAt),
       finishedAt: iso(run.finishedAt),
+      waitMs: run.waitMs,
       durationMs: run.durationMs,
     },
     at: iso(at),
@@ -51,7 +53,9 @@ export function emailMessage(event: AlertEvent, job: Job, run: RunRecord): { sub
       : `The job "${job.name}" ran successfully again (result ${run.result ?? 'none'}) after failing before.`,
     '',
     `Job:      ${job.name}${job.description ? ` — ${job.description}` : ''}`,
-    `Run:      #${run.id} (${run.trigger}), started ${iso(run.startedAt)}`,
+    run.startedAt === null
+      ? `Run:      #${run.id} (${run.trigger}), queued ${iso(run.queuedAt)}, its code never began`
+      : `Run:      #${run.id} (${run.trigger}), started ${iso(run.startedAt)}`,
   ];
   if (run.error) {
     const where = run.error.line === undefined ? '' : ` (line ${run.error.line}${run.error.column === undefined ? '' : `, column ${run.error.column}`})`;

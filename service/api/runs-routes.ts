@@ -1,23 +1,37 @@
 /** `/api/v1/runs`: the recorded runs, and a run's log live while it runs. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { RUN_OUTCOMES, type InFlightOutcome, type RunOutcomeName, type RunRecord } from '../jobs/types.js';
 import type { RunEvents } from '../runs/run-events.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './errors.js';
 import { runJson } from './serialize.js';
 
-export function runsRoutes({ store, runEvents }: { store: Store; runEvents: RunEvents }): Hono {
+/** Which runs in flight wait for a thread and which hold one: only the process running them knows. */
+export interface LiveRuns {
+  inFlight(id: number): InFlightOutcome | undefined;
+}
+
+export function runsRoutes({ store, runEvents, live }: { store: Store; runEvents: RunEvents; live?: LiveRuns }): Hono {
   const app = new Hono();
+  /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
+  const present = (run: RunRecord): RunRecord =>
+    run.outcome === 'running' && live?.inFlight(run.id) === 'queued' ? { ...run, outcome: 'queued' } : run;
 
   app.get('/', async (c) => {
     const job = c.req.query('job');
     const limit = positiveInt(c.req.query('limit'), 'limit', 50, 1000);
     const before = c.req.query('before') === undefined ? undefined : positiveInt(c.req.query('before'), 'before', 0, Number.MAX_SAFE_INTEGER);
-    const runs = await store.listRuns({ job: job || undefined, limit, before });
-    return c.json(runs.map(runJson));
+    const outcome = outcomeFilter(c.req.query('outcome'));
+    // Queued and running runs are one set in the store: ask for enough of it (no more than the
+    // jobs in flight, one run each) and sort them here.
+    const inFlight = outcome === 'queued' || outcome === 'running';
+    const runs = (await store.listRuns({ job: job || undefined, limit: inFlight ? 1000 : limit, before, outcome })).map(present);
+    const chosen = inFlight ? runs.filter((run) => run.outcome === outcome).slice(0, limit) : runs;
+    return c.json(chosen.map(runJson));
   });
 
-  app.get('/:id', async (c) => c.json(runJson(await findRun(store, c.req.param('id')))));
+  app.get('/:id', async (c) => c.json(runJson(present(await findRun(store, c.req.param('id'))))));
 
   app.get('/:id/events', async (c) => {
     const id = runId(c.req.param('id'));
@@ -56,6 +70,14 @@ function runId(raw: string): number {
   const id = Number(raw);
   if (!Number.isInteger(id) || id < 1) throw new ApiError(404, 'not_found', `run ${raw} does not exist`);
   return id;
+}
+
+function outcomeFilter(raw: string | undefined): RunOutcomeName | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!(RUN_OUTCOMES as readonly string[]).includes(raw)) {
+    throw new ApiError(400, 'bad_request', `outcome must be one of ${RUN_OUTCOMES.join(', ')}`, { field: 'outcome' });
+  }
+  return raw as RunOutcomeName;
 }
 
 function positiveInt(raw: string | undefined, field: string, fallback: number, max: number): number {

@@ -7,7 +7,7 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import { iso, jobJson } from './serialize.js';
 
 export interface StatusOptions {
-  scheduler: Pick<Scheduler, 'status' | 'bootedAt' | 'reloadedAt' | 'list' | 'runningCount'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
+  scheduler: Pick<Scheduler, 'status' | 'bootedAt' | 'reloadedAt' | 'list' | 'runningCount' | 'queuedCount'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
   events: ServiceEvents;
   version: string;
   reload: () => Promise<void>;
@@ -27,6 +27,7 @@ export async function statusJson(options: StatusOptions) {
       total: jobs.length,
       active: jobs.filter((j) => j.active).length,
       running: scheduler.runningCount,
+      queued: scheduler.queuedCount,
     },
     ...(options.extra ? await options.extra() : {}),
   };

@@ -76,7 +76,15 @@ export interface Job extends JobSettings, JobState {
   updatedAt: number;
 }
 
-export type RunOutcomeName = 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+/**
+ * Every outcome a run can have, the one list: the API's filter, the metrics and the webmin's
+ * icons are built from it. `queued` and `running` are a run in flight (waiting for a sandbox
+ * thread, then on one); the others are how it ended.
+ */
+export const RUN_OUTCOMES = ['queued', 'running', 'success', 'error', 'timeout', 'interrupted'] as const;
+export type RunOutcomeName = (typeof RUN_OUTCOMES)[number];
+/** Outcomes of a run still in flight. */
+export type InFlightOutcome = Extract<RunOutcomeName, 'queued' | 'running'>;
 
 export interface RunRecord {
   id: number;
@@ -84,8 +92,14 @@ export interface RunRecord {
   trigger: RunTrigger;
   /** The slot a scheduled run was due at; null for manual runs. */
   scheduledAt: number | null;
-  startedAt: number;
+  /** When the service took the run up; recorded durably before anything else. */
+  queuedAt: number;
+  /** When the job's code began in its sandbox; null while queued, or if it never began. */
+  startedAt: number | null;
   finishedAt: number | null;
+  /** startedAt − (scheduledAt for a scheduled run, else queuedAt); null until it started. */
+  waitMs: number | null;
+  /** finishedAt − startedAt: the code's own time; null until it ended, or if it never began. */
   durationMs: number | null;
   result: JobResult | null;
   outcome: RunOutcomeName;
@@ -95,9 +109,9 @@ export interface RunRecord {
   codeVersion: number | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'startedAt' | 'codeVersion'>;
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'>;
 
-export type FinishedRun = Pick<RunRecord, 'finishedAt' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
+export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
 
 export interface CodeVersion {
   job: string;

@@ -3,16 +3,19 @@
  * the present (jobs by status, the worker pool) are passed in as a snapshot when `/metrics` is read,
  * so they can never drift from the truth.
  */
-import { JOB_STATUSES, type RunOutcomeName } from '../jobs/types.js';
+import { JOB_STATUSES, type InFlightOutcome, type RunOutcomeName } from '../jobs/types.js';
 import { Histogram } from './histogram.js';
 import { headerLines, sampleLine } from './prometheus-text.js';
 
 export interface FinishedRunMetric {
   job: string;
-  outcome: Exclude<RunOutcomeName, 'running'>;
-  durationMs: number;
-  /** How late a scheduled run started after its slot; null for manual and boot runs. */
+  outcome: Exclude<RunOutcomeName, InFlightOutcome>;
+  /** The code's own time; null for a run whose code never began. */
+  durationMs: number | null;
+  /** From its slot to the code's true start, for a scheduled run; null for manual and boot runs. */
   latenessMs: number | null;
+  /** From its slot (or, unscheduled, its queueing) to the code's start; null if it never began. */
+  waitMs?: number | null;
 }
 
 export interface MetricsSnapshot {
@@ -34,12 +37,17 @@ export class Metrics {
   private readonly runs = new Map<string, Map<string, number>>();
   private readonly duration = new Histogram(
     'quickjobs_run_duration_seconds',
-    'Wall-clock time of finished runs.',
+    "The job code's own wall-clock time in finished runs, from its start in the sandbox to its end (host waits included, the wait for a thread not).",
     DURATION_BUCKETS,
+  );
+  private readonly wait = new Histogram(
+    'quickjobs_run_wait_seconds',
+    'How long a run waited before its code began: from its slot (a run taken up off schedule: from its queueing), mostly the wait for a free sandbox thread.',
+    LATENESS_BUCKETS,
   );
   private readonly lateness = new Histogram(
     'quickjobs_schedule_lateness_seconds',
-    'How long after its slot a scheduled run started.',
+    "How long after its slot a scheduled run's code began in its sandbox.",
     LATENESS_BUCKETS,
   );
   private storeErrors = 0;
@@ -48,8 +56,9 @@ export class Metrics {
     const byOutcome = this.runs.get(run.job) ?? new Map<string, number>();
     byOutcome.set(run.outcome, (byOutcome.get(run.outcome) ?? 0) + 1);
     this.runs.set(run.job, byOutcome);
-    this.duration.observe(run.durationMs / 1000);
+    if (run.durationMs !== null) this.duration.observe(run.durationMs / 1000);
     if (run.latenessMs !== null) this.lateness.observe(Math.max(0, run.latenessMs) / 1000);
+    if (run.waitMs !== undefined && run.waitMs !== null) this.wait.observe(Math.max(0, run.waitMs) / 1000);
   }
 
   storeError(): void {
@@ -73,6 +82,7 @@ export class Metrics {
 
     lines.push(...this.duration.render());
     lines.push(...this.lateness.render());
+    lines.push(...this.wait.render());
 
     lines.push(...headerLines('quickjobs_jobs', 'gauge', 'Jobs, by status.'));
     // Every known status is always present, so a dashboard sees 0 rather than a missing series.

@@ -7,11 +7,14 @@
  * alone), so a try whose answer was lost and is tried again still writes once.
  */
 import type { Logger } from 'pino';
+import type { RunEnd } from '../store/store.js';
 
 export interface QueuedWrite {
   /** Names the write in the log (job and run id). */
   what: Record<string, unknown>;
   write(): Promise<void>;
+  /** The run's end, when this write is one: ends waiting together are written as one batch. */
+  end?: RunEnd;
 }
 
 export interface FinishQueueOptions {
@@ -20,7 +23,12 @@ export interface FinishQueueOptions {
   retryDelaysMs?: readonly number[];
   /** After every refused try (metrics, the store's health). */
   onError?: (error: unknown) => void;
+  /** Writes several runs' ends in one transaction; without it each write goes alone. */
+  writeEnds?: (ends: RunEnd[]) => Promise<void>;
 }
+
+/** The most ends one transaction takes. */
+const MAX_BATCH = 256;
 
 /** A short first wait rides out a busy moment; five seconds is as long as a finish waits between tries. */
 export const DEFAULT_FINISH_RETRY_MS = [100, 250, 500, 1000, 2000, 5000] as const;
@@ -80,16 +88,21 @@ export class FinishQueue {
       let failures = 0;
       while (!this.stopped && this.entries.length > 0) {
         const head = this.entries[0]!;
+        // The ends that waited while the previous write was in the store go together: one commit.
+        const batch = this.batch();
         try {
-          await head.write();
-          this.entries.shift();
-          if (failures > 0) this.options.log.info({ ...head.what, tries: failures + 1 }, 'recorded the end of a run once the store took it');
+          if (batch.length > 1) await this.options.writeEnds!(batch.map((entry) => entry.end!));
+          else await head.write();
+          this.entries.splice(0, batch.length);
+          if (failures > 0) this.options.log.info({ ...head.what, tries: failures + 1, with: batch.length - 1 }, 'recorded the end of a run once the store took it');
           failures = 0;
-          head.tried();
-          head.written();
+          for (const entry of batch) {
+            entry.tried();
+            entry.written();
+          }
         } catch (error) {
           failures += 1;
-          head.tried();
+          for (const entry of batch) entry.tried();
           this.options.onError?.(error);
           // The first refusal and then every tenth, so a long outage does not flood the log.
           if (failures === 1 || failures % 10 === 0) {
@@ -101,6 +114,15 @@ export class FinishQueue {
     } finally {
       this.draining = false;
     }
+  }
+
+  /** The head, with the run ends right behind it when they can go in one batch. */
+  private batch(): Entry[] {
+    const head = this.entries[0]!;
+    if (!head.end || !this.options.writeEnds) return [head];
+    let size = 1;
+    while (size < this.entries.length && size < MAX_BATCH && this.entries[size]!.end) size++;
+    return this.entries.slice(0, size);
   }
 
   private pause(ms: number): Promise<void> {

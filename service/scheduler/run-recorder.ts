@@ -2,21 +2,27 @@
  * Everything the store hears about a run, in one place: its start, recorded before it executes
  * (a slot claim belongs in that same write), the job state its end leads to (plan.ts), and its
  * end, which goes through the finish queue so it is never dropped.
+ *
+ * Starts are group-committed: the starts asked for together (the runs of one tick) go to the
+ * store as one batch, one transaction and one round trip, and each run executes
+ * once its own row is committed. Each row of a batch is answered on its own, so a row the store
+ * refuses (its job is gone; a slot another node claimed) fails only its own run.
  */
-import type { Job, RunRecord } from '../jobs/types.js';
+import type { CodeVersion, Job, NewRun, RunRecord } from '../jobs/types.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
 import { planAfterRun, type RunEventName } from './plan.js';
 import type { RunOutcome, RunStart } from './runner.js';
 
-/** A run recorded as running, with the code it is to execute. */
+/** A run recorded as taken up (queued), with the code it is to execute. */
 export interface StartedRun {
   id: number;
   job: string;
   trigger: RunStart['trigger'];
   scheduledAt: number | null;
-  startedAt: number;
+  /** When the service took the run up; the row holding it is committed. */
+  queuedAt: number;
   codeVersion: number | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
@@ -35,11 +41,21 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   now: () => number;
 }
 
+interface PendingStart {
+  row: NewRun;
+  resolve: (id: number) => void;
+  reject: (error: unknown) => void;
+}
+
 export class RunRecorder {
   private readonly queue: FinishQueue;
+  /** Starts of this turn of the event loop, written together at its end. */
+  private batch: PendingStart[] = [];
+  /** The newest saved code of each job, so a run's start reads nothing when the job's version has not moved. */
+  private readonly codes = new Map<string, CodeVersion>();
 
   constructor(private readonly options: RunRecorderOptions) {
-    this.queue = new FinishQueue(options);
+    this.queue = new FinishQueue({ ...options, writeEnds: (ends) => options.store.finishRuns(ends) });
   }
 
   /** Runs whose end waits for the store. */
@@ -52,20 +68,62 @@ export class RunRecorder {
    * Throws what the store throws: nothing has run, so the slot can simply be tried again.
    */
   async start(job: Job, start: RunStart): Promise<StartedRun> {
-    const { store } = this.options;
-    const saved = start.code === undefined ? await store.getCode(job.name) : null;
+    const saved = start.code === undefined ? await this.savedCode(job) : null;
     const codeVersion = saved ? saved.version : null;
-    const startedAt = this.options.now();
+    const queuedAt = this.options.now();
+    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion };
     let id: number;
     try {
-      id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion });
+      id = await this.record(row);
     } catch (error) {
       // Cut or timed out, the start may still have been committed without our hearing of it; such
       // a row would stay `running` for a run that never executed. Close it once the store is back.
-      if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, startedAt }, write: () => this.abandon(job.name, startedAt) });
+      if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, queuedAt }, write: () => this.abandon(job.name, queuedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, code: start.code ?? saved?.code };
+  }
+
+  /** Forgets a deleted job's code. */
+  forget(job: string): void {
+    this.codes.delete(job);
+  }
+
+  private async savedCode(job: Job): Promise<CodeVersion | null> {
+    const cached = this.codes.get(job.name);
+    if (cached !== undefined && cached.version === job.version) return cached;
+    const saved = await this.options.store.getCode(job.name);
+    if (saved) this.codes.set(job.name, saved);
+    else this.codes.delete(job.name);
+    return saved;
+  }
+
+  /** Joins this turn's batch of starts; resolves to the run's id once its row is committed. */
+  private record(row: NewRun): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      // Flushed once the launches of this tick have all joined: they reach here in the same run
+      // of microtasks (the code comes from the cache; the tick launches synchronously).
+      if (this.batch.length === 0) queueMicrotask(() => void this.flush());
+      this.batch.push({ row, resolve, reject });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = [];
+    let answers;
+    try {
+      answers = await this.options.store.startRuns(batch.map((pending) => pending.row));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, i) => {
+      const answer = answers[i];
+      if (answer === undefined) pending.reject(new Error('the store answered fewer starts than it was given'));
+      else if (answer.ok) pending.resolve(answer.id);
+      else pending.reject(answer.error);
+    });
   }
 
   /**
@@ -76,14 +134,19 @@ export class RunRecorder {
    */
   finish(started: StartedRun, outcome: RunOutcome, current: Job | undefined): FinishedRun {
     const finishedAt = this.options.now();
+    // The worker's clock and this one are the same wall clock; a finish stamped a hair before the
+    // code's start (clock granularity) still reads as 0 ms.
+    const startedAt = outcome.startedAt ?? null;
     const record: RunRecord = {
       id: started.id,
       job: started.job,
       trigger: started.trigger,
       scheduledAt: started.scheduledAt,
-      startedAt: started.startedAt,
+      queuedAt: started.queuedAt,
+      startedAt,
       finishedAt,
-      durationMs: finishedAt - started.startedAt,
+      waitMs: startedAt === null ? null : Math.max(0, startedAt - (started.scheduledAt ?? started.queuedAt)),
+      durationMs: startedAt === null ? null : Math.max(0, finishedAt - startedAt),
       result: outcome.outcome === 'success' ? outcome.result : null,
       outcome: outcome.outcome,
       error: outcome.outcome === 'success' ? null : outcome.error,
@@ -94,6 +157,7 @@ export class RunRecorder {
     const queued = this.queue.add({
       what: { job: started.job, run: started.id },
       write: () => this.options.store.finishRun(started.id, record, patch),
+      end: { id: started.id, finished: record, ...(patch ? { jobPatch: patch } : {}) },
     });
     return { record, patch, event, ...queued };
   }
@@ -104,14 +168,16 @@ export class RunRecorder {
   }
 
   /** Records a start the store may have taken without saying so as interrupted: it never executed. */
-  private async abandon(job: string, startedAt: number): Promise<void> {
+  private async abandon(job: string, queuedAt: number): Promise<void> {
     const { store } = this.options;
     const recent = await store.listRuns({ job, limit: 20 });
-    const orphan = recent.find((run) => run.startedAt === startedAt && run.outcome === 'running');
+    const orphan = recent.find((run) => run.queuedAt === queuedAt && run.outcome === 'running');
     if (orphan === undefined) return;
     await store.finishRun(orphan.id, {
+      startedAt: null,
       finishedAt: this.options.now(),
-      durationMs: 0,
+      waitMs: null,
+      durationMs: null,
       result: null,
       outcome: 'interrupted',
       error: { message: 'the store did not confirm the start of this run, so it never executed' },
@@ -122,7 +188,14 @@ export class RunRecorder {
   private plan(current: Job, record: RunRecord, scheduledAt: number): { patch: JobPatch; event: RunEventName | null } {
     const planned = planAfterRun(
       current,
-      { trigger: record.trigger, scheduledAt, startedAt: record.startedAt, result: record.result, error: record.error?.message ?? null },
+      {
+        trigger: record.trigger,
+        scheduledAt,
+        startedAt: record.startedAt ?? record.queuedAt,
+        result: record.result,
+        error: record.error?.message ?? null,
+        interrupted: record.outcome === 'interrupted',
+      },
       record.finishedAt!,
       this.options.timeZone,
     );

@@ -12,18 +12,24 @@ export interface RunStart {
   code?: string;
 }
 
-/** One run to execute, already recorded as running under `runId`. */
+/** One run to execute, already recorded (as queued) under `runId`. */
 export interface RunRequest {
   job: Job;
   runId: number;
   trigger: RunTrigger;
   code: string;
+  /** Called when the run stops waiting and takes a sandbox thread of its own. */
+  onThread?: () => void;
 }
 
-/** How an execution ended. A job's failure is a value here, never a rejection. */
-export type RunOutcome =
+/**
+ * How an execution ended. A job's failure is a value here, never a rejection. `startedAt` is when
+ * the job's code began (epoch ms), absent if it never did.
+ */
+export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
+) & { startedAt?: number };
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */

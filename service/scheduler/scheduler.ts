@@ -6,7 +6,7 @@
  * the store before it is acted on.
  */
 import type { Logger } from 'pino';
-import type { Job, RunRecord } from '../jobs/types.js';
+import type { InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobNotFoundError } from '../store/errors.js';
@@ -53,6 +53,8 @@ export class Scheduler {
   private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
   private readonly heap = new TimerHeap();
   private readonly running = new Map<string, Promise<unknown>>();
+  /** Runs recorded and not yet ended, by id: waiting for a sandbox thread, or on one. */
+  private readonly inFlightRuns = new Map<number, InFlightOutcome>();
   private readonly recorder: RunRecorder;
   private readonly now: () => number;
   private readonly maxSleepMs: number;
@@ -169,8 +171,21 @@ export class Scheduler {
     return this.running.has(name);
   }
 
+  /** Runs executing on a sandbox thread now (their job's code began, or is about to). */
   get runningCount(): number {
-    return this.running.size;
+    let running = 0;
+    for (const outcome of this.inFlightRuns.values()) if (outcome === 'running') running++;
+    return running;
+  }
+
+  /** Runs recorded and waiting for a sandbox thread. */
+  get queuedCount(): number {
+    return this.inFlightRuns.size - this.runningCount;
+  }
+
+  /** Whether run `id` waits for a thread or runs on one; undefined once it ended (or if it is not this process's). */
+  inFlight(id: number): InFlightOutcome | undefined {
+    return this.inFlightRuns.get(id);
   }
 
   /** Takes a job as the store now has it (created or edited) and schedules it from its state. */
@@ -182,6 +197,7 @@ export class Scheduler {
 
   remove(name: string): void {
     this.jobs.delete(name);
+    this.recorder.forget(name);
     this.heap.delete(name);
     this.options.events.emit('job-deleted', name);
   }
@@ -277,8 +293,14 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
+    this.inFlightRuns.set(started.id, 'queued');
     this.options.onRunStarted?.(started);
-    const outcome = await this.execute(job, started);
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.execute(job, started);
+    } finally {
+      this.inFlightRuns.delete(started.id);
+    }
     // Plan from the job as it is now: a person may have edited it while it ran.
     const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
     return this.recorder.finish(started, outcome, current);
@@ -287,7 +309,10 @@ export class Scheduler {
   private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code });
+      const onThread = () => {
+        if (this.inFlightRuns.has(started.id)) this.inFlightRuns.set(started.id, 'running');
+      };
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

@@ -4,7 +4,7 @@
  * pool starts, so a worker runs no migrations and prepares no other table's statements.
  */
 import type { StoreConfig } from '../config.js';
-import { DataArgumentError, StoreError } from './errors.js';
+import { DataArgumentError, DataQuotaError, StoreError } from './errors.js';
 import { DataTable as MysqlDataTable } from './mysql/data-table.js';
 import { createStorePool, STORE_DEADLINE_MS } from './mysql/pool.js';
 import { parseMysqlUrl } from './mysql/target.js';
@@ -36,14 +36,14 @@ function tableDataStore(table: Table, label: string, close: () => Promise<void>)
     try {
       return await call();
     } catch (error) {
-      if (error instanceof DataArgumentError) throw error;
+      if (error instanceof DataArgumentError || error instanceof DataQuotaError) throw error;
       throw new StoreError(`${label} could not ${action}: ${(error as Error).message}`, { cause: error });
     }
   };
   let closing: Promise<void> | undefined;
   return {
     dataGet: (source, idOrQuery) => guard('read data', () => table.get(source, idOrQuery)),
-    dataSave: (source, value) => guard('save data', () => table.save(source, value)),
+    dataSave: (source, value, owner) => guard('save data', () => table.save(source, value, owner)),
     dataDelete: (source, id) => guard('delete data', () => table.delete(source, id)),
     dataPage: (source, query) => guard('read a data page', () => table.page(source, query)),
     close: () => (closing ??= close()),

@@ -191,8 +191,10 @@ export interface RunRow {
   job: string;
   trigger: string;
   scheduled_at: number | null;
-  started_at: number;
+  queued_at: number;
+  started_at: number | null;
   finished_at: number | null;
+  wait_ms: number | null;
   duration_ms: number | null;
   result: string | null;
   outcome: string;
@@ -201,14 +203,21 @@ export interface RunRow {
   code_version: number | null;
 }
 
+/** The outcome a run is kept under: a run in flight is `running` in the store, queued or not. */
+export function storedOutcome(outcome: RunOutcomeName | undefined): string | undefined {
+  return outcome === 'queued' ? 'running' : outcome;
+}
+
 export function runFromRow(row: RunRow): RunRecord {
   return {
     id: row.id,
     job: row.job,
     trigger: row.trigger as RunTrigger,
     scheduledAt: row.scheduled_at,
+    queuedAt: row.queued_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    waitMs: row.wait_ms,
     durationMs: row.duration_ms,
     result: row.result as JobResult | null,
     outcome: row.outcome as RunOutcomeName,

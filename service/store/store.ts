@@ -12,14 +12,31 @@ import type {
   FinishedRun,
   Job,
   NewRun,
+  RunOutcomeName,
   RunRecord,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
 
 export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
 
+/** One run's end, as `finishRuns` takes it. */
+export interface RunEnd {
+  id: number;
+  finished: FinishedRun;
+  jobPatch?: JobPatch;
+}
+
+/** How the store answered one start of a batch. */
+export type StartAnswer = { ok: true; id: number } | { ok: false; error: Error };
+
 export interface RunQuery {
   job?: string;
+  /**
+   * Only runs with this outcome. The store keeps a run in flight as `running` until it ends (its
+   * true start is written with its end, so it costs no write of its own): `queued` and `running`
+   * both select the runs in flight, and the service, which knows which hold a thread, tells them apart.
+   */
+  outcome?: RunOutcomeName;
   /** 1..1000 */
   limit: number;
   /** Only runs with a smaller id. */
@@ -79,14 +96,25 @@ export interface Store {
   saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<Job>;
 
   // ── runs ──
-  /** Records a run as `running` and resolves to its id. */
+  /** Records a run as in flight and resolves to its id. */
   startRun(run: NewRun): Promise<number>;
+  /**
+   * Records the starts of several runs in one transaction (one round trip), answering each in
+   * order: its id, or why that one row was refused (its job is gone) while the others stand.
+   * Rejects, with nothing written, only when the store itself failed.
+   */
+  startRuns(runs: readonly NewRun[]): Promise<StartAnswer[]>;
   /**
    * Records how a run ended, and applies `jobPatch` to its job in the same transaction (so the
    * run and the schedule it leads to are never half-written). Keeps the job's newest
    * `runHistory` runs and deletes older ones.
    */
   finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void>;
+  /**
+   * Records the ends of several runs, each as `finishRun` would, in one transaction: one commit
+   * for all. Rejects, with nothing written, if any part fails.
+   */
+  finishRuns(ends: readonly RunEnd[]): Promise<void>;
   getRun(id: number): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;

@@ -15,7 +15,7 @@ import type {
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
 import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, StartAnswer, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -34,7 +34,9 @@ export interface StoreTables {
   };
   runs: {
     start(run: NewRun): Answer<number>;
+    startMany(runs: readonly NewRun[]): Answer<StartAnswer[]>;
     finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Answer<void>;
+    finishMany(ends: readonly RunEnd[]): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
     interruptRunning(at: number, message: string): Answer<number>;
@@ -129,8 +131,16 @@ export abstract class TableStore implements Store {
   async startRun(run: NewRun): Promise<number> {
     return this.guard('start a run', () => this.tables.runs.start(run), 'write');
   }
+  async startRuns(runs: readonly NewRun[]): Promise<StartAnswer[]> {
+    if (runs.length === 0) return [];
+    return this.guard('start runs', () => this.tables.runs.startMany(runs), 'write');
+  }
   async finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void> {
     return this.guard('finish a run', () => this.tables.runs.finish(id, finished, jobPatch), 'write');
+  }
+  async finishRuns(ends: readonly RunEnd[]): Promise<void> {
+    if (ends.length === 0) return;
+    return this.guard('finish runs', () => this.tables.runs.finishMany(ends), 'write');
   }
   async getRun(id: number): Promise<RunRecord | null> {
     return this.guard('read a run', () => this.tables.runs.get(id));

@@ -176,11 +176,12 @@ function check(runs: RunRecord[], report: SoakReport): void {
       slots.set(run.scheduledAt, [...(slots.get(run.scheduledAt) ?? []), run.id]);
     }
     for (const [scheduledAt, ids] of slots) if (ids.length > 1) report.duplicateSlots.push({ job, scheduledAt, ids });
-    const ordered = [...list].sort((a, b) => a.startedAt - b.startedAt);
+    // A run holds its job from its queueing: no run of the job is queued before the previous one ended.
+    const ordered = [...list].sort((a, b) => a.queuedAt - b.queuedAt);
     for (let i = 1; i < ordered.length; i++) {
       const previous = ordered[i - 1]!;
       const end = previous.finishedAt ?? Number.POSITIVE_INFINITY;
-      if (ordered[i]!.startedAt < end) report.overlaps.push({ job, ids: [previous.id, ordered[i]!.id] });
+      if (ordered[i]!.queuedAt < end) report.overlaps.push({ job, ids: [previous.id, ordered[i]!.id] });
     }
   }
 }

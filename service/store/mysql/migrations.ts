@@ -15,8 +15,11 @@ import { execute, selectRows, serverErrorCode } from './sql.js';
 export interface MysqlMigration {
   version: number;
   description: string;
-  /** One statement each (the pool does not allow several per query). */
-  statements: string[];
+  /**
+   * One statement each (the pool does not allow several per query). A statement that cannot be
+   * run twice (an ALTER) names the column whose presence shows it is done.
+   */
+  statements: Array<string | { sql: string; unlessColumn: [table: string, column: string] }>;
 }
 
 /** InnoDB for transactions and foreign keys; binary collation so names compare as SQLite does. */
@@ -152,9 +155,29 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         updated_at  BIGINT NOT NULL,
         PRIMARY KEY (name)
       ) ${TABLE_OPTIONS}`,
-      // MySQL 8 has no ADD COLUMN IF NOT EXISTS; a rerun after a crash mid-step meets
-      // ER_DUP_FIELDNAME, which applyMissing takes as done.
-      'ALTER TABLE quickjobs_jobs ADD COLUMN period VARCHAR(64) NULL',
+      // MySQL 8 has no ADD COLUMN IF NOT EXISTS: skipped when a node that died after it comes back.
+      { sql: 'ALTER TABLE quickjobs_jobs ADD COLUMN period VARCHAR(64) NULL', unlessColumn: ['quickjobs_jobs', 'period'] },
+    ],
+  },
+  {
+    version: 4,
+    description: 'runs: queued, started, waited, took',
+    statements: [
+      // One ALTER, so it is done whole or not at all; skipped when a node that died after it
+      // comes back. The time a run was taken up keeps the column's old values; the true start of
+      // the code and the wait for a sandbox thread are written with the run's end.
+      {
+        sql: `ALTER TABLE quickjobs_runs
+          CHANGE started_at queued_at BIGINT NOT NULL,
+          ADD COLUMN started_at BIGINT NULL AFTER queued_at,
+          ADD COLUMN wait_ms BIGINT NULL AFTER finished_at`,
+        unlessColumn: ['quickjobs_runs', 'queued_at'],
+      },
+      // Older runs were stamped before they waited: their start is their queueing, their wait
+      // their lateness behind the slot.
+      `UPDATE quickjobs_runs SET started_at = queued_at,
+        wait_ms = CASE WHEN scheduled_at IS NULL THEN 0 ELSE GREATEST(0, queued_at - scheduled_at) END
+      WHERE outcome <> 'running' AND wait_ms IS NULL`,
     ],
   },
 ];
@@ -218,12 +241,17 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   for (const step of migrations) {
     if (step.version <= current) continue;
     for (const statement of step.statements) {
-      try {
+      if (typeof statement === 'string') {
         await execute(connection, statement, [], null);
-      } catch (error) {
-        // A column added before a crash cut the step short: that statement's work is done.
-        if (serverErrorCode(error) !== 'ER_DUP_FIELDNAME') throw error;
+        continue;
       }
+      const [table, column] = statement.unlessColumn;
+      const done = await selectRows(
+        connection,
+        'SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+        [table, column],
+      );
+      if (done.length === 0) await execute(connection, statement.sql, [], null);
     }
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,

@@ -3,13 +3,18 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { type RunRow, runFromRow } from '../rows.js';
-import type { JobPatch, RunQuery } from '../store.js';
+import { type RunRow, runFromRow, storedOutcome } from '../rows.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, started_at, finished_at, duration_ms, result, outcome, error, logs, code_version';
+  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version';
+
+const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version) VALUES ";
+const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?)";
+
+const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion];
 
 export class RunTable {
   constructor(
@@ -20,12 +25,7 @@ export class RunTable {
 
   async start(run: NewRun): Promise<number> {
     try {
-      const header = await execute(
-        this.pool,
-        `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version)
-         VALUES (?, ?, ?, ?, 'running', '[]', ?)`,
-        [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion],
-      );
+      const header = await execute(this.pool, INSERT_RUNS + RUN_VALUES, runParams(run));
       return header.insertId;
     } catch (error) {
       // The foreign key refuses a run of a job that is not there (or was deleted a moment ago).
@@ -34,8 +34,59 @@ export class RunTable {
     }
   }
 
+  /**
+   * One multi-row INSERT: one round trip and one commit for a tick's starts. InnoDB hands a simple
+   * INSERT's rows consecutive ids in every lock mode, so row i has the first id plus i (times the
+   * server's auto_increment_increment). A row whose job is gone fails the whole statement, and
+   * nothing was written: then each run is tried alone, so only that one is refused.
+   */
+  async startMany(runs: readonly NewRun[]): Promise<StartAnswer[]> {
+    if (runs.length === 1) return [await this.startOne(runs[0]!)];
+    try {
+      const params = runs.flatMap(runParams);
+      const header = await execute(this.pool, INSERT_RUNS + runs.map(() => RUN_VALUES).join(', '), params);
+      const step = await this.idStep();
+      return runs.map((_, i) => ({ ok: true, id: header.insertId + i * step }));
+    } catch (error) {
+      if (serverErrorCode(error) !== 'ER_NO_REFERENCED_ROW_2') throw error;
+      const answers: StartAnswer[] = [];
+      for (const run of runs) answers.push(await this.startOne(run));
+      return answers;
+    }
+  }
+
+  private step: number | undefined;
+
+  private async idStep(): Promise<number> {
+    if (this.step === undefined) {
+      const [row] = await selectRows<{ step: number }>(this.pool, 'SELECT @@auto_increment_increment AS step');
+      this.step = Number(row?.step ?? 1);
+    }
+    return this.step;
+  }
+
+  private async startOne(run: NewRun): Promise<StartAnswer> {
+    try {
+      return { ok: true, id: await this.start(run) };
+    } catch (error) {
+      if (error instanceof JobNotFoundError) return { ok: false, error };
+      throw error;
+    }
+  }
+
   async finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
+    await transaction(this.pool, (connection) => this.record(connection, id, finished, jobPatch));
+  }
+
+  /** One transaction, one commit, for runs that ended together. */
+  async finishMany(ends: readonly RunEnd[]): Promise<void> {
     await transaction(this.pool, async (connection) => {
+      for (const end of ends) await this.record(connection, end.id, end.finished, end.jobPatch);
+    });
+  }
+
+  private async record(connection: PoolConnection, id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
+    {
       // The run is gone when its job was deleted while it ran; there is nothing left to record.
       const [located] = await selectRows<{ job: string }>(connection, 'SELECT job FROM quickjobs_runs WHERE id = ?', [id]);
       if (located === undefined) return;
@@ -54,10 +105,13 @@ export class RunTable {
       if (owner === undefined || owner.outcome !== 'running') return;
       await execute(
         connection,
-        `UPDATE quickjobs_runs SET finished_at = ?, duration_ms = ?, result = ?, outcome = ?, error = ?, logs = ?
+        `UPDATE quickjobs_runs SET started_at = ?, finished_at = ?, wait_ms = ?, duration_ms = ?, result = ?, outcome = ?,
+           error = ?, logs = ?
          WHERE id = ?`,
         [
+          finished.startedAt,
           finished.finishedAt,
+          finished.waitMs,
           finished.durationMs,
           finished.result,
           finished.outcome,
@@ -68,7 +122,7 @@ export class RunTable {
       );
       if (jobPatch !== undefined) await this.jobs.applyPatch(connection, owner.job, jobPatch);
       await this.prune(connection, owner.job, id);
-    });
+    }
   }
 
   /**
@@ -107,6 +161,11 @@ export class RunTable {
       conditions.push('id < ?');
       params.push(query.before);
     }
+    const outcome = storedOutcome(query.outcome);
+    if (outcome !== undefined) {
+      conditions.push('outcome = ?');
+      params.push(outcome);
+    }
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
     const rows = await selectRows<RunRow>(
       this.pool,
@@ -119,10 +178,10 @@ export class RunTable {
   async interruptRunning(at: number, message: string): Promise<number> {
     const header = await execute(
       this.pool,
-      `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?,
-         duration_ms = GREATEST(0, ? - started_at), error = ?
+      // Its true start, if it had one, is written only with its end: an interrupted run has none.
+      `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ?
        WHERE outcome = 'running'`,
-      [at, at, JSON.stringify({ message })],
+      [at, JSON.stringify({ message })],
     );
     return header.affectedRows;
   }

@@ -140,6 +140,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN period TEXT;
     `,
   },
+  {
+    version: 4,
+    description: 'runs: queued, started, waited, took',
+    sql: `
+      -- The time a run was taken up (written before anything else) keeps the column's old values;
+      -- the true start of the code and the wait for a sandbox thread are written with the run's end.
+      ALTER TABLE runs RENAME COLUMN started_at TO queued_at;
+      ALTER TABLE runs ADD COLUMN started_at INTEGER;
+      ALTER TABLE runs ADD COLUMN wait_ms INTEGER;
+      -- Older runs were stamped before they waited: their start is their queueing, their wait
+      -- their lateness behind the slot.
+      UPDATE runs SET started_at = queued_at,
+        wait_ms = CASE WHEN scheduled_at IS NULL THEN 0 ELSE max(0, queued_at - scheduled_at) END
+      WHERE outcome <> 'running';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

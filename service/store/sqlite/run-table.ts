@@ -3,12 +3,13 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import type { JobPatch, RunQuery } from '../store.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
+import { storedOutcome } from '../rows.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Omit<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'error' | 'outcome' | 'logs'>;
-type FinishRun = Pick<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'>;
+type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
 
 export class RunTable {
   private readonly insertRun: Statement<InsertRun>;
@@ -23,6 +24,8 @@ export class RunTable {
   private readonly listAllBefore: Statement<{ limit: number; before: number }, RunRow>;
   private readonly listJob: Statement<{ limit: number; job: string }, RunRow>;
   private readonly listJobBefore: Statement<{ limit: number; job: string; before: number }, RunRow>;
+  /** The other filter combinations with an outcome are rare (operators' searches): built when asked. */
+  private readonly listOutcome: Statement<{ limit: number; outcome: string }, RunRow>;
 
   constructor(
     private readonly db: Database,
@@ -32,13 +35,13 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version)
-       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
-      `UPDATE runs SET finished_at = @finished_at, duration_ms = @duration_ms, result = @result,
-         outcome = @outcome, error = @error, logs = @logs
+      `UPDATE runs SET started_at = @started_at, finished_at = @finished_at, wait_ms = @wait_ms,
+         duration_ms = @duration_ms, result = @result, outcome = @outcome, error = @error, logs = @logs
        WHERE id = @id AND outcome = 'running'`,
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
@@ -49,11 +52,12 @@ export class RunTable {
       `DELETE FROM runs WHERE job = @job AND outcome <> 'running' AND id <> @finished AND id <= (
          SELECT id FROM runs WHERE job = @job ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
     );
+    // Its true start, if it had one, is written only with its end: an interrupted run has none.
     this.interrupt = db.prepare(
-      `UPDATE runs SET outcome = 'interrupted', finished_at = @at,
-         duration_ms = max(0, @at - started_at), error = @error
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
        WHERE outcome = 'running'`,
     );
+    this.listOutcome = db.prepare('SELECT * FROM runs WHERE outcome = @outcome ORDER BY id DESC LIMIT @limit');
     this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
     this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
     this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
@@ -67,33 +71,62 @@ export class RunTable {
       job: run.job,
       trigger: run.trigger,
       scheduled_at: run.scheduledAt,
-      started_at: run.startedAt,
+      queued_at: run.queuedAt,
       code_version: run.codeVersion,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
   }
 
+  /** One transaction for the lot: one commit, however many runs one tick starts. */
+  startMany(runs: readonly NewRun[]): StartAnswer[] {
+    return this.db
+      .transaction((): StartAnswer[] =>
+        runs.map((run) => {
+          try {
+            return { ok: true, id: this.start(run) };
+          } catch (error) {
+            if (error instanceof JobNotFoundError) return { ok: false, error };
+            throw error;
+          }
+        }),
+      )
+      .immediate();
+  }
+
   finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): void {
-    this.db.transaction(() => {
-      // The run is gone when its job was deleted while it ran; there is nothing left to record.
-      const owner = this.selectJobOfRun.get(id);
-      if (owner === undefined) return;
-      // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
-      // schedule it would have led to is not applied: the job runs again after the restart.
-      const updated = this.updateRun.run({
-        id,
-        finished_at: finished.finishedAt,
-        duration_ms: finished.durationMs,
-        result: finished.result,
-        outcome: finished.outcome,
-        error: finished.error === null ? null : JSON.stringify(finished.error),
-        logs: JSON.stringify(finished.logs),
-      });
-      if (updated.changes === 0) return;
-      if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
-      this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
-    }).immediate();
+    this.db.transaction(() => this.record(id, finished, jobPatch)).immediate();
+  }
+
+  /** One transaction for the lot: one commit, however many runs ended together. */
+  finishMany(ends: readonly RunEnd[]): void {
+    this.db
+      .transaction(() => {
+        for (const end of ends) this.record(end.id, end.finished, end.jobPatch);
+      })
+      .immediate();
+  }
+
+  private record(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): void {
+    // The run is gone when its job was deleted while it ran; there is nothing left to record.
+    const owner = this.selectJobOfRun.get(id);
+    if (owner === undefined) return;
+    // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
+    // schedule it would have led to is not applied: the job runs again after the restart.
+    const updated = this.updateRun.run({
+      id,
+      started_at: finished.startedAt,
+      finished_at: finished.finishedAt,
+      wait_ms: finished.waitMs,
+      duration_ms: finished.durationMs,
+      result: finished.result,
+      outcome: finished.outcome,
+      error: finished.error === null ? null : JSON.stringify(finished.error),
+      logs: JSON.stringify(finished.logs),
+    });
+    if (updated.changes === 0) return;
+    if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
+    this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
   }
 
   get(id: number): RunRecord | null {
@@ -103,13 +136,31 @@ export class RunTable {
 
   list(query: RunQuery): RunRecord[] {
     const { job, limit, before } = query;
+    const outcome = storedOutcome(query.outcome);
     let rows: RunRow[];
-    if (job === undefined) {
+    if (outcome !== undefined) {
+      rows = job === undefined && before === undefined ? this.listOutcome.all({ limit, outcome }) : this.listFiltered(query, outcome);
+    } else if (job === undefined) {
       rows = before === undefined ? this.listAll.all({ limit }) : this.listAllBefore.all({ limit, before });
     } else {
       rows = before === undefined ? this.listJob.all({ limit, job }) : this.listJobBefore.all({ limit, job, before });
     }
     return rows.map(runFromRow);
+  }
+
+  private listFiltered(query: RunQuery, outcome: string): RunRow[] {
+    const conditions = ['outcome = @outcome'];
+    const params: Record<string, string | number> = { outcome, limit: query.limit };
+    if (query.job !== undefined) {
+      conditions.push('job = @job');
+      params.job = query.job;
+    }
+    if (query.before !== undefined) {
+      conditions.push('id < @before');
+      params.before = query.before;
+    }
+    const sql = `SELECT * FROM runs WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT @limit`;
+    return this.db.prepare<Record<string, string | number>, RunRow>(sql).all(params);
   }
 
   interruptRunning(at: number, message: string): number {

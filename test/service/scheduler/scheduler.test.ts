@@ -190,7 +190,7 @@ describe('the tick loop', () => {
   it('boots a stopped job as ok with a fresh interval and records in-flight runs as interrupted', async () => {
     await addJob('stopped', { status: 'stop', nextRunAt: null });
     await addJob('busy', {});
-    const id = await store.startRun({ job: 'busy', trigger: 'schedule', scheduledAt: T0, startedAt: T0, codeVersion: 1 });
+    const id = await store.startRun({ job: 'busy', trigger: 'schedule', scheduledAt: T0, queuedAt: T0, codeVersion: 1 });
     clock.now = T0 + 60_000;
     await boot();
     const stopped = cached(scheduler, 'stopped');
@@ -202,11 +202,11 @@ describe('the tick loop', () => {
   it('executes nothing and tries the slot again later when the store cannot record the start', async () => {
     await addJob('a', {});
     await boot();
-    const startRun = store.startRun.bind(store);
+    const startRuns = store.startRuns.bind(store);
     let failures = 0;
-    store.startRun = async (...args) => {
+    store.startRuns = async (...args) => {
       if (failures++ === 0) throw new Error('disk full');
-      return startRun(...args);
+      return startRuns(...args);
     };
     clock.now = T0 + 10_000;
     scheduler.tick(clock.now);
@@ -222,10 +222,10 @@ describe('the tick loop', () => {
   it('closes a start the store committed but whose answer was lost, as never executed', async () => {
     await addJob('a', {});
     await boot();
-    const startRun = store.startRun.bind(store);
+    const startRuns = store.startRuns.bind(store);
     let lost = true;
-    store.startRun = async (...args) => {
-      const id = await startRun(...args);
+    store.startRuns = async (...args) => {
+      const id = await startRuns(...args);
       if (!lost) return id;
       lost = false;
       throw new StoreUnavailableError('MySQL store gave no answer within 5 s', 'no answer within 5 s');
@@ -277,12 +277,19 @@ describe('the tick loop', () => {
       await addJob('b', {});
       await boot();
       const finishRun = store.finishRun.bind(store);
+      const finishRuns = store.finishRuns.bind(store);
       let open = false;
       const order: number[] = [];
       store.finishRun = async (id, ...rest) => {
         if (!open) throw new Error('server gone');
         order.push(id);
         return finishRun(id, ...rest);
+      };
+      // Ends that waited together go as one batch, in the order the runs ended.
+      store.finishRuns = async (ends) => {
+        if (!open) throw new Error('server gone');
+        order.push(...ends.map((end) => end.id));
+        return finishRuns(ends);
       };
       scheduler.tick(T0 + 10_000);
       await settle();

@@ -64,10 +64,10 @@ export class RecentRuns implements ReactiveController {
       // A run being streamed holds the live log; the stored record has it only once the run ends.
       this.runs = runs.map((run) => {
         const known = this.runs.find((r) => r.id === run.id);
-        return known && run.outcome === 'running' && this.streams.has(run.id) ? known : run;
+        return known && (run.outcome === 'running' || run.outcome === 'queued') && this.streams.has(run.id) ? known : run;
       });
       this.error = '';
-      for (const run of runs) if (run.outcome === 'running') this.follow(run.id);
+      for (const run of runs) if (run.outcome === 'running' || run.outcome === 'queued') this.follow(run.id);
     } catch (error) {
       if (error instanceof ApiError && error.status !== 401) this.error = `The runs could not be loaded: ${error.message}`;
     }

@@ -11,7 +11,8 @@ export const runListStyles = css`
   .outcome { font-weight: 700; }
   .outcome.success { color: var(--qj-ok); }
   .outcome.error, .outcome.timeout { color: var(--qj-danger); }
-  .outcome.running { color: var(--qj-accent); }
+  .outcome.running, .outcome.queued { color: var(--qj-accent); }
+  .outcome .icon { font-weight: 400; margin-right: 0.2em; }
   .outcome.interrupted { color: var(--qj-warn); }
   .meta { color: var(--qj-muted); font-size: 0.88rem; }
   .body { padding: 0 0.65rem 0.6rem; }

@@ -44,12 +44,14 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
 }
 
 export function newRun(job: string, startedAt = T0, overrides: Partial<NewRun> = {}): NewRun {
-  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, startedAt, codeVersion: 1, ...overrides };
+  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, queuedAt: startedAt, codeVersion: 1, ...overrides };
 }
 
 export function succeeded(startedAt = T0, overrides: Partial<FinishedRun> = {}): FinishedRun {
   return {
-    finishedAt: startedAt + 250,
+    startedAt: startedAt + 2,
+    finishedAt: startedAt + 252,
+    waitMs: 7,
     durationMs: 250,
     result: 'OK',
     outcome: 'success',

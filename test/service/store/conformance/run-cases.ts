@@ -20,7 +20,7 @@ export function describeRuns(context: StoreContext): void {
       return ids;
     }
 
-    it('records a started run as running, with no ending and no log yet', async () => {
+    it('records a run taken up as in flight, queued at its time, with no start, wait, ending or log yet', async () => {
       await context.store.createJob(newJob('runner'), '');
       const id = await context.store.startRun(newRun('runner', T0, { trigger: 'manual', scheduledAt: null, codeVersion: null }));
       assert.deepEqual(await context.store.getRun(id), {
@@ -28,8 +28,10 @@ export function describeRuns(context: StoreContext): void {
         job: 'runner',
         trigger: 'manual',
         scheduledAt: null,
-        startedAt: T0,
+        queuedAt: T0,
+        startedAt: null,
         finishedAt: null,
+        waitMs: null,
         durationMs: null,
         result: null,
         outcome: 'running',
@@ -41,6 +43,64 @@ export function describeRuns(context: StoreContext): void {
 
     it('refuses to start a run of a job that does not exist', async () => {
       await assert.rejects(context.store.startRun(newRun('ghost')), JobNotFoundError);
+    });
+
+    it('records a batch of starts in one call, refusing only the row whose job is gone', async () => {
+      await context.store.createJob(newJob('a'), '');
+      await context.store.createJob(newJob('b'), '');
+      const answers = await context.store.startRuns([newRun('a', T0), newRun('ghost', T0), newRun('b', T0 + 1), newRun('a', T0 + 2)]);
+      assert.equal(answers.length, 4);
+      assert.equal(answers[1]!.ok, false);
+      assert.ok(!answers[1]!.ok && answers[1]!.error instanceof JobNotFoundError);
+      const ids = answers.filter((answer) => answer.ok).map((answer) => (answer.ok ? answer.id : 0));
+      assert.equal(new Set(ids).size, 3);
+      // Each id names the row it answered.
+      for (const [i, expected] of [[0, newRun('a', T0)], [2, newRun('b', T0 + 1)], [3, newRun('a', T0 + 2)]] as const) {
+        const answer = answers[i]!;
+        assert.ok(answer.ok);
+        const run = await context.store.getRun(answer.id);
+        assert.equal(run?.job, expected.job);
+        assert.equal(run?.queuedAt, expected.queuedAt);
+        assert.equal(run?.outcome, 'running');
+      }
+      assert.deepEqual(await context.store.startRuns([]), []);
+    });
+
+    it('records the ends of several runs in one call, each as finishRun would', async () => {
+      await context.store.createJob(newJob('a'), '');
+      await context.store.createJob(newJob('b'), '');
+      const a = await context.store.startRun(newRun('a'));
+      const b = await context.store.startRun(newRun('b'));
+      const late = await context.store.startRun(newRun('b', T0 + 1));
+      await context.store.interruptRunning(T0 + 5, 'the service stopped');
+      const c = await context.store.startRun(newRun('a', T0 + 10));
+      const before = await context.store.getJob('a');
+      await context.store.finishRuns([
+        { id: a, finished: succeeded(), jobPatch: { lastResult: 'OK', lastRunAt: T0 + 2 } },
+        { id: c, finished: succeeded(T0 + 10, { outcome: 'error', result: null, error: { message: 'boom' } }) },
+        { id: b, finished: succeeded() },
+      ]);
+      // The interrupted run `b` stays so; `a` and `c` are recorded, with `a`'s patch.
+      assert.equal((await context.store.getRun(a))?.outcome, 'interrupted');
+      assert.equal((await context.store.getRun(b))?.outcome, 'interrupted');
+      assert.deepEqual(await context.store.getRun(c), { ...newRun('a', T0 + 10), id: c, ...succeeded(T0 + 10, { outcome: 'error', result: null, error: { message: 'boom' } }) });
+      // The interrupted run's patch is not applied.
+      assert.deepEqual(await context.store.getJob('a'), before);
+      assert.equal((await context.store.getRun(late))?.outcome, 'interrupted');
+      await context.store.finishRuns([]);
+    });
+
+    it('lists runs by outcome, the in-flight ones under queued and running alike', async () => {
+      await context.store.createJob(newJob('a'), '');
+      const [done] = await finishedRuns('a', 1);
+      const inFlight = await context.store.startRun(newRun('a', T0 + 5000));
+      const ids = async (outcome: 'queued' | 'running' | 'success' | 'error') =>
+        (await context.store.listRuns({ limit: 10, outcome })).map((run) => run.id);
+      assert.deepEqual(await ids('success'), [done]);
+      assert.deepEqual(await ids('running'), [inFlight]);
+      assert.deepEqual(await ids('queued'), [inFlight]);
+      assert.deepEqual(await ids('error'), []);
+      assert.deepEqual((await context.store.listRuns({ limit: 10, outcome: 'success', job: 'a', before: inFlight })).map((r) => r.id), [done]);
     });
 
     it('hands out ever larger ids', async () => {
@@ -196,7 +256,10 @@ export function describeRuns(context: StoreContext): void {
           const run = await context.store.getRun(id);
           assert.equal(run?.outcome, 'interrupted');
           assert.equal(run.finishedAt, T0 + 10_000);
-          assert.equal(run.durationMs, T0 + 10_000 - startedAt);
+          // Its code's start is written only with its end: whether it had begun is not known.
+          assert.equal(run.queuedAt, startedAt);
+          assert.equal(run.startedAt, null);
+          assert.equal(run.durationMs, null);
           assert.deepEqual(run.error, { message: 'the service stopped' });
         }
         assert.deepEqual(await context.store.getRun(done!), { ...newRun('a'), id: done, ...succeeded() });
