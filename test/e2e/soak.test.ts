@@ -22,7 +22,9 @@ function assertClean(report: SoakReport, killed: boolean): void {
   assert.deepEqual(report.runErrors, [], 'every job ran as written');
   assert.deepEqual(report.storeComplaints, [], 'the store refused nothing');
   if (!killed) assert.equal(report.interrupted, 0, 'nothing interrupted without a kill');
-  assert.ok(report.runs > 50 && report.dataObjects > 0 && report.apiWrites > 20, 'the load ran');
+  // A floor that shows the load ran, not a throughput figure: a restart and a loaded machine both
+  // cut the count, and the bench measures the rate.
+  assert.ok(report.runs > 20 && report.dataObjects > 0 && report.apiWrites > 10, `the load ran (${report.runs} runs, ${report.apiWrites} API writes)`);
 }
 
 describe('the chaos soak on SQLite', () => {

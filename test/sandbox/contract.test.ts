@@ -11,7 +11,12 @@ before(async () => {
 });
 after(() => pool.dispose());
 
-const run = (code: string): Promise<RunOutcome> => pool.run(request(code));
+/** The outcome without its start time, which every run that began carries. */
+async function run(code: string): Promise<RunOutcome> {
+  const { startedAt, ...outcome } = await pool.run(request(code));
+  if (outcome.outcome === 'success') assert.equal(typeof startedAt, 'number', 'a run that began says when');
+  return outcome;
+}
 
 function errorOf(outcome: RunOutcome): { message: string; line?: number; column?: number } {
   if (outcome.outcome !== 'error') assert.fail(`expected an error, got ${JSON.stringify(outcome)}`);

@@ -167,7 +167,7 @@ describe('host calls', () => {
         host: (_name, args) => new Promise((resolve) => setTimeout(() => resolve([args[1], null, null]), Math.random() * 5)),
       }),
     );
-    for (const outcome of await Promise.all(runs)) assert.deepEqual(outcome, { outcome: 'success', result: 'OK', logs: [] });
+    for (const { startedAt: _, ...outcome } of await Promise.all(runs)) assert.deepEqual(outcome, { outcome: 'success', result: 'OK', logs: [] });
   });
 });
 

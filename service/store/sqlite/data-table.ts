@@ -64,9 +64,13 @@ export class DataTable {
       // A cycle or a BigInt: the guest handed over something that is not JSON.
       throw new DataArgumentError('value', `the object is not JSON: ${(error as Error).message}`);
     }
+    // Immediate: a deferred transaction that reads the usage and then writes would be answered
+    // SQLITE_BUSY_SNAPSHOT at once when another connection wrote in between.
     if (!owner) {
-      this.upsert.run(source, id, json);
-      this.disown.run(source, id);
+      this.db.transaction(() => {
+        this.upsert.run(source, id, json);
+        this.disown.run(source, id);
+      }).immediate();
       return id;
     }
     const bytes = Buffer.byteLength(json);
@@ -75,7 +79,7 @@ export class DataTable {
       if (used + bytes > owner.quotaBytes) throw new DataQuotaError(owner.job, owner.quotaBytes, used);
       this.upsert.run(source, id, json);
       this.own.run(source, id, owner.job, bytes);
-    })();
+    }).immediate();
     return id;
   }
 
@@ -83,7 +87,7 @@ export class DataTable {
     return this.db.transaction(() => {
       this.disown.run(source, id);
       return this.remove.run(source, id).changes > 0;
-    })();
+    }).immediate();
   }
 
   page(source: string, query: DataPageQuery): DataObject[] {
