@@ -3,7 +3,7 @@
  * (a slot claim belongs in that same write), the job state its end leads to (plan.ts), and its
  * end, which goes through the finish queue so it is never dropped.
  */
-import type { Job, RunRecord } from '../jobs/types.js';
+import type { Job, NewRun, RunRecord } from '../jobs/types.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
@@ -18,6 +18,8 @@ export interface StartedRun {
   scheduledAt: number | null;
   startedAt: number;
   codeVersion: number | null;
+  /** The node that claimed it; null in a single-node service. */
+  node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
 }
@@ -33,6 +35,8 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   store: Store;
   timeZone: string;
   now: () => number;
+  /** This node's id, recorded on each run it claims; null in a single-node service. */
+  node?: string | null;
 }
 
 export class RunRecorder {
@@ -56,16 +60,26 @@ export class RunRecorder {
     const saved = start.code === undefined ? await store.getCode(job.name) : null;
     const codeVersion = saved ? saved.version : null;
     const startedAt = this.options.now();
+    const node = this.options.node ?? null;
     let id: number;
     try {
-      id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion });
+      id = await this.claim({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, node });
     } catch (error) {
       // Cut or timed out, the start may still have been committed without our hearing of it; such
       // a row would stay `running` for a run that never executed. Close it once the store is back.
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, startedAt }, write: () => this.abandon(job.name, startedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, node, code: start.code ?? saved?.code };
+  }
+
+  /**
+   * The claim: the store's start record is the run's claim, so a slot another node (or this node
+   * before a crash) already recorded throws SlotTakenError, and a job running on any node throws
+   * JobBusyError. Nothing may execute unless this resolves.
+   */
+  claim(run: NewRun): Promise<number> {
+    return this.options.store.startRun(run);
   }
 
   /**
@@ -89,6 +103,7 @@ export class RunRecorder {
       error: outcome.outcome === 'success' ? null : outcome.error,
       logs: outcome.logs,
       codeVersion: started.codeVersion,
+      node: started.node,
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
     const queued = this.queue.add({
@@ -106,8 +121,10 @@ export class RunRecorder {
   /** Records a start the store may have taken without saying so as interrupted: it never executed. */
   private async abandon(job: string, startedAt: number): Promise<void> {
     const { store } = this.options;
+    // Read the claim back: only a row this node wrote, at this start, is the orphan.
     const recent = await store.listRuns({ job, limit: 20 });
-    const orphan = recent.find((run) => run.startedAt === startedAt && run.outcome === 'running');
+    const node = this.options.node ?? null;
+    const orphan = recent.find((run) => run.startedAt === startedAt && run.outcome === 'running' && run.node === node);
     if (orphan === undefined) return;
     await store.finishRun(orphan.id, {
       finishedAt: this.options.now(),

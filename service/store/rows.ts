@@ -195,6 +195,7 @@ export interface RunRow {
   error: string | null;
   logs: string;
   code_version: number | null;
+  node?: string | null;
 }
 
 export function runFromRow(row: RunRow): RunRecord {
@@ -211,6 +212,7 @@ export function runFromRow(row: RunRow): RunRecord {
     error: row.error === null ? null : (JSON.parse(row.error) as RunError),
     logs: JSON.parse(row.logs) as LogEntry[],
     codeVersion: row.code_version,
+    node: row.node ?? null,
   };
 }
 

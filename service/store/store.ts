@@ -72,7 +72,11 @@ export interface Store {
   saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<Job>;
 
   // ── runs ──
-  /** Records a run as `running` and resolves to its id. */
+  /**
+   * Records a run as `running` and resolves to its id. This write is the run's claim: the MySQL
+   * store refuses a scheduled slot (job, scheduledAt) that is already recorded (SlotTakenError) and
+   * a run of a job that is running on any node (JobBusyError), so no two nodes run one slot.
+   */
   startRun(run: NewRun): Promise<number>;
   /**
    * Records how a run ended, and applies `jobPatch` to its job in the same transaction (so the
@@ -83,8 +87,11 @@ export interface Store {
   getRun(id: number): Promise<RunRecord | null>;
   /** Newest first. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;
-  /** Marks every `running` run `interrupted` (at boot, and after a shutdown deadline). Resolves to the count. */
-  interruptRunning(at: number, message: string): Promise<number>;
+  /**
+   * Marks every `running` run `interrupted` (at boot, and after a shutdown deadline); with `node`,
+   * only the runs that node recorded. Resolves to the count.
+   */
+  interruptRunning(at: number, message: string, node?: string): Promise<number>;
 
   // ── settings and sessions ──
   getSetting(key: string): Promise<string | null>;

@@ -13,7 +13,7 @@ import type {
   NewRun,
   RunRecord,
 } from '../jobs/types.js';
-import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import { DataArgumentError, JobBusyError, JobExistsError, JobNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
 import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
 
 type Answer<T> = T | Promise<T>;
@@ -36,7 +36,7 @@ export interface StoreTables {
     finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
-    interruptRunning(at: number, message: string): Answer<number>;
+    interruptRunning(at: number, message: string, node?: string): Answer<number>;
   };
   data: {
     get(source: string, idOrQuery: string | Record<string, unknown>): Answer<DataObject | null>;
@@ -59,7 +59,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, StoreError];
+const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, SlotTakenError, JobBusyError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -130,8 +130,8 @@ export abstract class TableStore implements Store {
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
     return this.guard('list runs', () => this.tables.runs.list(query));
   }
-  async interruptRunning(at: number, message: string): Promise<number> {
-    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message), 'write');
+  async interruptRunning(at: number, message: string, node?: string): Promise<number> {
+    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message, node), 'write');
   }
 
   // ── settings and sessions ──

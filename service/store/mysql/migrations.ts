@@ -15,9 +15,20 @@ import { execute, selectRows } from './sql.js';
 export interface MysqlMigration {
   version: number;
   description: string;
-  /** One statement each (the pool does not allow several per query). */
-  statements: string[];
+  /**
+   * One statement each (the pool does not allow several per query). A statement with `unless` is
+   * skipped when that query returns a row: ALTER TABLE has no IF NOT EXISTS in MySQL, and a step
+   * must be safe to run again after a node died halfway through it.
+   */
+  statements: Array<string | { sql: string; unless: string }>;
 }
+
+/** A row when the column exists in this database. */
+const hasColumn = (table: string, column: string) =>
+  `SELECT 1 FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '${table}' AND column_name = '${column}'`;
+/** A row when the index exists in this database. */
+const hasIndex = (table: string, index: string) =>
+  `SELECT 1 FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = '${table}' AND index_name = '${index}'`;
 
 /** InnoDB for transactions and foreign keys; binary collation so names compare as SQLite does. */
 const TABLE_OPTIONS = 'ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin';
@@ -120,6 +131,58 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    description: 'nodes: slot claims, the node of each run, heartbeats, the change feed',
+    statements: [
+      { sql: 'ALTER TABLE quickjobs_runs ADD COLUMN node VARCHAR(255) NULL', unless: hasColumn('quickjobs_runs', 'node') },
+      // Slots run twice before this release keep their first run: the unique key below is the
+      // claim that makes a second one impossible from now on.
+      `DELETE later FROM quickjobs_runs later JOIN quickjobs_runs first
+         ON later.job = first.job AND later.scheduled_at = first.scheduled_at AND later.id > first.id`,
+      {
+        sql: 'ALTER TABLE quickjobs_runs ADD UNIQUE KEY quickjobs_runs_slot (job, scheduled_at)',
+        unless: hasIndex('quickjobs_runs', 'quickjobs_runs_slot'),
+      },
+      // The claim's "no run of this job in flight" check reads this index.
+      {
+        sql: 'ALTER TABLE quickjobs_runs ADD KEY quickjobs_runs_in_flight (job, outcome)',
+        unless: hasIndex('quickjobs_runs', 'quickjobs_runs_in_flight'),
+      },
+      {
+        sql: 'ALTER TABLE quickjobs_runs ADD KEY quickjobs_runs_by_node (node, outcome)',
+        unless: hasIndex('quickjobs_runs', 'quickjobs_runs_by_node'),
+      },
+      // heartbeat_at is the server's clock (NOW(6)): liveness is judged in SQL, never by a node's clock.
+      `CREATE TABLE IF NOT EXISTS quickjobs_nodes (
+        id           VARCHAR(255) NOT NULL,
+        epoch        BIGINT NOT NULL,
+        alive        TINYINT NOT NULL,
+        started_at   BIGINT NOT NULL,
+        heartbeat_at DATETIME(6) NOT NULL,
+        jobs         INT NOT NULL DEFAULT 0,
+        running      INT NOT NULL DEFAULT 0,
+        PRIMARY KEY (id)
+      ) ${TABLE_OPTIONS}`,
+      // One row: the cluster's generation (bumped by each cluster start) and the change feed's
+      // counter, taken as the last step of a change's transaction so the feed is in commit order.
+      `CREATE TABLE IF NOT EXISTS quickjobs_cluster (
+        id         TINYINT NOT NULL,
+        generation BIGINT NOT NULL,
+        change_seq BIGINT NOT NULL,
+        PRIMARY KEY (id)
+      ) ${TABLE_OPTIONS}`,
+      'INSERT IGNORE INTO quickjobs_cluster (id, generation, change_seq) VALUES (1, 0, 0)',
+      `CREATE TABLE IF NOT EXISTS quickjobs_changes (
+        seq  BIGINT NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        job  VARCHAR(64) NULL,
+        node VARCHAR(255) NOT NULL,
+        at   BIGINT NOT NULL,
+        PRIMARY KEY (seq)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
@@ -180,7 +243,14 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    for (const statement of step.statements) await execute(connection, statement, [], null);
+    for (const statement of step.statements) {
+      if (typeof statement !== 'string') {
+        const done = await selectRows(connection, statement.unless);
+        if (done.length === 0) await execute(connection, statement.sql, [], null);
+      } else {
+        await execute(connection, statement, [], null);
+      }
+    }
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,
       step.description,

@@ -2,14 +2,14 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
-import { JobNotFoundError } from '../errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
 import { type RunRow, runFromRow } from '../rows.js';
 import type { JobPatch, RunQuery } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, started_at, finished_at, duration_ms, result, outcome, error, logs, code_version';
+  'id, job, `trigger`, scheduled_at, started_at, finished_at, duration_ms, result, outcome, error, logs, code_version, node';
 
 export class RunTable {
   constructor(
@@ -18,18 +18,46 @@ export class RunTable {
     private readonly runHistory: number,
   ) {}
 
+  /**
+   * The claim: one autocommit INSERT that is also the run's start record. The unique key on (job,
+   * scheduled_at) lets one node have a slot (a second gets a duplicate-key error). A run with a
+   * `node` (a cluster member) is also refused while the job has a run in flight on any node, and a
+   * scheduled slot unless the job, as stored, is active and due by then: a node whose copy of the
+   * job is stale (edited, stopped or run elsewhere) cannot run it on old terms. Two claims racing
+   * for the in-flight check meet on its gap lock and InnoDB lets one through (the other's deadlock
+   * error means "lost").
+   */
   async start(run: NewRun): Promise<number> {
+    const node = run.node ?? null;
     try {
-      const header = await execute(
-        this.pool,
-        `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version)
-         VALUES (?, ?, ?, ?, 'running', '[]', ?)`,
-        [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion],
-      );
+      const header =
+        node === null
+          ? await execute(
+              this.pool,
+              `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version)
+               VALUES (?, ?, ?, ?, 'running', '[]', ?)`,
+              [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion],
+            )
+          : await execute(
+              this.pool,
+              `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version, node)
+               SELECT ?, ?, ?, ?, 'running', '[]', ?, ? FROM DUAL
+               WHERE NOT EXISTS (SELECT 1 FROM quickjobs_runs WHERE job = ? AND outcome = 'running')
+                 AND (? IS NULL OR EXISTS (SELECT 1 FROM quickjobs_jobs WHERE name = ? AND active = 1 AND next_run_at <= ?))`,
+              [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion, node, run.job, run.scheduledAt, run.job, run.scheduledAt],
+            );
+      if (header.affectedRows === 0) {
+        // Refused by a condition: say whether the job is gone or busy (a read on the rare path only).
+        const [job] = await selectRows(this.pool, 'SELECT 1 FROM quickjobs_jobs WHERE name = ?', [run.job]);
+        throw job === undefined ? new JobNotFoundError(run.job) : new JobBusyError(run.job);
+      }
       return header.insertId;
     } catch (error) {
+      const code = serverErrorCode(error);
       // The foreign key refuses a run of a job that is not there (or was deleted a moment ago).
-      if (serverErrorCode(error) === 'ER_NO_REFERENCED_ROW_2') throw new JobNotFoundError(run.job);
+      if (code === 'ER_NO_REFERENCED_ROW_2') throw new JobNotFoundError(run.job);
+      if (code === 'ER_DUP_ENTRY' && run.scheduledAt !== null) throw new SlotTakenError(run.job, run.scheduledAt);
+      if (code === 'ER_LOCK_DEADLOCK') throw new JobBusyError(run.job);
       throw error;
     }
   }
@@ -116,13 +144,13 @@ export class RunTable {
     return rows.map(runFromRow);
   }
 
-  async interruptRunning(at: number, message: string): Promise<number> {
+  async interruptRunning(at: number, message: string, node?: string): Promise<number> {
     const header = await execute(
       this.pool,
       `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?,
          duration_ms = GREATEST(0, ? - started_at), error = ?
-       WHERE outcome = 'running'`,
-      [at, at, JSON.stringify({ message })],
+       WHERE outcome = 'running'${node === undefined ? '' : ' AND node = ?'}`,
+      node === undefined ? [at, at, JSON.stringify({ message })] : [at, at, JSON.stringify({ message }), node],
     );
     return header.affectedRows;
   }

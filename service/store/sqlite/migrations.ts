@@ -106,6 +106,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_job ON alerts (job, id);
     `,
   },
+  {
+    version: 2,
+    description: 'the node of each run',
+    sql: `ALTER TABLE runs ADD COLUMN node TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

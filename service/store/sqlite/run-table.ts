@@ -17,6 +17,7 @@ export class RunTable {
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
+  private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
   // One statement per filter combination, so each uses the right index (a single statement with
   // "@job IS NULL OR job = @job" would scan every job's runs).
   private readonly listAll: Statement<{ limit: number }, RunRow>;
@@ -32,8 +33,8 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version)
-       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version
+      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version, node)
+       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version, @node
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
@@ -54,6 +55,11 @@ export class RunTable {
          duration_ms = max(0, @at - started_at), error = @error
        WHERE outcome = 'running'`,
     );
+    this.interruptNode = db.prepare(
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at,
+         duration_ms = max(0, @at - started_at), error = @error
+       WHERE outcome = 'running' AND node = @node`,
+    );
     this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
     this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
     this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
@@ -69,6 +75,7 @@ export class RunTable {
       scheduled_at: run.scheduledAt,
       started_at: run.startedAt,
       code_version: run.codeVersion,
+      node: run.node ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
@@ -112,7 +119,9 @@ export class RunTable {
     return rows.map(runFromRow);
   }
 
-  interruptRunning(at: number, message: string): number {
-    return this.interrupt.run({ at, error: JSON.stringify({ message }) }).changes;
+  interruptRunning(at: number, message: string, node?: string): number {
+    const error = JSON.stringify({ message });
+    if (node !== undefined) return this.interruptNode.run({ at, error, node }).changes;
+    return this.interrupt.run({ at, error }).changes;
   }
 }
