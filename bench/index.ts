@@ -3,6 +3,7 @@
  * Sections run one after another so they do not disturb each other's timings.
  */
 import { cpus, freemem, totalmem } from 'node:os';
+import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
 import { benchSandbox } from './sandbox.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
@@ -40,6 +41,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
   ['soak-mysql', () => benchSoak(0, 'mysql')],
   ['soak-mysql-kill9', () => benchSoak(10, 'mysql')],
+  ['cluster', benchCluster],
 ];
 
 console.log('# quickjobs benchmarks\n');

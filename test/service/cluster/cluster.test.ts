@@ -38,7 +38,7 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
   const nodes = new Map<string, ServiceHandle>();
 
   const start = (id: string, port?: number) =>
-    startService({ env: { QUICKJOBS_STORE: database.url(port), QUICKJOBS_NODE_ID: id, QUICKJOBS_WORKERS: '4', QUICKJOBS_SHUTDOWN_TIMEOUT: '10' } });
+    startService({ env: { QUICKJOBS_STORE: database.url(port), QUICKJOBS_NODE_ID: id, QUICKJOBS_WORKERS: '2', QUICKJOBS_SHUTDOWN_TIMEOUT: '10' } });
   const runs = async (where = '1 = 1', params: unknown[] = []) =>
     (await db.query(`SELECT id, job, scheduled_at, started_at, outcome, node, code_version, \`trigger\` FROM quickjobs_runs WHERE ${where} ORDER BY id`, params))[0] as RunRow[];
   const node = (id: string) => nodes.get(id)!;
@@ -47,8 +47,10 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     database = await createTestDatabase();
     db = await mysql.createConnection({ uri: database.url(), supportBigNumbers: true });
     proxy = await startProxy(3306);
-    const [a, b, c] = await Promise.all([start('a'), start('b'), start('c', proxy.port)]);
-    nodes.set('a', a).set('b', b).set('c', c);
+    // One after another: three processes loading their sandboxes at once crowd a small machine.
+    nodes.set('a', await start('a'));
+    nodes.set('b', await start('b'));
+    nodes.set('c', await start('c', proxy.port));
   });
   after(async () => {
     for (const handle of nodes.values()) {
