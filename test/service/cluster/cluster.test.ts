@@ -67,16 +67,21 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     for (const name of QUICK) assert.equal((await node('a').api('/jobs', { method: 'POST', body: { name, interval: 1, code: QUICK_CODE } })).status, 201);
     for (const name of SLOW) assert.equal((await node('b').api('/jobs', { method: 'POST', body: { name, interval: 1, code: SLOW_CODE } })).status, 201);
     assert.equal((await node('c').api('/jobs', { method: 'POST', body: { name: 'once', interval: 1, runOnce: true, code: QUICK_CODE } })).status, 201);
-    // Settle, then count a 4 s window of quick runs per node.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Each node reports the jobs it owns: an even share each, within ±15 %.
+    const shares = await waitFor(async () => {
+      const listed: Array<{ id: string; alive: boolean; jobs: number }> = (await node('a').api('/status')).body.nodes;
+      const total = listed.reduce((sum, n) => sum + n.jobs, 0);
+      return total === QUICK.length + SLOW.length + 1 ? listed : null;
+    }, 5_000, 'every job owned by one node');
+    const even = (QUICK.length + SLOW.length + 1) / 3;
+    for (const share of shares) assert.ok(Math.abs(share.jobs - even) <= even * 0.15, `node ${share.id} owns ${share.jobs} jobs`);
+    // And each runs its share: a 3 s window of runs holds runs of every node, each job on one node.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const from = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     const window = await runs("job LIKE 'tick-%' AND started_at BETWEEN ? AND ?", [from, Date.now()]);
-    const perNode = new Map<string, number>();
-    for (const run of window) perNode.set(run.node!, (perNode.get(run.node!) ?? 0) + 1);
-    assert.deepEqual([...perNode.keys()].sort(), ['a', 'b', 'c']);
-    const even = window.length / 3;
-    for (const [id, count] of perNode) assert.ok(Math.abs(count - even) <= even * 0.15, `node ${id} ran ${count} of ${window.length}`);
+    assert.deepEqual([...new Set(window.map((run) => run.node))].sort(), ['a', 'b', 'c']);
+    for (const name of QUICK) assert.ok(new Set(window.filter((run) => run.job === name).map((run) => run.node)).size <= 1, `${name} ran on one node`);
   });
 
   it('answers 409 for a manual run of a job running on another node', async () => {
@@ -148,7 +153,8 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     proxy.cut();
     const cutAt = Date.now();
     await waitFor(async () => (await fetch(`${node('c').baseUrl}/healthz`)).status === 503, 8_000, 'c to say 503');
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    // Past the 5 s after which the others take its jobs over; it must not have started any meanwhile.
+    await waitFor(async () => (await runs("node <> 'c' AND started_at > ?", [cutAt + 5_000])).length > 0, 10_000, 'the others running past the cut');
     assert.deepEqual(await runs("node = 'c' AND started_at > ?", [cutAt + 1_000]), []);
     proxy.restore();
     await waitFor(async () => (await fetch(`${node('c').baseUrl}/healthz`)).status === 200, 10_000, 'c healthy again');
