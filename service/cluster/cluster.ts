@@ -94,6 +94,8 @@ export class Cluster {
         this.changeSeq = joined.changeSeq;
         this.lastHeartbeatSent = performance.now();
         await this.readNodes();
+        // Heartbeats start now, not when the scheduler is ready: a slow start must not look dead.
+        this.every(HEARTBEAT_MS, () => this.beat());
         return { clusterStart: joined.clusterStart };
       }
       // A live row with this id: another node, or this node's previous process killed a moment
@@ -113,13 +115,13 @@ export class Cluster {
     this.scheduler = scheduler;
     if (this.reassign()) scheduler.sync(scheduler.list());
     this.lastFullSync = this.now();
-    const every = (ms: number, work: () => Promise<void>) => {
-      const timer = setInterval(() => void work(), ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(HEARTBEAT_MS, () => this.beat());
-    every(FEED_POLL_MS, () => this.poll());
+    this.every(FEED_POLL_MS, () => this.poll());
+  }
+
+  private every(ms: number, work: () => Promise<void>): void {
+    const timer = setInterval(() => void work(), ms);
+    timer.unref();
+    this.timers.push(timer);
   }
 
   /** Whether this node may start runs now: registered, not fenced, heartbeat recent. */
