@@ -110,7 +110,7 @@ export class Cluster {
     }
   }
 
-  /** Starts the heartbeat, the takeover checks and the change feed, feeding `scheduler`. */
+  /** Hands the cluster its scheduler: the change feed and changes of the live nodes re-arm it from now on. */
   run(scheduler: ClusterScheduler): void {
     this.scheduler = scheduler;
     if (this.reassign()) scheduler.sync(scheduler.list());
