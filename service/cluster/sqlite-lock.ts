@@ -23,7 +23,11 @@ function alive(pid: number): boolean {
 
 export function lockSqliteFile(file: string): FileLock {
   const path = `${file}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch {
+    // reported by the store's own open
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
@@ -37,7 +41,11 @@ export function lockSqliteFile(file: string): FileLock {
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // A folder that takes no files takes no writes either: the store's own start check then
+      // refuses with the reason, so the lock steps aside.
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOSPC') return { release: () => undefined };
+      if (code !== 'EEXIST') throw error;
       const holder = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
       if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
         throw new StoreError(
