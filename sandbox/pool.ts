@@ -42,6 +42,12 @@ export interface SandboxPoolStats {
   running: number;
 }
 
+/** A cancelled run's end: the signal's reason when it is a string, else a plain message. */
+function cancelledEnd(signal: AbortSignal): RunEnd {
+  const reason: unknown = signal.reason;
+  return { outcome: 'cancelled', error: { message: typeof reason === 'string' ? reason : 'the run was cancelled' } };
+}
+
 /** How long every thread must stay busy before the pool adds one; avoids growing on a burst. */
 const GROW_AFTER_MS = 200;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
@@ -55,6 +61,8 @@ interface PendingRun {
   request: RunRequest;
   hooks: RunHooks;
   resolve: (outcome: RunOutcome) => void;
+  /** Stops listening to `hooks.signal`. */
+  unlisten: () => void;
 }
 
 interface ActiveRun extends PendingRun {
@@ -106,10 +114,33 @@ export class SandboxPool {
    */
   run(request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
+    const { signal } = hooks;
+    if (signal?.aborted) return Promise.resolve({ ...cancelledEnd(signal), logs: [] });
     return new Promise((resolve) => {
-      this.queue.push({ request, hooks, resolve });
+      const pending: PendingRun = { request, hooks, resolve, unlisten: () => undefined };
+      if (signal) {
+        const onAbort = () => this.cancel(pending, signal);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(pending);
       this.drain();
     });
+  }
+
+  /** Ends a run whose signal was aborted: dropped from the queue, or ended and interrupted on its thread. */
+  private cancel(pending: PendingRun, signal: AbortSignal): void {
+    const queued = this.queue.indexOf(pending);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.resolve({ ...cancelledEnd(signal), logs: [] });
+      return;
+    }
+    for (const run of this.active.values()) {
+      if (run.resolve !== pending.resolve) continue;
+      this.finish(run, cancelledEnd(signal));
+      return;
+    }
   }
 
   stats(): SandboxPoolStats {
@@ -129,7 +160,10 @@ export class SandboxPool {
     clearTimeout(this.growTimer);
     clearTimeout(this.respawnTimer);
     const shutDown = { outcome: 'error', error: { message: 'the sandbox was shut down before the run ended' } } as const;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ...shutDown, logs: [] });
+    for (const pending of this.queue.splice(0)) {
+      pending.unlisten();
+      pending.resolve({ ...shutDown, logs: [] });
+    }
     for (const run of [...this.active.values()]) this.finish(run, shutDown);
     await Promise.all([...this.slots].map((slot) => slot.stop()));
     this.slots.clear();
@@ -264,7 +298,13 @@ export class SandboxPool {
     run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
-    if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
+    run.unlisten();
+    if (!fromWorker) {
+      // Guest code may be executing on the thread now (a spinner): interrupt it there, since the
+      // thread reads the `cancel` message only once the guest yields.
+      run.slot.interrupt(run.id);
+      run.slot.post({ type: 'cancel', runId: run.id });
+    }
     run.resolve({ ...end, logs: run.logs });
     if (run.slot.retiring && run.slot.runs.size === 0) void run.slot.stop();
   }

@@ -18,7 +18,7 @@ import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
 
 /** How a run ended, without its log (the log went out line by line). */
-export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout'; error: RunError };
+export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'cancelled'; error: RunError };
 
 /** What a run asks of whoever drives it. */
 export interface RunChannel {
@@ -31,6 +31,8 @@ export interface RunChannel {
   end(end: RunEnd): void;
   /** Called every ~0.6 ms while guest code executes: a chance to pass on what the run queued. */
   heartbeat?(): void;
+  /** Asked with every heartbeat: true once the run's owner has given up on it (cancelled), to stop a spinning guest. */
+  abandoned?(): boolean;
 }
 
 const isJobResult = (value: unknown): value is JobResult => (JOB_RESULTS as readonly unknown[]).includes(value);
@@ -75,7 +77,7 @@ export class JobRun {
     this.runtime.setMemoryLimit(request.memoryBytes);
     this.runtime.setInterruptHandler(() => {
       channel.heartbeat?.();
-      return performance.now() > this.deadline || this.memory.poll();
+      return performance.now() > this.deadline || channel.abandoned?.() === true || this.memory.poll();
     });
     prepared.bind({
       log: (level, message) => this.log.write(level, message),

@@ -7,8 +7,9 @@ import type { HostCallName, JobResult } from './core-names.js';
 
 export { HOST_CALLS, JOB_RESULTS, type HostCallName, type JobResult } from './core-names.js';
 
-/** Why a run started. */
-export type RunTrigger = 'schedule' | 'manual' | 'boot';
+/** Why a run started: its slot, a person (saved code, or an unsaved `draft`), or a Run Once job's slot. */
+export const RUN_TRIGGERS = ['schedule', 'manual', 'boot', 'draft'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -51,7 +52,7 @@ export interface RunRequest {
  */
 export type RunOutcome =
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout' | 'cancelled'; error: RunError; logs: LogEntry[] };
 
 /**
  * Answers one `core.*` call from the guest. `name` is one of `HOST_CALLS`; `args` are the guest's
@@ -74,6 +75,11 @@ export interface RunHooks {
   onLog?: (entry: LogEntry) => void;
   /** Answers `core.*` I/O. Without it every host call resolves to `[null, 'not available', -1]`. */
   host?: HostCall;
+  /**
+   * Cancels the run when aborted: it ends at once as `cancelled` (its reason, a string, as the
+   * message), its pending host calls are aborted and guest code still executing is interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 /** The result of checking a script without running it. */

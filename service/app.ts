@@ -13,6 +13,7 @@ import { csrfGuard } from './api/csrf.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
 import { runsRoutes } from './api/runs-routes.js';
+import { consoleRoutes } from './api/console-routes.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
 import type { ServiceEvents } from './events/service-events.js';
 import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
@@ -20,7 +21,7 @@ import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { JobExistsError, JobNotFoundError, StoreUnavailableError, VersionConflictError } from './store/errors.js';
+import { JobExistsError, JobNotFoundError, StoreUnavailableError, VersionConflictError, VersionNotFoundError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -64,7 +65,8 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', requireAuth(auth));
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
-  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents }));
+  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, cancel: (id, by) => deps.scheduler.cancel(id, by) }));
+  api.route('/', consoleRoutes({ store: deps.store, timeZone: deps.jobs.timeZone, now: deps.now }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 
@@ -93,6 +95,7 @@ type ErrorBody = { code: string; message: string } & Record<string, unknown>;
 function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof ApiError) return [error.status, { code: error.code, message: error.message, ...error.extra }];
   if (error instanceof JobNotFoundError) return [404, { code: 'not_found', message: error.message, job: error.jobName }];
+  if (error instanceof VersionNotFoundError) return [404, { code: 'not_found', message: error.message, job: error.jobName }];
   if (error instanceof JobExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
   if (error instanceof VersionConflictError) {
     return [409, { code: 'conflict', message: error.message, currentVersion: error.currentVersion }];

@@ -2,22 +2,41 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { RunEvents } from '../runs/run-events.js';
+import type { By, RunRecord } from '../jobs/types.js';
 import type { Store } from '../store/store.js';
+import { actorOf } from './actor.js';
+import { parseRunQuery } from './console-query.js';
 import { ApiError } from './errors.js';
 import { runJson } from './serialize.js';
 
-export function runsRoutes({ store, runEvents }: { store: Store; runEvents: RunEvents }): Hono {
+export interface RunsRoutesOptions {
+  store: Store;
+  runEvents: RunEvents;
+  /** Cancels a run executing on this node; null when none with that id does. */
+  cancel: (id: number, by: By) => Promise<RunRecord | null>;
+}
+
+export function runsRoutes({ store, runEvents, cancel }: RunsRoutesOptions): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const job = c.req.query('job');
-    const limit = positiveInt(c.req.query('limit'), 'limit', 50, 1000);
-    const before = c.req.query('before') === undefined ? undefined : positiveInt(c.req.query('before'), 'before', 0, Number.MAX_SAFE_INTEGER);
-    const runs = await store.listRuns({ job: job || undefined, limit, before });
+    const runs = await store.listRuns(parseRunQuery(c.req.query()));
     return c.json(runs.map(runJson));
   });
 
   app.get('/:id', async (c) => c.json(runJson(await findRun(store, c.req.param('id')))));
+
+  app.post('/:id/cancel', async (c) => {
+    const id = runId(c.req.param('id'));
+    const cancelled = await cancel(id, actorOf(c));
+    if (cancelled?.outcome === 'cancelled') return c.json(runJson(cancelled));
+    // It ended on its own first (then it keeps that one outcome), or it is not executing here.
+    const run = cancelled ?? (await findRun(store, String(id)));
+    if (run.outcome === 'running') {
+      throw new ApiError(409, 'not_cancellable', `run ${id} is recorded as running but is not executing here; its end is still being recorded`, { run: runJson(run) });
+    }
+    throw new ApiError(409, 'ended', `run ${id} has already ended (${run.outcome})`, { run: runJson(run) });
+  });
 
   app.get('/:id/events', async (c) => {
     const id = runId(c.req.param('id'));
@@ -56,13 +75,4 @@ function runId(raw: string): number {
   const id = Number(raw);
   if (!Number.isInteger(id) || id < 1) throw new ApiError(404, 'not_found', `run ${raw} does not exist`);
   return id;
-}
-
-function positiveInt(raw: string | undefined, field: string, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
-    throw new ApiError(400, 'bad_request', `${field} must be a whole number from 1 to ${max}`, { field });
-  }
-  return value;
 }

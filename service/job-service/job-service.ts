@@ -7,10 +7,11 @@ import type { CheckResult } from '../../sandbox/types.js';
 import { InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
 import type { JobFieldsInput } from '../jobs/job-input.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
-import { NEW_JOB_STATE, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
+import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
-import { JobNotFoundError } from '../store/errors.js';
+import { upcomingSlots } from '../scheduler/upcoming.js';
+import { JobNotFoundError, VersionNotFoundError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 
 /** Where a change comes from; a person's edit makes the job theirs. */
@@ -18,9 +19,19 @@ export interface ChangeSource {
   owner: JobOwner;
   sourceHash: string | null;
   path?: string;
+  /** Through what a person made it (saved on the code version); null for the jobs folder. */
+  by?: By;
 }
 
 const PERSON: ChangeSource = { owner: 'user', sourceHash: null };
+
+/** A person's change through the webmin or an API token. */
+export function personVia(by: By): ChangeSource {
+  return { ...PERSON, by };
+}
+
+/** Most upcoming slots one request may ask for. */
+export const MAX_UPCOMING = 50;
 
 export interface JobServiceOptions {
   store: Store;
@@ -61,7 +72,7 @@ export class JobService {
       createdAt: now,
       updatedAt: now,
     };
-    const job = await this.options.store.createJob({ ...draft, ...planCreate(draft as Job, now, this.options.timeZone) }, script);
+    const job = await this.options.store.createJob({ ...draft, ...planCreate(draft as Job, now, this.options.timeZone) }, script, source.by ?? null);
     this.options.scheduler.upsert(job);
     return job;
   }
@@ -95,7 +106,8 @@ export class JobService {
       updatedAt: now,
     };
     if (source.path) patch.path = source.path;
-    const job = code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch });
+    const job =
+      code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch, by: source.by ?? null });
     this.options.scheduler.upsert(job);
     return job;
   }
@@ -106,9 +118,35 @@ export class JobService {
     const job = await this.options.store.saveCode(name, code, {
       baseVersion,
       patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
+      by: source.by ?? null,
     });
     this.options.scheduler.upsert(job);
     return job;
+  }
+
+  /**
+   * Saves version `version`'s code again as the newest version (checked like any save). Throws
+   * JobNotFoundError, or VersionNotFoundError when the job has no such version.
+   */
+  async restore(name: string, version: number, source: ChangeSource = PERSON): Promise<Job> {
+    const saved = await this.options.store.getCode(name, version);
+    if (!saved) {
+      await this.get(name);
+      throw new VersionNotFoundError(name, version);
+    }
+    return this.saveCode(name, saved.code, undefined, source);
+  }
+
+  /**
+   * The next `n` slot times the job would run at, from now; none while it is inactive or stopped
+   * (a `sleep` job wakes at its one slot, a Run Once job that is done has none).
+   */
+  async upcoming(name: string, n: number): Promise<number[]> {
+    const job = await this.get(name);
+    if (!job.active || job.nextRunAt === null) return [];
+    if (job.status === 'stop' || job.status === 'exit' || job.status === 'once-done') return [];
+    if (job.status === 'sleep' || job.runOnce) return [job.nextRunAt];
+    return upcomingSlots(job, job.nextRunAt, n, this.options.timeZone);
   }
 
   async remove(name: string): Promise<boolean> {
@@ -117,13 +155,18 @@ export class JobService {
     return removed;
   }
 
+  /** The service's zone, for jobs without their own. */
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+
   isRunning(name: string): boolean {
     return this.options.scheduler.isRunning(name);
   }
 
-  /** Runs the job now, with `code` instead of its saved code if given. */
-  runNow(name: string, code?: string): Promise<RunRecord> {
-    return this.options.scheduler.runNow(name, code);
+  /** Runs the job now, with `code` instead of its saved code if given (a `draft` run). */
+  runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
+    return this.options.scheduler.runNow(name, code, by);
   }
 
   /** The newest code version, or the given one; null if the job or the version does not exist. */

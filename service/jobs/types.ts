@@ -74,7 +74,16 @@ export interface Job extends JobSettings, JobState {
   updatedAt: number;
 }
 
-export type RunOutcomeName = 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
+/**
+ * Every outcome a run can have, the one list the API's filters, the stats and the webmin follow:
+ * `running` while in flight; `cancelled` when a person stopped it (not an error).
+ */
+export const RUN_OUTCOMES = ['running', 'success', 'error', 'timeout', 'interrupted', 'cancelled'] as const;
+export type RunOutcomeName = (typeof RUN_OUTCOMES)[number];
+
+/** Who started a run or saved a code version: a webmin session, an API token, or null for the service itself. */
+export type ActorName = 'webmin' | 'token';
+export type By = ActorName | null;
 
 export interface RunRecord {
   id: number;
@@ -91,23 +100,30 @@ export interface RunRecord {
   logs: LogEntry[];
   /** The code version that ran; null for an unsaved draft. */
   codeVersion: number | null;
+  /** Who started it; null for the scheduler. */
+  by: By;
+  /** Who cancelled it; null unless its outcome is `cancelled`. */
+  cancelledBy: By;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'startedAt' | 'codeVersion'>;
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'startedAt' | 'codeVersion'> & { by?: By };
 
-export type FinishedRun = Pick<RunRecord, 'finishedAt' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
+export type FinishedRun = Pick<RunRecord, 'finishedAt' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'> & { cancelledBy?: By };
 
 export interface CodeVersion {
   job: string;
   version: number;
   code: string;
   savedAt: number;
+  /** Who saved it; null for the jobs folder or the service. */
+  by: By;
 }
 
 export interface CodeVersionInfo {
   version: number;
   savedAt: number;
   bytes: number;
+  by: By;
 }
 
 /** One alert (email or webhook) about a job, with every delivery attempt. */

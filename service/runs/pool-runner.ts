@@ -32,7 +32,7 @@ export class PoolRunner implements Runner {
         logLimitBytes,
       },
       // The pool's workers answer the job's core.* calls themselves (service/helpers/worker-host.ts).
-      { onLog: (entry) => runEvents.log(runId, entry) },
+      { onLog: (entry) => runEvents.log(runId, entry), signal: request.signal },
     );
   }
 }

@@ -23,6 +23,8 @@ export interface RunFacts {
   result: JobResult | null;
   /** The message of an error or timeout; null for a valid return. */
   error: string | null;
+  /** A person cancelled it: not an error, so the job keeps its status and cadence. */
+  cancelled?: boolean;
 }
 
 export interface DuePlan {
@@ -123,6 +125,10 @@ export function planDue(job: Job, now: number, defaultTz: string): DuePlan {
 /** After a scheduled (or boot) run ended. Manual runs change no state and never come here. */
 export function planAfterRun(job: Job, run: RunFacts, now: number, defaultTz: string): AfterRunPlan {
   const ran: JobPatch = { lastRunAt: run.startedAt, lastScheduledAt: run.scheduledAt };
+  if (run.cancelled) {
+    // Neither a result nor an error: status, last result and error stay; the next slot is on cadence.
+    return { patch: { ...ran, nextRunAt: onCadence(job, run.scheduledAt, now, defaultTz) }, event: null };
+  }
   if (run.error === null && run.result !== null) {
     return {
       patch: { ...ran, lastResult: run.result, lastError: null, failing: false, ...afterResult(job, run, run.result, now, defaultTz) },

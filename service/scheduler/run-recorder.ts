@@ -3,7 +3,7 @@
  * (a slot claim belongs in that same write), the job state its end leads to (plan.ts), and its
  * end, which goes through the finish queue so it is never dropped.
  */
-import type { Job, RunRecord } from '../jobs/types.js';
+import type { By, Job, RunRecord } from '../jobs/types.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
@@ -18,6 +18,7 @@ export interface StartedRun {
   scheduledAt: number | null;
   startedAt: number;
   codeVersion: number | null;
+  by: By;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
 }
@@ -56,16 +57,17 @@ export class RunRecorder {
     const saved = start.code === undefined ? await store.getCode(job.name) : null;
     const codeVersion = saved ? saved.version : null;
     const startedAt = this.options.now();
+    const by = start.by ?? null;
     let id: number;
     try {
-      id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion });
+      id = await store.startRun({ job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, by });
     } catch (error) {
       // Cut or timed out, the start may still have been committed without our hearing of it; such
       // a row would stay `running` for a run that never executed. Close it once the store is back.
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, startedAt }, write: () => this.abandon(job.name, startedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, by, code: start.code ?? saved?.code };
   }
 
   /**
@@ -74,7 +76,7 @@ export class RunRecorder {
    * transaction. The write is queued: `written` resolves once it is in the store, however long the
    * store takes to come back.
    */
-  finish(started: StartedRun, outcome: RunOutcome, current: Job | undefined): FinishedRun {
+  finish(started: StartedRun, outcome: RunOutcome, current: Job | undefined, cancelledBy: By = null): FinishedRun {
     const finishedAt = this.options.now();
     const record: RunRecord = {
       id: started.id,
@@ -89,6 +91,8 @@ export class RunRecorder {
       error: outcome.outcome === 'success' ? null : outcome.error,
       logs: outcome.logs,
       codeVersion: started.codeVersion,
+      by: started.by,
+      cancelledBy: outcome.outcome === 'cancelled' ? cancelledBy : null,
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
     const queued = this.queue.add({
@@ -122,7 +126,14 @@ export class RunRecorder {
   private plan(current: Job, record: RunRecord, scheduledAt: number): { patch: JobPatch; event: RunEventName | null } {
     const planned = planAfterRun(
       current,
-      { trigger: record.trigger, scheduledAt, startedAt: record.startedAt, result: record.result, error: record.error?.message ?? null },
+      {
+        trigger: record.trigger,
+        scheduledAt,
+        startedAt: record.startedAt,
+        result: record.result,
+        error: record.error?.message ?? null,
+        cancelled: record.outcome === 'cancelled',
+      },
       record.finishedAt!,
       this.options.timeZone,
     );

@@ -2,7 +2,7 @@
  * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers,
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
-import type { Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
+import type { By, Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -10,6 +10,8 @@ export interface RunStart {
   scheduledAt: number | null;
   /** Draft code to run instead of the saved code (never saved). */
   code?: string;
+  /** Who asked for it; null (the default) for the scheduler. */
+  by?: By;
 }
 
 /** One run to execute, already recorded as running under `runId`. */
@@ -18,12 +20,14 @@ export interface RunRequest {
   runId: number;
   trigger: RunTrigger;
   code: string;
+  /** Aborted to cancel the run; the runner then resolves with outcome `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /** How an execution ended. A job's failure is a value here, never a rejection. */
 export type RunOutcome =
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout' | 'cancelled'; error: RunError; logs: LogEntry[] };
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */

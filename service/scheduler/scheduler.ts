@@ -6,7 +6,7 @@
  * the store before it is acted on.
  */
 import type { Logger } from 'pino';
-import type { Job, RunRecord } from '../jobs/types.js';
+import type { By, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobNotFoundError } from '../store/errors.js';
@@ -46,8 +46,17 @@ export interface SchedulerOptions {
 /** How long a job waits before the loop retries it after the store failed to record its run. */
 const STORE_RETRY_MS = 5_000;
 
+/** A run executing now, by run id: how to cancel it, and its end once recorded. */
+interface InFlight {
+  controller: AbortController;
+  /** Set by `cancel` before it aborts, so the recorder writes who cancelled. */
+  cancelledBy: By | undefined;
+  finished: Promise<FinishedRun>;
+}
+
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
+  private readonly inFlight = new Map<number, InFlight>();
   private readonly heap = new TimerHeap();
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly recorder: RunRecorder;
@@ -156,13 +165,34 @@ export class Scheduler {
    * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string): Promise<RunRecord> {
+  async runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.running.has(name)) throw new AlreadyRunningError(name);
-    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code });
+    const trigger = code === undefined ? 'manual' : 'draft';
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by });
     const finished = this.track(job, this.runRecorded(job, started));
     return (await finished).record;
+  }
+
+  /**
+   * Cancels a run executing here: it ends at once as `cancelled` (the sandbox interrupts its guest
+   * code and aborts its host calls) and is recorded once. Resolves to the recorded run, whose
+   * outcome is not `cancelled` when it ended on its own first; null when no such run executes here.
+   */
+  async cancel(runId: number, by: By): Promise<RunRecord | null> {
+    const run = this.inFlight.get(runId);
+    if (!run) return null;
+    if (!run.controller.signal.aborted) {
+      run.cancelledBy = by;
+      run.controller.abort(`cancelled by ${by ?? 'the service'}`);
+    }
+    return (await run.finished).record;
+  }
+
+  /** Ids of the runs executing here now. */
+  runsInFlight(): number[] {
+    return [...this.inFlight.keys()];
   }
 
   /**
@@ -241,17 +271,39 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
-    this.options.onRunStarted?.(started);
-    const outcome = await this.execute(job, started);
-    // Plan from the job as it is now: a person may have edited it while it ran.
-    const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
-    return this.recorder.finish(started, outcome, current);
+    let recorded!: (finished: FinishedRun) => void;
+    let failed!: (error: unknown) => void;
+    const entry: InFlight = {
+      controller: new AbortController(),
+      cancelledBy: undefined,
+      finished: new Promise<FinishedRun>((resolve, reject) => {
+        recorded = resolve;
+        failed = reject;
+      }),
+    };
+    entry.finished.catch(() => undefined);
+    this.inFlight.set(started.id, entry);
+    try {
+      this.options.onRunStarted?.(started);
+      const outcome = await this.execute(job, started, entry.controller.signal);
+      // Plan from the job as it is now: a person may have edited it while it ran.
+      const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
+      const cancelledBy = outcome.outcome === 'cancelled' ? (entry.cancelledBy ?? null) : null;
+      const finished = this.recorder.finish(started, outcome, current, cancelledBy);
+      recorded(finished);
+      return finished;
+    } catch (error) {
+      failed(error);
+      throw error;
+    } finally {
+      this.inFlight.delete(started.id);
+    }
   }
 
-  private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
+  private async execute(job: Job, started: StartedRun, signal: AbortSignal): Promise<RunOutcome> {
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code });
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, signal });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

@@ -63,3 +63,13 @@ export class DataArgumentError extends Error {
     super(message);
   }
 }
+
+export class VersionNotFoundError extends Error {
+  override name = 'VersionNotFoundError';
+  constructor(
+    readonly jobName: string,
+    readonly version: number,
+  ) {
+    super(`job "${jobName}" has no version ${version}`);
+  }
+}

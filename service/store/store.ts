@@ -7,13 +7,19 @@
  */
 import type {
   AlertDelivery,
+  By,
   CodeVersion,
   CodeVersionInfo,
   FinishedRun,
   Job,
   NewRun,
+  RunOutcomeName,
   RunRecord,
+  RunTrigger,
 } from '../jobs/types.js';
+import type { StatsQuery, StoreStats } from './run-filters.js';
+
+export type { StatsQuery, StoreStats };
 
 export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
 
@@ -23,6 +29,19 @@ export interface RunQuery {
   limit: number;
   /** Only runs with a smaller id. */
   before?: number;
+  outcome?: RunOutcomeName;
+  trigger?: RunTrigger;
+  /** Started at or after (epoch ms). */
+  since?: number;
+  /** Started before (epoch ms). */
+  until?: number;
+}
+
+export interface SaveCodeOptions {
+  baseVersion?: number;
+  patch?: JobPatch;
+  /** Who saves it; null (the default) for the jobs folder or the service. */
+  by?: By;
 }
 
 export type DataObject = Record<string, unknown> & { _id: string };
@@ -52,7 +71,7 @@ export interface Store {
   listJobs(): Promise<Job[]>;
   getJob(name: string): Promise<Job | null>;
   /** Creates the job and its code as version 1 in one transaction. Throws JobExistsError. */
-  createJob(job: Omit<Job, 'version'>, code: string): Promise<Job>;
+  createJob(job: Omit<Job, 'version'>, code: string, by?: By): Promise<Job>;
   /** Throws JobNotFoundError. Resolves to the updated job. */
   updateJob(name: string, patch: JobPatch): Promise<Job>;
   /** Many updates in one transaction (reload, boot); unknown names are ignored. */
@@ -69,7 +88,7 @@ export interface Store {
    * the same transaction. Throws JobNotFoundError, or VersionConflictError when `baseVersion` is
    * given and is not the newest version. Resolves to the job as written.
    */
-  saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<Job>;
+  saveCode(name: string, code: string, options?: SaveCodeOptions): Promise<Job>;
 
   // ── runs ──
   /** Records a run as `running` and resolves to its id. */
@@ -81,8 +100,10 @@ export interface Store {
    */
   finishRun(id: number, finished: FinishedRun, jobPatch?: JobPatch): Promise<void>;
   getRun(id: number): Promise<RunRecord | null>;
-  /** Newest first. */
+  /** Newest first, filtered as `query` says; every filter is served by an index. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;
+  /** The dashboard's figures, computed by SQL aggregates over indexed columns. */
+  runStats(query: StatsQuery): Promise<StoreStats>;
   /** Marks every `running` run `interrupted` (at boot, and after a shutdown deadline). Resolves to the count. */
   interruptRunning(at: number, message: string): Promise<number>;
 

@@ -10,7 +10,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import { StoreError } from '../errors.js';
-import { execute, selectRows } from './sql.js';
+import { execute, selectRows, serverErrorCode } from './sql.js';
 
 export interface MysqlMigration {
   version: number;
@@ -120,7 +120,26 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 3,
+    description: "who started, cancelled or saved: runs' and versions' by; run filter and stats indexes",
+    statements: [
+      // 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
+      // Each statement again after a crash fails as a duplicate, which applyMissing takes as done.
+      'ALTER TABLE quickjobs_runs ADD COLUMN run_by VARCHAR(16) NULL',
+      'ALTER TABLE quickjobs_runs ADD COLUMN cancelled_by VARCHAR(16) NULL',
+      'ALTER TABLE quickjobs_code_versions ADD COLUMN saved_by VARCHAR(16) NULL',
+      // The Runs page's filters, newest first.
+      'CREATE INDEX quickjobs_runs_by_outcome_id ON quickjobs_runs (outcome, id)',
+      'CREATE INDEX quickjobs_runs_by_trigger ON quickjobs_runs (`trigger`, id)',
+      // Covers the dashboard's aggregates over a time range without reading the rows.
+      'CREATE INDEX quickjobs_runs_by_start ON quickjobs_runs (started_at, outcome, job, duration_ms, scheduled_at)',
+    ],
+  },
 ];
+
+/** Server errors that say a re-run statement's work is already there (a column, an index). */
+const ALREADY_APPLIED = new Set(['ER_DUP_FIELDNAME', 'ER_DUP_KEYNAME']);
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
 
@@ -180,7 +199,14 @@ async function applyMissing(connection: PoolConnection, migrations: readonly Mys
   }
   for (const step of migrations) {
     if (step.version <= current) continue;
-    for (const statement of step.statements) await execute(connection, statement, [], null);
+    for (const statement of step.statements) {
+      try {
+        await execute(connection, statement, [], null);
+      } catch (error) {
+        // A node that died halfway through an ALTER step left some of it applied.
+        if (!ALREADY_APPLIED.has(serverErrorCode(error) ?? '')) throw error;
+      }
+    }
     await execute(connection, 'INSERT INTO quickjobs_schema (version, description, applied_at) VALUES (?, ?, ?)', [
       step.version,
       step.description,

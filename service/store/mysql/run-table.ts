@@ -4,12 +4,16 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
 import { type RunRow, runFromRow } from '../rows.js';
-import type { JobPatch, RunQuery } from '../store.js';
+import type { RunOutcomeName } from '../../jobs/types.js';
+import { type PeriodFigures, p95Offset, runConditions, statsSql } from '../run-filters.js';
+import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, started_at, finished_at, duration_ms, result, outcome, error, logs, code_version';
+  'id, job, `trigger`, scheduled_at, started_at, finished_at, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by';
+
+const STATS = statsSql({ runs: 'quickjobs_runs', jobs: 'quickjobs_jobs', div: (a, b) => `(${a}) DIV ${b}` });
 
 export class RunTable {
   constructor(
@@ -22,9 +26,9 @@ export class RunTable {
     try {
       const header = await execute(
         this.pool,
-        `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version)
-         VALUES (?, ?, ?, ?, 'running', '[]', ?)`,
-        [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion],
+        `INSERT INTO quickjobs_runs (job, \`trigger\`, scheduled_at, started_at, outcome, logs, code_version, run_by)
+         VALUES (?, ?, ?, ?, 'running', '[]', ?, ?)`,
+        [run.job, run.trigger, run.scheduledAt, run.startedAt, run.codeVersion, run.by ?? null],
       );
       return header.insertId;
     } catch (error) {
@@ -54,7 +58,7 @@ export class RunTable {
       if (owner === undefined || owner.outcome !== 'running') return;
       await execute(
         connection,
-        `UPDATE quickjobs_runs SET finished_at = ?, duration_ms = ?, result = ?, outcome = ?, error = ?, logs = ?
+        `UPDATE quickjobs_runs SET finished_at = ?, duration_ms = ?, result = ?, outcome = ?, error = ?, logs = ?, cancelled_by = ?
          WHERE id = ?`,
         [
           finished.finishedAt,
@@ -63,6 +67,7 @@ export class RunTable {
           finished.outcome,
           finished.error === null ? null : JSON.stringify(finished.error),
           JSON.stringify(finished.logs),
+          finished.cancelledBy ?? null,
           id,
         ],
       );
@@ -95,25 +100,54 @@ export class RunTable {
     return row === undefined ? null : runFromRow(row);
   }
 
-  /** Newest first; each filter is a plain condition, so the (job, id) index or the primary key serves it. */
+  /** Newest first; each filter is a plain condition, so an index ((job, id), (outcome, id), …) or the primary key serves it. */
   async list(query: RunQuery): Promise<RunRecord[]> {
-    const conditions: string[] = [];
-    const params: SqlParam[] = [];
-    if (query.job !== undefined) {
-      conditions.push('job = ?');
-      params.push(query.job);
-    }
-    if (query.before !== undefined) {
-      conditions.push('id < ?');
-      params.push(query.before);
-    }
-    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const { where, params } = runConditions(query);
     const rows = await selectRows<RunRow>(
       this.pool,
       `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ORDER BY id DESC LIMIT ?`,
       [...params, query.limit],
     );
     return rows.map(runFromRow);
+  }
+
+  /** In one read-only transaction, so every figure describes the same moment. */
+  async stats(query: StatsQuery): Promise<StoreStats> {
+    return transaction(this.pool, async (connection) => {
+      const rows = <T>(sql: string, params: SqlParam[] = []) => selectRows<T>(connection, sql, params);
+      const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+      const period = async (since: number, until: number): Promise<PeriodFigures> => {
+        const byOutcome: PeriodFigures['byOutcome'] = {};
+        for (const row of await rows<{ outcome: RunOutcomeName; count: number }>(STATS.byOutcome, [since, until])) byOutcome[row.outcome] = Number(row.count);
+        const [means] = await rows<{ durations: number; mean_duration: unknown; scheduled: number; mean_lateness: unknown }>(STATS.means, [since, until]);
+        const at = async (sql: string, count: number) => {
+          if (count === 0) return null;
+          const [row] = await rows<{ value: unknown }>(sql, [since, until, p95Offset(count)]);
+          return num(row?.value);
+        };
+        return {
+          byOutcome,
+          meanDurationMs: num(means?.mean_duration),
+          p95DurationMs: await at(STATS.durationAt, Number(means?.durations ?? 0)),
+          meanLatenessMs: num(means?.mean_lateness),
+          p95LatenessMs: await at(STATS.latenessAt, Number(means?.scheduled ?? 0)),
+        };
+      };
+      const jobs = await rows<{ status: string; active: number; count: number }>(STATS.jobsByStatus);
+      const perDay = await rows<{ day: unknown; outcome: RunOutcomeName; count: unknown }>(STATS.perDay, [query.dayOffsetMs, query.since, query.until]);
+      const current = await period(query.since, query.until);
+      const previous = await period(query.previousSince, query.since);
+      const failing = await rows<{ job: string; failures: unknown; runs: unknown }>(STATS.failingMost, [query.since, query.until, query.failingLimit]);
+      const [inFlight] = await rows<{ count: unknown }>(STATS.inFlight);
+      return {
+        jobsByStatus: jobs.map((row) => ({ status: row.status, active: Number(row.active) === 1, count: Number(row.count) })),
+        perDay: perDay.map((row) => ({ day: Number(row.day), outcome: row.outcome, count: Number(row.count) })),
+        current,
+        previous,
+        failingMost: failing.map((row) => ({ job: row.job, failures: Number(row.failures), runs: Number(row.runs) })),
+        inFlight: Number(inFlight?.count ?? 0),
+      };
+    });
   }
 
   async interruptRunning(at: number, message: string): Promise<number> {

@@ -4,9 +4,9 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-import type { CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import type { By, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
-import type { JobPatch } from '../store.js';
+import type { JobPatch, SaveCodeOptions } from '../store.js';
 import {
   type CodeRow,
   codeFromRow,
@@ -30,7 +30,7 @@ export class JobTable {
   private readonly setVersion: Statement<[number, number, string]>;
   private readonly selectNewestCode: Statement<[string], CodeRow>;
   private readonly selectCode: Statement<[string, number], CodeRow>;
-  private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number }>;
+  private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number; saved_by: string | null }>;
   /** One UPDATE per patch shape (columns in order); a boot or reload repeats the same few shapes. */
   private readonly patchStatements = new Map<string, Statement<unknown[]>>();
 
@@ -45,14 +45,14 @@ export class JobTable {
     this.selectVersion = db.prepare('SELECT version FROM jobs WHERE name = ?');
     this.removeJob = db.prepare('DELETE FROM jobs WHERE name = ?');
     this.insertCode = db.prepare(
-      'INSERT INTO code_versions (job, version, code, saved_at) VALUES (@job, @version, @code, @saved_at)',
+      'INSERT INTO code_versions (job, version, code, saved_at, saved_by) VALUES (@job, @version, @code, @saved_at, @saved_by)',
     );
     this.setVersion = db.prepare('UPDATE jobs SET version = ?, updated_at = ? WHERE name = ?');
     this.selectNewestCode = db.prepare('SELECT * FROM code_versions WHERE job = ? ORDER BY version DESC LIMIT 1');
     this.selectCode = db.prepare('SELECT * FROM code_versions WHERE job = ? AND version = ?');
     // length(CAST(... AS BLOB)) counts UTF-8 bytes, where length(text) would count characters.
     this.selectVersions = db.prepare(
-      'SELECT version, saved_at, length(CAST(code AS BLOB)) AS bytes FROM code_versions WHERE job = ? ORDER BY version DESC',
+      'SELECT version, saved_at, saved_by, length(CAST(code AS BLOB)) AS bytes FROM code_versions WHERE job = ? ORDER BY version DESC',
     );
   }
 
@@ -65,11 +65,11 @@ export class JobTable {
     return row === undefined ? null : jobFromValues(row);
   }
 
-  create(fields: Omit<Job, 'version'>, code: string): Job {
+  create(fields: Omit<Job, 'version'>, code: string, by: By): Job {
     return this.db.transaction(() => {
       if (this.insertJob.run(jobToRow({ ...fields, version: 1 })).changes === 0) throw new JobExistsError(fields.name);
       // Version 1 is saved the moment the job is created.
-      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt });
+      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt, saved_by: by });
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return this.get(fields.name)!;
     }).immediate();
@@ -114,10 +114,10 @@ export class JobTable {
   }
 
   listVersions(name: string): CodeVersionInfo[] {
-    return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes }));
+    return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes, by: row.saved_by as By }));
   }
 
-  saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Job {
+  saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Job {
     return this.db.transaction(() => {
       const job = this.selectVersion.get(name);
       if (job === undefined) throw new JobNotFoundError(name);
@@ -125,7 +125,7 @@ export class JobTable {
         throw new VersionConflictError(name, options.baseVersion, job.version);
       }
       const version = job.version + 1;
-      this.insertCode.run({ job: name, version, code, saved_at: now });
+      this.insertCode.run({ job: name, version, code, saved_at: now, saved_by: options.by ?? null });
       this.setVersion.run(version, now, name);
       if (options.patch !== undefined) this.applyPatch(name, options.patch);
       return this.get(name)!;

@@ -106,6 +106,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alerts_by_job ON alerts (job, id);
     `,
   },
+  {
+    version: 3,
+    description: "who started, cancelled or saved: runs' and versions' by; run filter and stats indexes",
+    sql: `
+      -- 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
+      ALTER TABLE runs ADD COLUMN run_by TEXT;
+      ALTER TABLE runs ADD COLUMN cancelled_by TEXT;
+      ALTER TABLE code_versions ADD COLUMN saved_by TEXT;
+      -- The Runs page's filters, newest first.
+      CREATE INDEX runs_by_outcome ON runs (outcome, id);
+      CREATE INDEX runs_by_trigger ON runs (trigger, id);
+      -- Covers the dashboard's aggregates over a time range without reading the rows.
+      CREATE INDEX runs_by_start ON runs (started_at, outcome, job, duration_ms, scheduled_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

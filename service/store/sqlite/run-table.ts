@@ -3,12 +3,14 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import type { JobPatch, RunQuery } from '../store.js';
+import type { RunOutcomeName } from '../../jobs/types.js';
+import { type PeriodFigures, p95Offset, runConditions, type SqlValue, statsSql } from '../run-filters.js';
+import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Omit<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'error' | 'outcome' | 'logs'>;
-type FinishRun = Pick<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
+type InsertRun = Omit<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'error' | 'outcome' | 'logs' | 'cancelled_by'>;
+type FinishRun = Pick<RunRow, 'id' | 'finished_at' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs' | 'cancelled_by'>;
 
 export class RunTable {
   private readonly insertRun: Statement<InsertRun>;
@@ -17,12 +19,10 @@ export class RunTable {
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
-  // One statement per filter combination, so each uses the right index (a single statement with
-  // "@job IS NULL OR job = @job" would scan every job's runs).
-  private readonly listAll: Statement<{ limit: number }, RunRow>;
-  private readonly listAllBefore: Statement<{ limit: number; before: number }, RunRow>;
-  private readonly listJob: Statement<{ limit: number; job: string }, RunRow>;
-  private readonly listJobBefore: Statement<{ limit: number; job: string; before: number }, RunRow>;
+  // One statement per filter combination, made on first use, so each uses the right index (a
+  // single statement with "@job IS NULL OR job = @job" would scan every job's runs).
+  private readonly listStatements = new Map<string, Statement<SqlValue[], RunRow>>();
+  private readonly statsStatements: { [K in keyof ReturnType<typeof statsSql>]: Statement<SqlValue[]> };
 
   constructor(
     private readonly db: Database,
@@ -32,13 +32,13 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version)
-       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version
+      `INSERT INTO runs (job, trigger, scheduled_at, started_at, outcome, logs, code_version, run_by)
+       SELECT @job, @trigger, @scheduled_at, @started_at, 'running', '[]', @code_version, @run_by
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
       `UPDATE runs SET finished_at = @finished_at, duration_ms = @duration_ms, result = @result,
-         outcome = @outcome, error = @error, logs = @logs
+         outcome = @outcome, error = @error, logs = @logs, cancelled_by = @cancelled_by
        WHERE id = @id AND outcome = 'running'`,
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
@@ -54,12 +54,10 @@ export class RunTable {
          duration_ms = max(0, @at - started_at), error = @error
        WHERE outcome = 'running'`,
     );
-    this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
-    this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
-    this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
-    this.listJobBefore = db.prepare(
-      'SELECT * FROM runs WHERE job = @job AND id < @before ORDER BY id DESC LIMIT @limit',
-    );
+    const sql = statsSql({ runs: 'runs', jobs: 'jobs', div: (a, b) => `(${a}) / ${b}` });
+    this.statsStatements = Object.fromEntries(
+      Object.entries(sql).map(([name, text]) => [name, db.prepare<SqlValue[]>(text)]),
+    ) as RunTable['statsStatements'];
   }
 
   start(run: NewRun): number {
@@ -69,6 +67,7 @@ export class RunTable {
       scheduled_at: run.scheduledAt,
       started_at: run.startedAt,
       code_version: run.codeVersion,
+      run_by: run.by ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
@@ -89,6 +88,7 @@ export class RunTable {
         outcome: finished.outcome,
         error: finished.error === null ? null : JSON.stringify(finished.error),
         logs: JSON.stringify(finished.logs),
+        cancelled_by: finished.cancelledBy ?? null,
       });
       if (updated.changes === 0) return;
       if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
@@ -102,14 +102,46 @@ export class RunTable {
   }
 
   list(query: RunQuery): RunRecord[] {
-    const { job, limit, before } = query;
-    let rows: RunRow[];
-    if (job === undefined) {
-      rows = before === undefined ? this.listAll.all({ limit }) : this.listAllBefore.all({ limit, before });
-    } else {
-      rows = before === undefined ? this.listJob.all({ limit, job }) : this.listJobBefore.all({ limit, job, before });
+    const { key, where, params } = runConditions(query);
+    let statement = this.listStatements.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare<SqlValue[], RunRow>(`SELECT * FROM runs ${where} ORDER BY id DESC LIMIT ?`);
+      this.listStatements.set(key, statement);
     }
-    return rows.map(runFromRow);
+    return statement.all(...params, query.limit).map(runFromRow);
+  }
+
+  /** One read transaction, so every figure describes the same moment. */
+  stats(query: StatsQuery): StoreStats {
+    const q = this.statsStatements;
+    return this.db.transaction((): StoreStats => {
+      const period = (since: number, until: number): PeriodFigures => {
+        const byOutcome: PeriodFigures['byOutcome'] = {};
+        for (const row of q.byOutcome.all(since, until) as Array<{ outcome: RunOutcomeName; count: number }>) byOutcome[row.outcome] = row.count;
+        const means = q.means.get(since, until) as { durations: number; mean_duration: number | null; scheduled: number; mean_lateness: number | null };
+        const at = (statement: Statement<SqlValue[]>, count: number) =>
+          count === 0 ? null : ((statement.get(since, until, p95Offset(count)) as { value: number } | undefined)?.value ?? null);
+        return {
+          byOutcome,
+          meanDurationMs: means.mean_duration,
+          p95DurationMs: at(q.durationAt, means.durations),
+          meanLatenessMs: means.mean_lateness,
+          p95LatenessMs: at(q.latenessAt, means.scheduled),
+        };
+      };
+      return {
+        jobsByStatus: (q.jobsByStatus.all() as Array<{ status: string; active: number; count: number }>).map((row) => ({
+          status: row.status,
+          active: row.active === 1,
+          count: row.count,
+        })),
+        perDay: q.perDay.all(query.dayOffsetMs, query.since, query.until) as StoreStats['perDay'],
+        current: period(query.since, query.until),
+        previous: period(query.previousSince, query.since),
+        failingMost: q.failingMost.all(query.since, query.until, query.failingLimit) as StoreStats['failingMost'],
+        inFlight: (q.inFlight.get() as { count: number }).count,
+      };
+    }).deferred();
   }
 
   interruptRunning(at: number, message: string): number {
