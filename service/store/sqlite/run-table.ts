@@ -54,7 +54,7 @@ export class RunTable {
          duration_ms = max(0, @at - started_at), error = @error
        WHERE outcome = 'running'`,
     );
-    const sql = statsSql({ runs: 'runs', jobs: 'jobs', div: (a, b) => `(${a}) / ${b}` });
+    const sql = statsSql({ runs: 'runs', jobs: 'jobs', div: (a, b) => `CAST(${a} AS INTEGER) / ${b}` });
     this.statsStatements = Object.fromEntries(
       Object.entries(sql).map(([name, text]) => [name, db.prepare<SqlValue[]>(text)]),
     ) as RunTable['statsStatements'];

@@ -36,6 +36,8 @@ export function describeRuns(context: StoreContext): void {
         error: null,
         logs: [],
         codeVersion: null,
+        by: 'token',
+        cancelledBy: null,
       });
     });
 
