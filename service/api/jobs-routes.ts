@@ -27,7 +27,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     delete body.code;
     const fields = parseJobFields(body, 'create');
     if (!fields.ok) throw invalid(fields);
-    return c.json(json(await jobs.create(fields.value, code)), 201);
+    return c.json(json(await jobs.create(fields.value, code, personVia(actorOf(c)))), 201);
   });
 
   app.get('/:name', async (c) => c.json(json(await jobs.get(c.req.param('name')))));
