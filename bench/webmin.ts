@@ -81,12 +81,12 @@ export async function benchWebmin(): Promise<Record<string, number>> {
       await service.api('/jobs', { method: 'POST', body: { name: `bench-${i}`, interval: 3600 + i, description: `Benchmark job ${i}` } });
     }
     // One warm-up load of each view, so the service's first-request costs are not counted.
-    await measure(browser, service, '#/', JOBS_SHOWN, 'the jobs table');
+    await measure(browser, service, '#/jobs', JOBS_SHOWN, 'the jobs table');
     await measure(browser, service, '#/jobs/bench-0/code', CODE_SHOWN, 'the editor');
     const jobs = [];
     const editor = [];
     for (let round = 0; round < ROUNDS; round++) {
-      jobs.push(await measure(browser, service, '#/', JOBS_SHOWN, 'the jobs table'));
+      jobs.push(await measure(browser, service, '#/jobs', JOBS_SHOWN, 'the jobs table'));
       editor.push(await measure(browser, service, '#/jobs/bench-0/code', CODE_SHOWN, 'the editor'));
     }
     return {

@@ -1,11 +1,15 @@
 /**
  * Hash routes, so the service only ever serves `/`:
- *   #/              jobs page
+ *   #/              dashboard (the landing page)
+ *   #/jobs          jobs page
+ *   #/runs?FILTERS  runs page (filters in the address, so a view can be shared)
  *   #/new           new job form
  *   #/jobs/NAME     job form (settings)
  *   #/jobs/NAME/code  code editor
  */
 export type Route =
+  | { page: 'dashboard' }
+  | { page: 'runs'; query: string }
   | { page: 'jobs' }
   | { page: 'new' }
   | { page: 'job'; name: string }
@@ -14,18 +18,25 @@ export type Route =
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/new') return { page: 'new' };
+  if (path === '/jobs') return { page: 'jobs' };
+  const runs = /^\/runs(?:\?(.*))?$/.exec(path);
+  if (runs) return { page: 'runs', query: runs[1] ?? '' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
     return match[2] ? { page: 'code', name } : { page: 'job', name };
   }
-  return { page: 'jobs' };
+  return { page: 'dashboard' };
 }
 
 export function href(route: Route): string {
   switch (route.page) {
-    case 'jobs':
+    case 'dashboard':
       return '#/';
+    case 'runs':
+      return route.query ? `#/runs?${route.query}` : '#/runs';
+    case 'jobs':
+      return '#/jobs';
     case 'new':
       return '#/new';
     case 'job':

@@ -16,7 +16,7 @@ declare global {
   }
 }
 
-const TRIGGERS: Record<Run['trigger'], string> = { schedule: 'scheduled', manual: 'manual', boot: 'at start' };
+const TRIGGERS: Record<Run['trigger'], string> = { schedule: 'scheduled', manual: 'manual', boot: 'at start', draft: 'draft' };
 
 @customElement('qj-run-list')
 export class RunList extends LitElement {
@@ -44,7 +44,7 @@ export class RunList extends LitElement {
       <summary>
         <span class="outcome ${run.outcome}">${run.outcome === 'success' ? (run.result ?? 'OK') : run.outcome}</span>
         <time class="meta" datetime=${run.startedAt} title=${utcTime(run.startedAt)}>${localTime(run.startedAt)}</time>
-        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}</span>
+        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft && run.trigger !== 'draft' ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}</span>
         ${run.durationMs !== null ? html`<span class="meta">${duration(run.durationMs)}</span>` : nothing}
       </summary>
       <div class="body">
