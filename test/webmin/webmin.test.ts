@@ -212,7 +212,7 @@ describe('the webmin in a browser', { skip }, () => {
 
     await page.locator('button.delete').click();
     await dialog.locator('button.confirm').click();
-    await page.waitForURL(/#\/$/);
+    await page.waitForURL(/#\/jobs$/);
     assert.equal((await service.api('/jobs/stopper')).status, 404);
     await page.locator('tr[data-job="stopper"]').waitFor({ state: 'detached' });
   });
