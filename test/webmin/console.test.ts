@@ -102,11 +102,60 @@ describe('the operator console in a browser', { skip }, () => {
     await page.locator('qj-runs-page tr[data-run] .outcome.cancelled').waitFor();
   });
 
+  it('shows the next five slots as a cron expression is typed, in the job zone and the browser zone, and reads it in words', async () => {
+    await page.goto(url('#/new'));
+    await page.locator('#name').fill('weekdays');
+    await page.locator('input[name="scheduleKind"][value="cron"]').check();
+    await page.locator('#cron').fill('30 9 * * 1-5');
+    await page.locator('#timezone').fill('Asia/Tokyo');
+    const slots = page.locator('qj-next-slots');
+    assert.equal(await slots.locator('[data-cron-words]').innerText(), 'Runs at 09:30, on Monday to Friday.');
+    await waitFor(async () => (await slots.locator('tr[data-slot]').count()) === 5 && (await slots.locator('table').innerText()).includes('Asia/Tokyo'), 10_000, 'five slots in Tokyo').catch(async (error) => {
+      throw new Error(`${(error as Error).message}: ${await slots.locator('div').first().innerText()}`);
+    });
+    const first = await slots.locator('tr[data-slot]').first().getAttribute('data-slot');
+    const wall = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(first!));
+    assert.equal(wall, '09:30');
+    assert.match(await slots.locator('table').innerText(), /Your zone/);
+    await page.locator('input[name="scheduleKind"][value="interval"]').check();
+    await page.locator('#interval').fill('90');
+    await waitFor(async () => {
+      const times = await slots.locator('tr[data-slot]').evaluateAll((rows) => rows.map((row) => Date.parse(row.getAttribute('data-slot')!)));
+      return times.length === 5 && times[1]! - times[0]! === 90_000;
+    }, 10_000, 'interval slots 90 s apart');
+  });
+
+  it('compares a saved version with the code in Monaco\'s diff editor and restores it after a confirmation', async () => {
+    await service.api('/jobs/good/code', { method: 'PUT', body: { code: job('core.log("second version"); return job.OK;') } });
+    await page.goto(url('#/jobs/good/code'));
+    const panel = page.locator('qj-versions-panel');
+    await panel.locator('li[data-version="1"]').waitFor();
+    await panel.locator('li[data-version="2"]', { hasText: '(current)' }).waitFor();
+    assert.match(await panel.locator('li[data-version="2"]').innerText(), /API token/);
+    await panel.locator('li[data-version="1"] button.compare').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('qj-code-editor .monaco-diff-editor').waitFor();
+    assert.match((await page.evaluate('window.__quickjobsEditor.diffOriginal()')) as string, /all fine/);
+    await panel.locator('li[data-version="1"] button.compare').click();
+    await page.locator('qj-code-editor .monaco-diff-editor').waitFor({ state: 'detached' });
+
+    await panel.locator('li[data-version="1"] button.restore').click();
+    const dialog = panel.locator('qj-confirm-dialog dialog[open]');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Restore version 1/);
+    await dialog.locator('button.confirm').click();
+    await panel.locator('li[data-version="3"]').waitFor();
+    const code = (await service.api('/jobs/good/code')).body;
+    assert.equal(code.version, 3);
+    assert.match(code.code, /all fine/);
+    assert.match(await panel.locator('li[data-version="3"]').innerText(), /webmin/);
+  });
+
   it('fits a 390 px wide screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const hash of ['#/', '#/runs?job=good']) {
+    for (const hash of ['#/', '#/runs?job=good', '#/new', '#/jobs/good/code']) {
       await page.goto(url(hash));
-      await page.locator('h1').first().waitFor();
+      await page.locator(hash.endsWith('code') ? 'qj-versions-panel li' : 'h1').first().waitFor();
       assert.ok((await scrollWidth(page)) <= 390, `${hash} scrolls sideways`);
     }
     await page.setViewportSize({ width: 1440, height: 900 });
