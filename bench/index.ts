@@ -3,6 +3,7 @@
  * Sections run one after another so they do not disturb each other's timings.
  */
 import { cpus, freemem, totalmem } from 'node:os';
+import { benchConsole } from './console.js';
 import { benchHelpers } from './helpers.js';
 import { benchSandbox } from './sandbox.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
@@ -36,6 +37,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
   ['webmin', benchWebmin],
+  ['console', benchConsole],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
   ['soak-mysql', () => benchSoak(0, 'mysql')],
