@@ -68,6 +68,44 @@ export interface StatsDialect {
   div: (a: string, b: string) => string;
 }
 
+const SUMS = `COUNT(*) AS count, COUNT(duration_ms) AS durations, SUM(duration_ms) AS duration_sum,
+  COUNT(scheduled_at) AS scheduled, SUM(started_at - scheduled_at) AS lateness_sum`;
+
+/** A row of `perDay` or `byOutcome`: counts and sums of one group (`day` only in `perDay`). */
+export interface SumsRow {
+  day?: unknown;
+  outcome: RunOutcomeName;
+  count: unknown;
+  durations: unknown;
+  duration_sum: unknown;
+  scheduled: unknown;
+  lateness_sum: unknown;
+}
+
+/** Folds the groups into a period's counts by outcome and its means (runs in flight have no duration or lateness yet). */
+export function foldPeriod(rows: SumsRow[]): { byOutcome: PeriodFigures['byOutcome']; durations: number; scheduled: number; meanDurationMs: number | null; meanLatenessMs: number | null } {
+  const byOutcome: PeriodFigures['byOutcome'] = {};
+  let durations = 0;
+  let durationSum = 0;
+  let scheduled = 0;
+  let latenessSum = 0;
+  for (const row of rows) {
+    byOutcome[row.outcome] = (byOutcome[row.outcome] ?? 0) + Number(row.count);
+    if (row.outcome === 'running') continue;
+    durations += Number(row.durations);
+    durationSum += Number(row.duration_sum ?? 0);
+    scheduled += Number(row.scheduled);
+    latenessSum += Number(row.lateness_sum ?? 0);
+  }
+  return {
+    byOutcome,
+    durations,
+    scheduled,
+    meanDurationMs: durations === 0 ? null : durationSum / durations,
+    meanLatenessMs: scheduled === 0 ? null : latenessSum / scheduled,
+  };
+}
+
 /** The statements of `runStats`, each with `?` parameters as documented beside it. */
 export function statsSql(d: StatsDialect) {
   const range = 'started_at >= ? AND started_at < ?';
@@ -75,15 +113,11 @@ export function statsSql(d: StatsDialect) {
   return {
     /** no parameters */
     jobsByStatus: `SELECT status, active, COUNT(*) AS count FROM ${d.jobs} GROUP BY status, active`,
-    /** offset, since, until */
-    perDay: `SELECT ${d.div('started_at + ?', '86400000')} AS day, outcome, COUNT(*) AS count FROM ${d.runs}
+    /** offset, since, until: one pass gives the days, the outcomes and the means of the period */
+    perDay: `SELECT ${d.div('started_at + ?', '86400000')} AS day, outcome, ${SUMS} FROM ${d.runs}
       WHERE ${range} GROUP BY day, outcome`,
-    /** since, until */
-    byOutcome: `SELECT outcome, COUNT(*) AS count FROM ${d.runs} WHERE ${range} GROUP BY outcome`,
-    /** since, until */
-    means: `SELECT COUNT(duration_ms) AS durations, AVG(duration_ms) AS mean_duration,
-        COUNT(scheduled_at) AS scheduled, AVG(started_at - scheduled_at) AS mean_lateness
-      FROM ${d.runs} WHERE ${range} AND outcome <> 'running'`,
+    /** since, until: the same for the period before, without the days */
+    byOutcome: `SELECT outcome, ${SUMS} FROM ${d.runs} WHERE ${range} GROUP BY outcome`,
     /** since, until, offset */
     durationAt: `SELECT duration_ms AS value FROM ${d.runs} WHERE ${range} AND outcome <> 'running' AND duration_ms IS NOT NULL
       ORDER BY duration_ms LIMIT 1 OFFSET ?`,

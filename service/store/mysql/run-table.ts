@@ -4,8 +4,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
 import { type RunRow, runFromRow } from '../rows.js';
-import type { RunOutcomeName } from '../../jobs/types.js';
-import { type PeriodFigures, p95Offset, runConditions, statsSql } from '../run-filters.js';
+import { foldPeriod, type PeriodFigures, p95Offset, runConditions, statsSql, type SumsRow } from '../run-filters.js';
 import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
@@ -111,37 +110,35 @@ export class RunTable {
     return rows.map(runFromRow);
   }
 
-  /** In one read-only transaction, so every figure describes the same moment. */
+  /** In one transaction, so every figure describes the same moment. */
   async stats(query: StatsQuery): Promise<StoreStats> {
     return transaction(this.pool, async (connection) => {
       const rows = <T>(sql: string, params: SqlParam[] = []) => selectRows<T>(connection, sql, params);
       const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-      const period = async (since: number, until: number): Promise<PeriodFigures> => {
-        const byOutcome: PeriodFigures['byOutcome'] = {};
-        for (const row of await rows<{ outcome: RunOutcomeName; count: number }>(STATS.byOutcome, [since, until])) byOutcome[row.outcome] = Number(row.count);
-        const [means] = await rows<{ durations: number; mean_duration: unknown; scheduled: number; mean_lateness: unknown }>(STATS.means, [since, until]);
+      const period = async (groups: SumsRow[], since: number, until: number): Promise<PeriodFigures> => {
+        const folded = foldPeriod(groups);
         const at = async (sql: string, count: number) => {
           if (count === 0) return null;
           const [row] = await rows<{ value: unknown }>(sql, [since, until, p95Offset(count)]);
           return num(row?.value);
         };
         return {
-          byOutcome,
-          meanDurationMs: num(means?.mean_duration),
-          p95DurationMs: await at(STATS.durationAt, Number(means?.durations ?? 0)),
-          meanLatenessMs: num(means?.mean_lateness),
-          p95LatenessMs: await at(STATS.latenessAt, Number(means?.scheduled ?? 0)),
+          byOutcome: folded.byOutcome,
+          meanDurationMs: folded.meanDurationMs,
+          p95DurationMs: await at(STATS.durationAt, folded.durations),
+          meanLatenessMs: folded.meanLatenessMs,
+          p95LatenessMs: await at(STATS.latenessAt, folded.scheduled),
         };
       };
       const jobs = await rows<{ status: string; active: number; count: number }>(STATS.jobsByStatus);
-      const perDay = await rows<{ day: unknown; outcome: RunOutcomeName; count: unknown }>(STATS.perDay, [query.dayOffsetMs, query.since, query.until]);
-      const current = await period(query.since, query.until);
-      const previous = await period(query.previousSince, query.since);
+      const days = await rows<SumsRow>(STATS.perDay, [query.dayOffsetMs, query.since, query.until]);
+      const current = await period(days, query.since, query.until);
+      const previous = await period(await rows<SumsRow>(STATS.byOutcome, [query.previousSince, query.since]), query.previousSince, query.since);
       const failing = await rows<{ job: string; failures: unknown; runs: unknown }>(STATS.failingMost, [query.since, query.until, query.failingLimit]);
       const [inFlight] = await rows<{ count: unknown }>(STATS.inFlight);
       return {
         jobsByStatus: jobs.map((row) => ({ status: row.status, active: Number(row.active) === 1, count: Number(row.count) })),
-        perDay: perDay.map((row) => ({ day: Number(row.day), outcome: row.outcome, count: Number(row.count) })),
+        perDay: days.map((row) => ({ day: Number(row.day), outcome: row.outcome, count: Number(row.count) })),
         current,
         previous,
         failingMost: failing.map((row) => ({ job: row.job, failures: Number(row.failures), runs: Number(row.runs) })),

@@ -3,8 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import type { RunOutcomeName } from '../../jobs/types.js';
-import { type PeriodFigures, p95Offset, runConditions, type SqlValue, statsSql } from '../run-filters.js';
+import { foldPeriod, type PeriodFigures, p95Offset, runConditions, type SqlValue, statsSql, type SumsRow } from '../run-filters.js';
 import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
@@ -115,29 +114,28 @@ export class RunTable {
   stats(query: StatsQuery): StoreStats {
     const q = this.statsStatements;
     return this.db.transaction((): StoreStats => {
-      const period = (since: number, until: number): PeriodFigures => {
-        const byOutcome: PeriodFigures['byOutcome'] = {};
-        for (const row of q.byOutcome.all(since, until) as Array<{ outcome: RunOutcomeName; count: number }>) byOutcome[row.outcome] = row.count;
-        const means = q.means.get(since, until) as { durations: number; mean_duration: number | null; scheduled: number; mean_lateness: number | null };
+      const period = (rows: SumsRow[], since: number, until: number): PeriodFigures => {
+        const folded = foldPeriod(rows);
         const at = (statement: Statement<SqlValue[]>, count: number) =>
           count === 0 ? null : ((statement.get(since, until, p95Offset(count)) as { value: number } | undefined)?.value ?? null);
         return {
-          byOutcome,
-          meanDurationMs: means.mean_duration,
-          p95DurationMs: at(q.durationAt, means.durations),
-          meanLatenessMs: means.mean_lateness,
-          p95LatenessMs: at(q.latenessAt, means.scheduled),
+          byOutcome: folded.byOutcome,
+          meanDurationMs: folded.meanDurationMs,
+          p95DurationMs: at(q.durationAt, folded.durations),
+          meanLatenessMs: folded.meanLatenessMs,
+          p95LatenessMs: at(q.latenessAt, folded.scheduled),
         };
       };
+      const days = q.perDay.all(query.dayOffsetMs, query.since, query.until) as SumsRow[];
       return {
         jobsByStatus: (q.jobsByStatus.all() as Array<{ status: string; active: number; count: number }>).map((row) => ({
           status: row.status,
           active: row.active === 1,
           count: row.count,
         })),
-        perDay: q.perDay.all(query.dayOffsetMs, query.since, query.until) as StoreStats['perDay'],
-        current: period(query.since, query.until),
-        previous: period(query.previousSince, query.since),
+        perDay: days.map((row) => ({ day: Number(row.day), outcome: row.outcome, count: Number(row.count) })),
+        current: period(days, query.since, query.until),
+        previous: period(q.byOutcome.all(query.previousSince, query.since) as SumsRow[], query.previousSince, query.since),
         failingMost: q.failingMost.all(query.since, query.until, query.failingLimit) as StoreStats['failingMost'],
         inFlight: (q.inFlight.get() as { count: number }).count,
       };
