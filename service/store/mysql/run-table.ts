@@ -4,7 +4,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
 import { type RunRow, runFromRow } from '../rows.js';
-import { foldPeriod, type PeriodFigures, p95Offset, runConditions, statsSql, type SumsRow } from '../run-filters.js';
+import { foldPeriod, type PeriodFigures, p95Of, runConditions, statsSql, type SumsRow } from '../run-filters.js';
 import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
@@ -101,10 +101,10 @@ export class RunTable {
 
   /** Newest first; each filter is a plain condition, so an index ((job, id), (outcome, id), …) or the primary key serves it. */
   async list(query: RunQuery): Promise<RunRecord[]> {
-    const { where, params } = runConditions(query);
+    const { where, order, params } = runConditions(query);
     const rows = await selectRows<RunRow>(
       this.pool,
-      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ORDER BY id DESC LIMIT ?`,
+      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ${order} LIMIT ?`,
       [...params, query.limit],
     );
     return rows.map(runFromRow);
@@ -114,20 +114,15 @@ export class RunTable {
   async stats(query: StatsQuery): Promise<StoreStats> {
     return transaction(this.pool, async (connection) => {
       const rows = <T>(sql: string, params: SqlParam[] = []) => selectRows<T>(connection, sql, params);
-      const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
       const period = async (groups: SumsRow[], since: number, until: number): Promise<PeriodFigures> => {
         const folded = foldPeriod(groups);
-        const at = async (sql: string, count: number) => {
-          if (count === 0) return null;
-          const [row] = await rows<{ value: unknown }>(sql, [since, until, p95Offset(count)]);
-          return num(row?.value);
-        };
+        const p95 = async (sql: string, count: number) => (count === 0 ? null : p95Of(await rows<{ value: unknown; count: unknown }>(sql, [since, until])));
         return {
           byOutcome: folded.byOutcome,
           meanDurationMs: folded.meanDurationMs,
-          p95DurationMs: await at(STATS.durationAt, folded.durations),
+          p95DurationMs: await p95(STATS.durationHistogram, folded.durations),
           meanLatenessMs: folded.meanLatenessMs,
-          p95LatenessMs: await at(STATS.latenessAt, folded.scheduled),
+          p95LatenessMs: await p95(STATS.latenessHistogram, folded.scheduled),
         };
       };
       const jobs = await rows<{ status: string; active: number; count: number }>(STATS.jobsByStatus);

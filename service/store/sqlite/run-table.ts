@@ -3,7 +3,7 @@ import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { foldPeriod, type PeriodFigures, p95Offset, runConditions, type SqlValue, statsSql, type SumsRow } from '../run-filters.js';
+import { foldPeriod, type PeriodFigures, p95Of, runConditions, type SqlValue, statsSql, type SumsRow } from '../run-filters.js';
 import type { JobPatch, RunQuery, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
@@ -101,10 +101,10 @@ export class RunTable {
   }
 
   list(query: RunQuery): RunRecord[] {
-    const { key, where, params } = runConditions(query);
+    const { key, where, order, params } = runConditions(query);
     let statement = this.listStatements.get(key);
     if (statement === undefined) {
-      statement = this.db.prepare<SqlValue[], RunRow>(`SELECT * FROM runs ${where} ORDER BY id DESC LIMIT ?`);
+      statement = this.db.prepare<SqlValue[], RunRow>(`SELECT * FROM runs ${where} ${order} LIMIT ?`);
       this.listStatements.set(key, statement);
     }
     return statement.all(...params, query.limit).map(runFromRow);
@@ -116,14 +116,14 @@ export class RunTable {
     return this.db.transaction((): StoreStats => {
       const period = (rows: SumsRow[], since: number, until: number): PeriodFigures => {
         const folded = foldPeriod(rows);
-        const at = (statement: Statement<SqlValue[]>, count: number) =>
-          count === 0 ? null : ((statement.get(since, until, p95Offset(count)) as { value: number } | undefined)?.value ?? null);
+        const p95 = (statement: Statement<SqlValue[]>, count: number) =>
+          count === 0 ? null : p95Of(statement.all(since, until) as Array<{ value: number; count: number }>);
         return {
           byOutcome: folded.byOutcome,
           meanDurationMs: folded.meanDurationMs,
-          p95DurationMs: at(q.durationAt, folded.durations),
+          p95DurationMs: p95(q.durationHistogram, folded.durations),
           meanLatenessMs: folded.meanLatenessMs,
-          p95LatenessMs: at(q.latenessAt, folded.scheduled),
+          p95LatenessMs: p95(q.latenessHistogram, folded.scheduled),
         };
       };
       const days = q.perDay.all(query.dayOffsetMs, query.since, query.until) as SumsRow[];
