@@ -43,15 +43,26 @@ export interface RunRequest {
   timeZone: string;
   /** Log cap in bytes; the rest is cut with a marker line. */
   logLimitBytes: number;
+  /**
+   * `safe`: the host holds the run's side effects (a draft) and hands back what it held as the
+   * outcome's `held`. Absent or `live`: the run acts for real.
+   */
+  mode?: RunMode;
 }
+
+export type RunMode = 'safe' | 'live';
 
 /**
  * How a run ended. Guest failures are values, never exceptions: `error` covers a throw, a syntax
  * error, an invalid return, the memory limit and a dead worker; `timeout` the wall-clock limit.
  */
-export type RunOutcome =
+export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] };
+  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] }
+) & {
+  /** A safe run's held side effects, as its host reported them (plain data). */
+  held?: unknown;
+};
 
 /**
  * Answers one `core.*` call from the guest. `name` is one of `HOST_CALLS`; `args` are the guest's
@@ -66,6 +77,11 @@ export interface HostCallContext {
   jobName: string;
   /** Aborted when the run ends (timeout, error, or done), so slow host work can stop early. */
   signal: AbortSignal;
+  /**
+   * Set for a safe run only: one object per run, the same for each of its calls, which the host
+   * keys what it holds on; the worker hands it to `InThreadHost.endDraft` when the run ends.
+   */
+  draft?: object;
 }
 
 /** Per-run hooks the pool calls while a run is in flight. */

@@ -20,6 +20,8 @@ export interface StartedRun {
   codeVersion: number | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
+  /** Only a draft runs safe. */
+  mode?: RunStart['mode'];
 }
 
 export interface FinishedRun extends Queued {
@@ -65,7 +67,8 @@ export class RunRecorder {
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, startedAt }, write: () => this.abandon(job.name, startedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code };
+    const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, startedAt, codeVersion, code: start.code ?? saved?.code, ...mode };
   }
 
   /**
@@ -89,6 +92,7 @@ export class RunRecorder {
       error: outcome.outcome === 'success' ? null : outcome.error,
       logs: outcome.logs,
       codeVersion: started.codeVersion,
+      ...(outcome.held ? { held: outcome.held } : {}),
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
     const queued = this.queue.add({

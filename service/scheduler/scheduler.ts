@@ -156,11 +156,11 @@ export class Scheduler {
    * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string): Promise<RunRecord> {
+  async runNow(name: string, code?: string, mode?: RunStart['mode']): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.running.has(name)) throw new AlreadyRunningError(name);
-    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code });
+    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code, ...(mode ? { mode } : {}) });
     const finished = this.track(job, this.runRecorded(job, started));
     return (await finished).record;
   }
@@ -251,7 +251,8 @@ export class Scheduler {
   private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code });
+      const mode = started.mode ? { mode: started.mode } : {};
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, ...mode });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

@@ -14,6 +14,7 @@ import { createStorePool, mysqlUnavailableReason, STORE_DEADLINE_MS } from './my
 import { RunTable } from './mysql/run-table.js';
 import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
+import { SecretTable } from './mysql/secret-table.js';
 import { TableStore } from './table-store.js';
 
 export interface MysqlStoreOptions {
@@ -42,6 +43,7 @@ export class MysqlStore extends TableStore {
         runs: new RunTable(pool, jobs, runHistory),
         data: new DataTable(pool),
         settings: new SettingsTable(pool),
+        secrets: new SecretTable(pool),
         alerts: new AlertTable(pool),
       },
       { label: 'MySQL store', kind: 'mysql', detail, deadlineMs },

@@ -12,6 +12,7 @@ import { startCheckpointer, type Checkpointer } from './sqlite/checkpointer.js';
 import { openDatabase, sqliteUnavailableReason } from './sqlite/open-database.js';
 import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
+import { SecretTable } from './sqlite/secret-table.js';
 import { TableStore } from './table-store.js';
 
 export interface SqliteStoreOptions {
@@ -41,6 +42,7 @@ export class SqliteStore extends TableStore {
         runs: new RunTable(db, jobs, runHistory),
         data: new DataTable(db),
         settings: new SettingsTable(db),
+        secrets: new SecretTable(db),
         alerts: new AlertTable(db),
       },
       { label: 'SQLite store', kind: 'sqlite', detail: file, deadlineMs: null },

@@ -14,7 +14,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth } from './store.js';
+import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth, StoredSecret } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -50,6 +50,13 @@ export interface StoreTables {
     createSession(id: string, expiresAt: number, now: number): Answer<void>;
     getSession(id: string, now: number): Answer<number | null>;
     deleteSession(id: string): Answer<void>;
+  };
+  secrets: {
+    list(): Answer<StoredSecret[]>;
+    get(name: string): Answer<StoredSecret | null>;
+    put(secret: StoredSecret): Answer<void>;
+    delete(name: string): Answer<boolean>;
+    replaceValues(secrets: StoredSecret[]): Answer<void>;
   };
   alerts: {
     create(alert: Omit<AlertDelivery, 'id'>): Answer<number>;
@@ -163,6 +170,23 @@ export abstract class TableStore implements Store {
   }
   async dataPage(source: string, query: DataPageQuery): Promise<DataObject[]> {
     return this.guard('read a data page', () => this.tables.data.page(source, query));
+  }
+
+  // ── secrets ──
+  async listSecrets(): Promise<StoredSecret[]> {
+    return this.guard('list secrets', () => this.tables.secrets.list());
+  }
+  async getSecret(name: string): Promise<StoredSecret | null> {
+    return this.guard('read a secret', () => this.tables.secrets.get(name));
+  }
+  async putSecret(secret: StoredSecret): Promise<void> {
+    return this.guard('save a secret', () => this.tables.secrets.put(secret), 'write');
+  }
+  async deleteSecret(name: string): Promise<boolean> {
+    return this.guard('delete a secret', () => this.tables.secrets.delete(name), 'write');
+  }
+  async replaceSecrets(secrets: StoredSecret[]): Promise<void> {
+    return this.guard('rewrite secrets', () => this.tables.secrets.replaceValues(secrets), 'write');
   }
 
   // ── alerts ──

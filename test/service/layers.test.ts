@@ -18,7 +18,7 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: 'jobs service', paths: ['service/job-service/', 'service/bootstrap/'] },
   {
     name: 'scheduler, runs, helpers',
-    paths: ['service/scheduler/', 'service/runs/', 'service/helpers/', 'service/alerts/', 'service/metrics/', 'service/events/', 'service/auth/'],
+    paths: ['service/scheduler/', 'service/runs/', 'service/helpers/', 'service/alerts/', 'service/metrics/', 'service/events/', 'service/auth/', 'service/secrets/'],
   },
   { name: 'store', paths: ['service/store/'] },
   { name: 'job model', paths: ['service/jobs/', 'service/config.ts', 'service/config-error.ts', 'service/log.ts'] },
