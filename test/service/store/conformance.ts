@@ -18,6 +18,7 @@ import { CONFORMANCE_RUN_HISTORY, type StoreContext } from './conformance/contex
 import { describeData } from './conformance/data-cases.js';
 import { describeJobs } from './conformance/job-cases.js';
 import { describeRuns } from './conformance/run-cases.js';
+import { describeSecrets } from './conformance/secret-cases.js';
 import { describeSettingsAndSessions } from './conformance/settings-cases.js';
 
 export { CONFORMANCE_RUN_HISTORY };
@@ -51,5 +52,6 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     describeSettingsAndSessions(context);
     describeData(context);
     describeAlertsAndHealth(context);
+    describeSecrets(context);
   });
 }
