@@ -12,6 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { main as cli } from '../../../service/cli.js';
 import { SecretKeyError } from '../../../service/secrets/errors.js';
 import { createTestService, type TestService } from '../../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
+import { gate, probeMysql } from '../../helpers/require-service.js';
 import { waitFor } from '../../helpers/service.js';
 import { startRecordingServer, type RecordingServer } from '../drafts/loopback-http.js';
 
@@ -202,5 +204,28 @@ describe('the secret key', () => {
     } finally {
       await again.service.dispose();
     }
+  });
+});
+
+describe('secrets on the MySQL store', { skip: await gate('mysql', probeMysql) }, () => {
+  let database: TestDatabase;
+  let t: TestService;
+  before(async () => {
+    database = await createTestDatabase();
+    t = await createTestService({ QUICKJOBS_STORE: database.url() });
+  });
+  after(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('keeps ciphertext in the shared store and gives jobs the value in the workers', async () => {
+    await t.api('/secrets/SHARED', { method: 'PUT', body: { value: SECRET } });
+    const stored = await t.service.store.getSecret('SHARED');
+    assertNoSecret(stored!.value, 'the MySQL row');
+    await t.api('/jobs', { method: 'POST', body: { name: 'reads', interval: 3600 } });
+    const code = job(`const [v, err] = await core.secret('SHARED'); core.log(err ?? v.length); core.log(v); return job.OK;`);
+    const answer = await t.api('/jobs/reads/run', { method: 'POST', body: { code } });
+    assert.deepEqual(answer.body.logs.map((l: { message: string }) => l.message), ['20', '***']);
   });
 });
