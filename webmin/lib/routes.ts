@@ -4,16 +4,19 @@
  *   #/new           new job form
  *   #/jobs/NAME     job form (settings)
  *   #/jobs/NAME/code  code editor
+ *   #/secrets       secrets
  */
 export type Route =
   | { page: 'jobs' }
   | { page: 'new' }
   | { page: 'job'; name: string }
-  | { page: 'code'; name: string };
+  | { page: 'code'; name: string }
+  | { page: 'secrets' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/new') return { page: 'new' };
+  if (path === '/secrets') return { page: 'secrets' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -32,6 +35,8 @@ export function href(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.name)}`;
     case 'code':
       return `#/jobs/${encodeURIComponent(route.name)}/code`;
+    case 'secrets':
+      return '#/secrets';
   }
 }
 
