@@ -3,6 +3,7 @@
  * Sections run one after another so they do not disturb each other's timings.
  */
 import { cpus, freemem, totalmem } from 'node:os';
+import { benchDrafts } from './drafts.js';
 import { benchHelpers } from './helpers.js';
 import { benchSandbox } from './sandbox.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
@@ -35,6 +36,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['api-while-spinning', benchApiWhileSpinning],
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
+  ['drafts', benchDrafts],
   ['webmin', benchWebmin],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
