@@ -121,6 +121,17 @@ describe('secrets', () => {
     assertNoSecret(JSON.stringify(jobNow.body), 'the job');
   });
 
+  it('runs the shipped example as a safe draft: the key is read, the POST held and its key masked', async () => {
+    await t.api('/secrets/PARTNER_API_KEY', { method: 'PUT', body: { value: SECRET } });
+    const shipped = readFileSync(new URL('../../../jobs/post-with-secret.js', import.meta.url), 'utf8');
+    const code = shipped.replace(/^const API_URL = '[^']*';$/m, `const API_URL = '${hook.origin}/heartbeat';`);
+    hook.seen.length = 0;
+    const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code } });
+    assert.equal(answer.body.outcome, 'success', JSON.stringify(answer.body));
+    assert.equal(answer.body.held.requests[0].headers.authorization, 'Bearer ***');
+    assert.deepEqual(hook.seen, []);
+  });
+
   it('answers a missing secret as a value the job can read (804)', async () => {
     const code = job(`const [v, err, code] = await core.secret('NOPE'); core.log(code, err); return job.OK;`);
     const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code } });
