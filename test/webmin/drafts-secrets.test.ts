@@ -4,7 +4,9 @@
  * shows a value once saved. Each view is checked with axe-core and driven by the keyboard.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -49,7 +51,9 @@ describe('safe drafts and secrets in the webmin', { skip }, () => {
 
   before(async () => {
     hook = await startRecordingServer();
-    service = await startService({ env: { QUICKJOBS_NETWORK_ALLOW: '127.0.0.1' } });
+    const rules = join(mkdtempSync(join(tmpdir(), 'quickjobs-rules-')), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ 'no-eval': '\\beval\\s*\\(' }));
+    service = await startService({ env: { QUICKJOBS_NETWORK_ALLOW: '127.0.0.1', QUICKJOBS_CODE_RULES: rules } });
     assert.equal((await service.api('/jobs', { method: 'POST', body: { name: 'poster', interval: 3600 } })).status, 201);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
@@ -108,6 +112,17 @@ return job;
     await page.keyboard.press('Enter');
     await page.locator('section.draft .live-note').waitFor({ timeout: 20_000 });
     assert.deepEqual(hook.seen.map((r) => `${r.method} ${r.url}`), ['POST /orders']);
+  });
+
+  it('marks a line that breaks a code rule like a syntax error, and saves nothing', async () => {
+    const editor = editorHook(page);
+    await editor.setValue('const job = core.job();\njob.run = async function () {\n  return eval("job.OK");\n};\nreturn job;\n');
+    await editor.focus();
+    await page.keyboard.press('Control+s');
+    await page.locator('qj-editor-page .alert', { hasText: 'line 3 breaks a code rule' }).waitFor();
+    const markers = await editor.waitForMarkers((m) => m.some((x) => x.owner === 'quickjobs'), 'the rule mark');
+    assert.equal(markers.find((m) => m.owner === 'quickjobs')?.line, 3);
+    assert.equal((await service.api('/jobs/poster/code')).body.version, 1, 'nothing was saved');
   });
 
   it('sets a secret with the keyboard and never shows its value again', async () => {
