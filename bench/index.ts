@@ -6,6 +6,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { benchDrafts } from './drafts.js';
 import { benchHelpers } from './helpers.js';
 import { benchSandbox } from './sandbox.js';
+import { benchSpinners } from './spinners.js';
 import { benchApiWhileSpinning, benchLateness, benchRunCost, benchTenThousand } from './service.js';
 import { benchSoak } from './soak.js';
 import { benchWebmin } from './webmin.js';
@@ -34,6 +35,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['lateness-100', () => benchLateness(100, 10)],
   ['lateness-1000', () => benchLateness(1000, 10)],
   ['api-while-spinning', benchApiWhileSpinning],
+  ['spinners', benchSpinners],
   ['ten-thousand-jobs', benchTenThousand],
   ['helpers', benchHelpers],
   ['drafts', benchDrafts],

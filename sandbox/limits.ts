@@ -1,6 +1,7 @@
 /**
  * Per-run limits that QuickJS does not enforce well enough on its own.
  */
+import { LOG_ENTRY_OVERHEAD_BYTES, MAX_LOG_ENTRIES } from './caps.js';
 import type { LogEntry, LogLevel } from './types.js';
 
 /**
@@ -10,11 +11,13 @@ import type { LogEntry, LogLevel } from './types.js';
 export const MAX_STACK_BYTES = 256 * 1024;
 
 /**
- * Caps a run's log at a byte budget. Lines are passed on as written; the line that crosses the
+ * Caps a run's log at a byte budget, each entry costing its text plus LOG_ENTRY_OVERHEAD_BYTES,
+ * and at MAX_LOG_ENTRIES entries. Lines are passed on as written; the line that crosses the
  * budget is cut to fit, followed by one marker line, and everything after is dropped.
  */
 export class LogCap {
   private used = 0;
+  private entries = 0;
   private cut = false;
 
   constructor(
@@ -25,21 +28,23 @@ export class LogCap {
   write(level: LogLevel, message: string): void {
     if (this.cut) return;
     const at = new Date().toISOString();
-    const bytes = Buffer.byteLength(message);
-    if (this.used + bytes <= this.limitBytes) {
+    const bytes = Buffer.byteLength(message) + LOG_ENTRY_OVERHEAD_BYTES;
+    if (this.used + bytes <= this.limitBytes && this.entries < MAX_LOG_ENTRIES) {
       this.used += bytes;
+      this.entries++;
       this.emit({ at, level, message });
       return;
     }
     this.cut = true;
-    const room = this.limitBytes - this.used;
-    if (room > 0) {
+    const room = this.limitBytes - this.used - LOG_ENTRY_OVERHEAD_BYTES;
+    if (room > 0 && this.entries < MAX_LOG_ENTRIES) {
       // Cutting bytes may split a character; toString drops the partial one as U+FFFD, so
       // trim it off rather than show a replacement mark.
-      const head = Buffer.from(message).subarray(0, room).toString().replace(/\uFFFD$/, '');
+      const head = Buffer.from(message.slice(0, room)).subarray(0, room).toString().replace(/\uFFFD$/, '');
       if (head) this.emit({ at, level, message: head });
     }
-    this.emit({ at, level: 'warn', message: `[log cut: this run reached its limit of ${this.limitBytes} bytes]` });
+    const reason = this.entries >= MAX_LOG_ENTRIES ? `${MAX_LOG_ENTRIES} entries` : `${this.limitBytes} bytes`;
+    this.emit({ at, level: 'warn', message: `[log cut: this run reached its limit of ${reason}]` });
   }
 }
 

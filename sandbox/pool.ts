@@ -2,10 +2,16 @@
  * Runs jobs in a pool of worker threads, so a job spinning in a CPU loop never slows the main
  * thread (the HTTP API) or other jobs.
  *
- * A run goes to a worker that is not executing guest code at that moment. A run that awaits a host
- * call or `core.sleep` holds no thread, only memory, so one worker holds many waiting runs. When
- * every worker is executing, the pool grows up to `maxWorkers`, or queues the run. A worker that
- * dies is replaced, and the runs it held end as errors.
+ * A run holds its thread alone, from its start to its end, host waits included: QuickJS cannot
+ * stop a guest in mid-step, so a run sharing a thread with a spinner would wait for the spinner's
+ * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
+ * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
+ * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
+ * queued GROW_AFTER_MS gets a new thread too. At the cap, runs queue.
+ *
+ * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
+ * after that was never read and runs elsewhere; a run on a thread that died of something else
+ * (terminated from outside) ends `interrupted`.
  *
  * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
  * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
@@ -13,17 +19,20 @@
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
-import { timeoutMessage } from './limits.js';
+import { memoryLimitMessage, timeoutMessage } from './limits.js';
 import type { FromWorker, RunReport } from './protocol.js';
 import type { RunEnd } from './runtime.js';
+import { capOutcome } from './caps.js';
 import { WorkerSlot } from './worker-slot.js';
 import type { LogEntry, RunHooks, RunOutcome, RunRequest } from './types.js';
 
 export interface SandboxPoolOptions {
   /** Threads kept running. */
   workers: number;
-  /** Threads the pool may grow to while all are executing; default twice `workers`. */
+  /** Threads the pool may grow to while runs hold them; default DEFAULT_MAX_WORKERS or `workers`. */
   maxWorkers?: number;
+  /** Free threads kept ready while long runs hold others; default 1. */
+  spare?: number;
   /**
    * Answer host calls in the worker threads with the host this module builds; each run's
    * `hooks.host` is then ignored. Without it, `hooks.host` answers on the main thread.
@@ -36,14 +45,24 @@ export interface SandboxPoolStats {
   workers: number;
   /** Threads executing guest code now. */
   busy: number;
+  /** Ready threads holding no run: a new run starts on one at once. */
+  free: number;
+  /** The most threads the pool grows to. */
+  maxWorkers: number;
   /** Runs waiting for a thread. */
   queued: number;
   /** Runs on threads: executing, or waiting on the host. */
   running: number;
 }
 
-/** How long every thread must stay busy before the pool adds one; avoids growing on a burst. */
-const GROW_AFTER_MS = 200;
+/** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
+export const DEFAULT_MAX_WORKERS = 16;
+/** Threads loading at once while the pool grows for queued runs. */
+const MAX_STARTING = 2;
+/** A run holding its thread this long is a long run (a spinner, a host wait): a spare is made ready. */
+const LONG_RUN_MS = 100;
+/** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
+const GROW_AFTER_MS = 100;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
@@ -53,6 +72,7 @@ const RESPAWN_FAILED_START_MS = 1000;
 
 interface PendingRun {
   request: RunRequest;
+  queuedAt: number;
   hooks: RunHooks;
   resolve: (outcome: RunOutcome) => void;
 }
@@ -61,6 +81,9 @@ interface ActiveRun extends PendingRun {
   id: number;
   slot: WorkerSlot;
   logs: LogEntry[];
+  /** Fires after LONG_RUN_MS: a run holding its thread that long has a spare made ready behind it. */
+  held: NodeJS.Timeout;
+  long: boolean;
   /** Made at the first host call: most runs make none, and aborting one builds a DOMException. */
   abort: AbortController | undefined;
   timer: NodeJS.Timeout;
@@ -81,6 +104,7 @@ export class SandboxPool {
   private constructor(
     private readonly minWorkers: number,
     private readonly maxWorkers: number,
+    private readonly spare: number,
     private readonly host: InThreadHostSpec | undefined,
   ) {
     this.retireTimer = setInterval(() => this.retireIdle(), RETIRE_AFTER_MS / 3).unref();
@@ -89,7 +113,8 @@ export class SandboxPool {
   /** Starts `workers` threads and resolves when each has loaded QuickJS (and built its host). */
   static async create(options: SandboxPoolOptions): Promise<SandboxPool> {
     const workers = Math.max(1, Math.floor(options.workers));
-    const pool = new SandboxPool(workers, Math.max(workers, Math.floor(options.maxWorkers ?? workers * 2)), options.host);
+    const maxWorkers = Math.max(workers, Math.floor(options.maxWorkers ?? DEFAULT_MAX_WORKERS));
+    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? 1)), options.host);
     const slots = Array.from({ length: workers }, () => pool.spawn());
     try {
       await Promise.all(slots.map((slot) => slot.ready));
@@ -107,15 +132,19 @@ export class SandboxPool {
   run(request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
     return new Promise((resolve) => {
-      this.queue.push({ request, hooks, resolve });
+      this.queue.push({ request, hooks, resolve, queuedAt: performance.now() });
       this.drain();
     });
   }
 
   stats(): SandboxPoolStats {
     let busy = 0;
-    for (const slot of this.slots) if (slot.busy) busy++;
-    return { workers: this.slots.size, busy, queued: this.queue.length, running: this.active.size };
+    let free = 0;
+    for (const slot of this.slots) {
+      if (slot.busy) busy++;
+      if (slot.isReady && !slot.retiring && !slot.busy && slot.runs.size === 0) free++;
+    }
+    return { workers: this.slots.size, busy, free, maxWorkers: this.maxWorkers, queued: this.queue.length, running: this.active.size };
   }
 
   /**
@@ -153,38 +182,69 @@ export class SandboxPool {
     return slot;
   }
 
-  /** Starts queued runs on idle threads; schedules growth if runs are left waiting. */
+  /** Starts queued runs on free threads; adds a thread if the first in line waits too long. */
   private drain(): void {
     while (this.queue.length > 0) {
-      const slot = this.idleSlot();
+      const slot = this.freeSlot();
       if (!slot) break;
       this.dispatch(this.queue.shift() as PendingRun, slot);
     }
     if (this.queue.length > 0 && !this.growTimer && this.slots.size < this.maxWorkers) {
-      // Grow only if the same run is still first in line: threads busy with a spinner, not a
+      // Grow only for a run that has waited GROW_AFTER_MS: threads held by long runs, not a
       // burst of short runs that the existing threads clear in a few milliseconds.
-      const head = this.queue[0];
+      const waited = performance.now() - (this.queue[0] as PendingRun).queuedAt;
       this.growTimer = setTimeout(() => {
         this.growTimer = undefined;
-        const starting = [...this.slots].some((slot) => !slot.isReady);
-        if (this.disposed || starting || this.slots.size >= this.maxWorkers) return;
-        if (this.queue[0] === head) this.spawn();
-        else this.drain();
-      }, GROW_AFTER_MS);
+        if (this.disposed || this.slots.size >= this.maxWorkers || this.queue.length === 0) return;
+        if (performance.now() - (this.queue[0] as PendingRun).queuedAt >= GROW_AFTER_MS) {
+          // A thread for each run left waiting, MAX_STARTING loading at a time: more only share
+          // the same cores and each takes longer to be ready.
+          const starting = [...this.slots].filter((slot) => !slot.isReady).length;
+          let missing = Math.min(this.queue.length - this.freeOrStarting(), this.maxWorkers - this.slots.size, MAX_STARTING - starting);
+          while (missing-- > 0) this.spawn();
+        }
+        this.drain();
+      }, Math.max(0, GROW_AFTER_MS - waited));
     }
   }
 
   /**
-   * The ready, non-executing thread holding the fewest runs, so a later spinner strands few; among
-   * equals the one given work longest ago, which has had time to prepare its next context.
+   * Keeps `spare` threads free (or loading) while a long run holds a thread, so the next run does
+   * not wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
+   * Short runs alone never grow the pool this way: at full load more threads than cores only cost.
    */
-  private idleSlot(): WorkerSlot | undefined {
+  private topUp(): void {
+    if (this.disposed) return;
+    while (this.slots.size < this.minWorkers) this.spawn();
+    if (!this.hasLongRun()) return;
+    let free = this.freeOrStarting();
+    while (free < this.spare && this.slots.size < this.maxWorkers) {
+      this.spawn();
+      free++;
+    }
+  }
+
+  private hasLongRun(): boolean {
+    for (const run of this.active.values()) if (run.long) return true;
+    return false;
+  }
+
+  /**
+   * Threads holding no run: free, still loading, or just finishing one (freeing its runtime, or
+   * a timed-out guest reaching the interrupt that the same deadline set off).
+   */
+  private freeOrStarting(): number {
+    let free = 0;
+    for (const slot of this.slots) if (!slot.retiring && slot.runs.size === 0) free++;
+    return free;
+  }
+
+  /** A ready thread holding no run and executing nothing; among equals the one given work longest ago (its next context is prepared). */
+  private freeSlot(): WorkerSlot | undefined {
     let best: WorkerSlot | undefined;
     for (const slot of this.slots) {
-      if (!slot.isReady || slot.retiring || slot.busy) continue;
-      if (!best || slot.runs.size < best.runs.size || (slot.runs.size === best.runs.size && slot.lastWorkAt < best.lastWorkAt)) {
-        best = slot;
-      }
+      if (!slot.isReady || slot.retiring || slot.busy || slot.runs.size > 0) continue;
+      if (!best || slot.lastWorkAt < best.lastWorkAt) best = slot;
     }
     return best;
   }
@@ -198,6 +258,12 @@ export class SandboxPool {
       logs: [],
       abort: undefined,
       pauses: undefined,
+      long: false,
+      held: setTimeout(() => {
+        run.long = true;
+        this.topUp();
+      }, LONG_RUN_MS),
+
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
         () => this.finish(run, { outcome: 'timeout', error: { message: timeoutMessage(pending.request.timeoutMs) } }),
@@ -213,7 +279,7 @@ export class SandboxPool {
   private receive(slot: WorkerSlot, message: FromWorker): void {
     if (message.type !== 'events') return;
     for (const event of message.events) this.apply(event);
-    if (message.idle && !slot.busy) this.drain();
+    if (message.idle && !slot.busy && slot.runs.size === 0) this.drain();
   }
 
   private apply(event: RunReport): void {
@@ -265,23 +331,47 @@ export class SandboxPool {
   private finish(run: ActiveRun, end: RunEnd, fromWorker = false): void {
     if (!this.active.delete(run.id)) return;
     clearTimeout(run.timer);
+    clearTimeout(run.held);
     if (run.pauses) for (const pause of run.pauses) clearTimeout(pause);
     run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
     if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
-    run.resolve({ ...end, logs: run.logs });
+    run.resolve(capOutcome({ ...end, logs: run.logs }, run.request.logLimitBytes));
+    // A guest that filled its heap left the thread's WASM memory grown and resident (it never
+    // shrinks): end the thread rather than keep that memory for good.
+    if (end.outcome === 'error' && end.error.message === memoryLimitMessage(run.request.memoryBytes)) {
+      run.slot.retiring = true;
+    }
     if (run.slot.retiring && run.slot.runs.size === 0) void run.slot.stop();
+    else if (!fromWorker || !run.slot.busy) this.drain();
   }
 
-  /** A thread is gone: its runs are lost; keep the pool at strength and the queue moving. */
+  /**
+   * A thread is gone. The run whose guest code killed it (named by the worker, or the one it was
+   * executing) ends as an error; one the worker never read runs elsewhere; any other did nothing
+   * wrong and ends `interrupted`.
+   */
   private lost(slot: WorkerSlot, reason: string | undefined): void {
     this.slots.delete(slot);
     if (this.disposed) return;
-    const message = `the sandbox worker running this job stopped unexpectedly (${reason ?? 'terminated'})`;
+    const why = reason ?? 'terminated';
+    const executing = slot.busy && slot.runs.size === 1 ? [...slot.runs][0] : undefined;
+    const culprit = slot.culprit ?? executing;
     for (const id of [...slot.runs]) {
       const run = this.active.get(id);
-      if (run) this.finish(run, { outcome: 'error', error: { message } }, true);
+      if (!run) continue;
+      if (slot.culprit !== undefined && id !== slot.culprit) {
+        // The worker failed on another run and read no message after: this one never started.
+        this.requeue(run);
+        continue;
+      }
+      if (id === culprit) {
+        this.finish(run, { outcome: 'error', error: { message: `the job crashed its sandbox thread (${why})` } }, true);
+      } else {
+        const message = `the sandbox thread running this job stopped (${why}); the run was cut short through no fault of its own`;
+        this.finish(run, { outcome: 'interrupted', error: { message } }, true);
+      }
     }
     if (!slot.isReady) {
       this.respawnTimer ??= setTimeout(() => {
@@ -293,19 +383,31 @@ export class SandboxPool {
     this.restore();
   }
 
+  /** Puts a run that never started back at the head of the line. */
+  private requeue(run: ActiveRun): void {
+    this.active.delete(run.id);
+    clearTimeout(run.timer);
+    clearTimeout(run.held);
+    run.abort?.abort();
+    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt });
+  }
+
   /** Back to `workers` threads, and the queue moving. */
   private restore(): void {
-    while (this.slots.size < this.minWorkers) this.spawn();
+    this.topUp();
     this.drain();
   }
 
-  /** Ends threads grown past `workers` that have held no runs for a while. */
+  /** Ends threads grown past `workers` that have held no runs for a while, keeping the spares long runs need. */
   private retireIdle(): void {
     const now = performance.now();
+    let free = this.freeOrStarting();
     for (const slot of this.slots) {
       if (this.liveSlots() <= this.minWorkers) return;
-      if (!slot.retiring && slot.runs.size === 0 && !slot.busy && now - slot.idleSince > RETIRE_AFTER_MS) {
+      if (free <= this.spare && this.hasLongRun()) return;
+      if (!slot.retiring && slot.runs.size === 0 && !slot.busy && slot.isReady && now - slot.idleSince > RETIRE_AFTER_MS) {
         slot.retiring = true;
+        free--;
         void slot.stop();
       }
     }

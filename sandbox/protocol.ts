@@ -40,6 +40,7 @@ export type FromWorker =
   | { type: 'closed' }
   /**
    * QuickJS or the in-thread host failed (before `ready`: the host module failed to start); the
-   * worker must be replaced. Its runs are lost.
+   * worker must be replaced. Its runs are lost. `runId` names the run whose guest code was
+   * executing when it failed: its fault, where the others' is not.
    */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string; runId?: number };

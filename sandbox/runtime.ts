@@ -12,13 +12,14 @@
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, VmCallResult } from 'quickjs-emscripten';
 import { PIECE_SOURCES, isPiece, pieceFile } from './guest/pieces.js';
 import { encodeTimeParts, timeParts } from './guest/time-parts.js';
+import { capRunError } from './caps.js';
 import { LogCap, MemoryWatch, memoryLimitMessage, timeoutMessage } from './limits.js';
 import type { PreparedContext } from './prepared-context.js';
 import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
 
 /** How a run ended, without its log (the log went out line by line). */
-export type RunEnd = ({ outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout'; error: RunError }) & { held?: unknown };
+export type RunEnd = ({ outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError }) & { held?: unknown };
 
 /** What a run asks of whoever drives it. */
 export interface RunChannel {
@@ -88,7 +89,7 @@ export class JobRun {
           : { outcome: 'error', error: { message: `job.run returned ${String(result)}; it must return job.OK, job.SLEEP, job.STOP or job.EXIT` } };
       },
       invalid: (message) => {
-        this.reported ??= { outcome: 'error', error: { message } };
+        this.reported ??= { outcome: 'error', error: capRunError({ message }) };
       },
       fail: (error) => this.reportError(error),
       load: (name) => this.loadPiece(name),
@@ -170,7 +171,8 @@ export class JobRun {
       this.reported = { outcome: 'error', error: { message: memoryLimitMessage(this.request.memoryBytes) } };
       return;
     }
-    this.reported = { outcome: 'error', error: toRunError(value, this.request.code) };
+    // Capped here, before a message the guest made as large as its heap crosses to the host.
+    this.reported = { outcome: 'error', error: capRunError(toRunError(value, this.request.code)) };
   }
 
   /** Runs guest code, then its promise jobs, then ends the run if it is over. */

@@ -54,11 +54,13 @@ export type RunMode = 'safe' | 'live';
 
 /**
  * How a run ended. Guest failures are values, never exceptions: `error` covers a throw, a syntax
- * error, an invalid return, the memory limit and a dead worker; `timeout` the wall-clock limit.
+ * error, an invalid return, the memory limit and a sandbox thread the job's own code crashed;
+ * `timeout` the wall-clock limit; `interrupted` a run cut short through no fault of its own (its
+ * thread died of something else).
  */
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
 ) & {
   /** A safe run's held side effects, as its host reported them (plain data). */
   held?: unknown;

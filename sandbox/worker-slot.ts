@@ -47,6 +47,8 @@ export class WorkerSlot {
   idleSince = performance.now();
   /** When it was last given a run. */
   lastWorkAt = 0;
+  /** The run whose guest code the worker was executing when QuickJS failed, if it said. */
+  culprit: number | undefined;
   private deathReason: string | undefined;
   private stopping = false;
   private exited = false;
@@ -73,6 +75,7 @@ export class WorkerSlot {
           return;
         }
         if (message.type === 'fatal') {
+          this.culprit ??= message.runId;
           this.kill(this.isReady ? `QuickJS failed in the sandbox worker (${message.message})` : message.message);
         }
         events.message(this, message);

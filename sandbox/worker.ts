@@ -103,10 +103,11 @@ function takeContext(): PreparedContext {
   return prepared;
 }
 
-function fail(error: unknown): void {
+/** QuickJS failed; `runId` names the run whose guest code was executing, when one was. */
+function fail(error: unknown, runId?: number): void {
   broken = true;
   flush(false);
-  post({ type: 'fatal', message: describe(error) });
+  post({ type: 'fatal', message: describe(error), ...(runId === undefined ? {} : { runId }) });
 }
 
 /**
@@ -137,7 +138,7 @@ function callInThread(inThread: InThreadHost, runId: number, callId: number, nam
     try {
       held.run.reply(callId, json);
     } catch (error) {
-      fail(error);
+      fail(error, runId);
       return;
     } finally {
       resumedAt = undefined;
@@ -177,6 +178,8 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
         send({ type: 'end', runId, end });
       }
       // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
+      // Should freeing it abort, the fatal names this run, and a run the pool sent meanwhile was
+      // never read: the pool runs it elsewhere.
       flush(owesIdle);
       owesIdle = false;
     },
@@ -246,7 +249,7 @@ port.on('message', (message: ToWorker) => {
   try {
     handle(message);
   } catch (error) {
-    fail(error);
+    fail(error, message.runId);
     return;
   }
   flush(owesIdle);

@@ -23,6 +23,8 @@ export interface CoreConfig {
   apiToken: string | null;
   timeZone: string;
   workers: number;
+  /** Threads the sandbox pool may grow to: each run holds one, host waits included. */
+  maxWorkers: number;
   memoryMb: number;
   runHistory: number;
   shutdownTimeoutMs: number;
@@ -49,6 +51,7 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     apiToken: apiToken(env),
     timeZone: timeZone(env),
     workers: integer(env, 'QUICKJOBS_WORKERS', Math.max(2, availableParallelism()), 1, 64),
+    maxWorkers: integer(env, 'QUICKJOBS_MAX_WORKERS', 16, 1, 256),
     memoryMb: integer(env, 'QUICKJOBS_MEMORY_MB', 64, 4, 2048),
     runHistory: integer(env, 'QUICKJOBS_RUN_HISTORY', 200, 1, 100_000),
     shutdownTimeoutMs: integer(env, 'QUICKJOBS_SHUTDOWN_TIMEOUT', 30, 0, 3600) * 1000,

@@ -104,6 +104,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
   const pool = await SandboxPool.create({
     workers: core.workers,
+    maxWorkers: core.maxWorkers,
     host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex }),
   });
   const events = new ServiceEvents();

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Scope, type QuickJSContext, type QuickJSHandle, type VmCallResult } from 'quickjs-emscripten';
+import { ARGS_TOO_LARGE, MAX_GUEST_STRING_CHARS } from '../caps.js';
 import type { LogLevel } from '../types.js';
 
 export interface HostHandlers {
@@ -27,6 +28,25 @@ export interface HostHandlers {
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['info', 'warn', 'error']);
 
 /**
+ * A guest string read into the host, at most `max` characters of it (undefined when longer and
+ * `cut` is false): a guest can make strings as large as its heap, and each read copies one.
+ */
+function readString(context: QuickJSContext, handle: QuickJSHandle, max: number, cut: boolean): string | undefined {
+  const length = context.getProp(handle, 'length').consume((h) => context.getNumber(h));
+  if (!(length > max)) return context.getString(handle);
+  if (!cut) return undefined;
+  return Scope.withScope((scope) => {
+    const slice = scope.manage(context.getProp(handle, 'slice'));
+    const head = context.callFunction(slice, handle, scope.manage(context.newNumber(0)), scope.manage(context.newNumber(max)));
+    if (head.error) {
+      head.error.dispose();
+      return '';
+    }
+    return head.value.consume((h) => context.getString(h));
+  });
+}
+
+/**
  * Builds the `host` object in `context`. The caller owns the returned handle. `target` gives the
  * handlers at each call: the object is built before the run that will answer it is known.
  */
@@ -38,10 +58,12 @@ export function newHostObject(context: QuickJSContext, target: () => HostHandler
     };
     define('log', (level, message) => {
       const name = context.getString(level);
-      target().log(LEVELS.has(name) ? (name as LogLevel) : 'info', context.getString(message));
+      target().log(LEVELS.has(name) ? (name as LogLevel) : 'info', readString(context, message, MAX_GUEST_STRING_CHARS, true) ?? '');
       return undefined;
     });
-    define('call', (name, argsJson) => context.newNumber(target().call(context.getString(name), context.getString(argsJson))));
+    define('call', (name, argsJson) =>
+      context.newNumber(target().call(context.getString(name), readString(context, argsJson, MAX_GUEST_STRING_CHARS, false) ?? ARGS_TOO_LARGE)),
+    );
     define('sleep', (ms) => context.newNumber(target().sleep(context.getNumber(ms))));
     define('uuid', () => context.newString(randomUUID()));
     define('time', (localTime) => context.newString(target().time(context.dump(localTime) === true)));

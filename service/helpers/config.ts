@@ -55,10 +55,16 @@ export interface NetworkConfig {
   maxRedirects: number;
 }
 
+export interface DataConfig {
+  /** The most bytes of `core.data` objects one job may hold (the objects it saved last). */
+  quotaBytes: number;
+}
+
 export interface HelperConfig {
   mysql: MysqlConfig;
   email: EmailConfig;
   network: NetworkConfig;
+  data: DataConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -205,6 +211,9 @@ export function readHelperConfig(env: Env): HelperConfig {
       timeoutMs: seconds(env, 'QUICKJOBS_NETWORK_TIMEOUT', 10, 3600),
       maxBytes: integer(env, 'QUICKJOBS_NETWORK_MAX_BYTES', 5 * 1024 * 1024, 1, 1024 * 1024 * 1024),
       maxRedirects: 5,
+    },
+    data: {
+      quotaBytes: integer(env, 'QUICKJOBS_DATA_QUOTA_MB', 64, 1, 1024 * 1024) * 1024 * 1024,
     },
   };
 }

@@ -3,22 +3,29 @@
  * what only the store can judge (field paths, JSON-ness) comes back as DataArgumentError (801).
  */
 import type { HelperMethod } from '../../sandbox/core-names.js';
-import { DataArgumentError } from '../store/errors.js';
+import { DataArgumentError, DataQuotaError } from '../store/errors.js';
 import type { DataStore } from '../store/data-store.js';
 import type { DataPageQuery } from '../store/store.js';
 import { isAbsent, isPlainObject, optionalInteger, optionalObject, requireInteger, requireObject, requireString, wrongType } from './args.js';
-import { DataIoError, describeError, WrongTypeError } from './errors.js';
+import type { DataConfig } from './config.js';
+import { DataIoError, describeError, QuotaExceededError, TooLargeError, WrongTypeError } from './errors.js';
 
 const SOURCE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_PER_PAGE = 1000;
 const DEFAULT_PER_PAGE = 20;
 /** Page numbers beyond this would only ask the store for an absurd OFFSET. */
 const MAX_PAGE = 1_000_000;
+/** The largest object `save` takes (its JSON); a page of them must still fit in one answer to the job. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 
 export class DataHelper {
-  constructor(private readonly store: DataStore) {}
+  constructor(
+    private readonly store: DataStore,
+    private readonly config: DataConfig,
+  ) {}
 
-  async call(name: HelperMethod<'data'>, args: unknown[]): Promise<unknown> {
+  /** `jobName` owns what it saves: its objects count against its quota. */
+  async call(name: HelperMethod<'data'>, args: unknown[], jobName: string): Promise<unknown> {
     const source = requireString(args[0], 'source');
     if (!SOURCE_NAME.test(source)) {
       throw new WrongTypeError('source', `source "${source}" must be 1-64 letters, digits, "_", "." or "-"`);
@@ -39,7 +46,11 @@ export class DataHelper {
         if (value._id !== undefined && (typeof value._id !== 'string' || value._id === '')) {
           throw new WrongTypeError('object._id', 'object._id must be a non-empty string');
         }
-        return this.#guard(() => this.store.dataSave(source, value));
+        const bytes = jsonBytes(value);
+        if (bytes > MAX_DOCUMENT_BYTES) {
+          throw new TooLargeError(`the object is ${bytes} bytes as JSON; core.data keeps objects of at most ${MAX_DOCUMENT_BYTES}`);
+        }
+        return this.#guard(() => this.store.dataSave(source, value, { job: jobName, quotaBytes: this.config.quotaBytes }));
       }
       case 'delete': {
         const id = requireString(args[1], 'id');
@@ -57,8 +68,21 @@ export class DataHelper {
       return await work();
     } catch (error) {
       if (error instanceof DataArgumentError) throw new WrongTypeError(error.argument, error.message);
+      if (error instanceof DataQuotaError) {
+        throw new QuotaExceededError(`${error.message}; delete objects or raise QUICKJOBS_DATA_QUOTA_MB`);
+      }
       throw new DataIoError(`data store: ${describeError(error)}`, { cause: error });
     }
+  }
+}
+
+/** The size of a value's JSON, or 0 if it is not JSON (the store says why). */
+function jsonBytes(value: unknown): number {
+  try {
+    const json = JSON.stringify(value);
+    return json.length * 3 <= MAX_DOCUMENT_BYTES ? json.length : Buffer.byteLength(json);
+  } catch {
+    return 0;
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { emptyHeld, type Held } from '../jobs/held.js';
 import type { DataStore } from '../store/data-store.js';
+import type { DataConfig } from './config.js';
 import { DataHelper } from './data.js';
 import { ScratchDataStore } from './draft-data.js';
 import { MysqlDraft, type DraftConnections } from './draft-mysql.js';
@@ -19,7 +20,7 @@ export interface DraftSession {
 export class DraftSessions {
   readonly #sessions = new WeakMap<object, DraftSession>();
 
-  constructor(private readonly deps: { mysql: DraftConnections; store: DataStore; timeoutMs: number }) {}
+  constructor(private readonly deps: { mysql: DraftConnections; store: DataStore; data: DataConfig; timeoutMs: number }) {}
 
   session(draft: object): DraftSession {
     let session = this.#sessions.get(draft);
@@ -29,7 +30,7 @@ export class DraftSessions {
       session = {
         held,
         mysql: new MysqlDraft(this.deps.mysql, this.deps.timeoutMs, held),
-        data: new DataHelper({ ...this.deps.store, ...bind(scratch) }),
+        data: new DataHelper({ ...this.deps.store, ...bind(scratch) }, this.deps.data),
       };
       this.#sessions.set(draft, session);
     }

@@ -15,6 +15,8 @@ export const HELPER_CODES = {
   network: 815,
   io: 820,
   jsonDecode: 830,
+  tooLarge: 840,
+  quotaExceeded: 841,
   databaseNotAllowed: 901,
   database: 902,
 } as const;
@@ -133,6 +135,22 @@ export class JsonDecodeError extends HelperError {
   override name = 'JsonDecodeError';
   constructor(message: string) {
     super(HELPER_CODES.jsonDecode, message);
+  }
+}
+
+/** 840: a value larger than a helper takes or hands back (a `core.data` object, a call's result). */
+export class TooLargeError extends HelperError {
+  override name = 'TooLargeError';
+  constructor(message: string) {
+    super(HELPER_CODES.tooLarge, message);
+  }
+}
+
+/** 841: the job's `core.data` quota (QUICKJOBS_DATA_QUOTA_MB) would be passed. */
+export class QuotaExceededError extends HelperError {
+  override name = 'QuotaExceededError';
+  constructor(message: string) {
+    super(HELPER_CODES.quotaExceeded, message);
   }
 }
 

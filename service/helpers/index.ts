@@ -39,16 +39,16 @@ export function createHelperHost(config: HelperConfig, deps: { store: DataStore;
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);
-  const data = new DataHelper(deps.store);
+  const data = new DataHelper(deps.store, config.data);
   const secret = new SecretHelper(deps.store, deps.secretKey ?? null);
-  const drafts = new DraftSessions({ mysql, store: deps.store, timeoutMs: config.mysql.timeoutMs });
+  const drafts = new DraftSessions({ mysql, store: deps.store, data: config.data, timeoutMs: config.mysql.timeoutMs });
 
   // A safe draft's calls go through its session (context.draft): held, rolled back, or scratch.
   const families: { [F in HelperFamily]: Family<F> } = {
     mysql: (method, a, c) => mysql.call(method, a, c, c.draft && drafts.session(c.draft).mysql),
     network: (method, a, c) => network.call(method, a, c, c.draft && drafts.session(c.draft).held),
     email: (_send, a, c) => email.send(a, c, c.draft && drafts.session(c.draft).held),
-    data: (method, a, c) => (c.draft ? drafts.session(c.draft).data : data).call(method, a),
+    data: (method, a, c) => (c.draft ? drafts.session(c.draft).data : data).call(method, a, c.jobName),
     secret: (_get, a) => secret.get(a),
   };
 

@@ -23,6 +23,8 @@ export interface RunFacts {
   result: JobResult | null;
   /** The message of an error or timeout; null for a valid return. */
   error: string | null;
+  /** Cut short through no fault of its own (its sandbox thread died of another run's fault). */
+  interrupted?: boolean;
 }
 
 export interface DuePlan {
@@ -123,6 +125,14 @@ export function planDue(job: Job, now: number, defaultTz: string): DuePlan {
 /** After a scheduled (or boot) run ended. Manual runs change no state and never come here. */
 export function planAfterRun(job: Job, run: RunFacts, now: number, defaultTz: string): AfterRunPlan {
   const ran: JobPatch = { lastRunAt: run.startedAt, lastScheduledAt: run.scheduledAt };
+  if (run.interrupted) {
+    // Not the job's doing: it stays active, its last result and error stand, and it runs at its
+    // next slot (a Run Once job runs again now).
+    const next: JobPatch = job.runOnce
+      ? { status: 'once-pending', nextRunAt: now }
+      : { status: 'ok', nextRunAt: onCadence(job, run.scheduledAt, now, defaultTz) };
+    return { patch: { ...ran, ...next }, event: null };
+  }
   if (run.error === null && run.result !== null) {
     return {
       patch: { ...ran, lastResult: run.result, lastError: null, failing: false, ...afterResult(job, run, run.result, now, defaultTz) },

@@ -28,7 +28,7 @@ export interface RunRequest {
 /** How an execution ended. A job's failure is a value here, never a rejection. */
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout'; error: RunError; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
 ) & {
   /** What a safe draft held instead of doing. */
   held?: Held;

@@ -63,3 +63,15 @@ export class DataArgumentError extends Error {
     super(message);
   }
 }
+
+/** A `core.data` save would take its job past its quota; the helper maps it to code 841. */
+export class DataQuotaError extends Error {
+  override name = 'DataQuotaError';
+  constructor(
+    readonly job: string,
+    readonly quotaBytes: number,
+    readonly usedBytes: number,
+  ) {
+    super(`job "${job}" would hold more than its core.data quota of ${quotaBytes} bytes (it holds ${usedBytes})`);
+  }
+}

@@ -27,6 +27,12 @@ export interface RunQuery {
 
 export type DataObject = Record<string, unknown> & { _id: string };
 
+/** The job saving a `core.data` object, and the most bytes of objects it may hold. */
+export interface DataOwner {
+  job: string;
+  quotaBytes: number;
+}
+
 export interface DataPageQuery {
   /** 1-based. */
   page: number;
@@ -105,8 +111,12 @@ export interface Store {
 
   // ── core.data ──
   dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null>;
-  /** Creates (no `_id`) or replaces (with `_id`) and resolves to the id. */
-  dataSave(source: string, value: Record<string, unknown>): Promise<string>;
+  /**
+   * Creates (no `_id`) or replaces (with `_id`) and resolves to the id. Given an `owner`, the
+   * object is counted against that job's quota (the bytes of the objects it saved last), and a
+   * save that would pass it throws DataQuotaError, saving nothing.
+   */
+  dataSave(source: string, value: Record<string, unknown>, owner?: DataOwner): Promise<string>;
   dataDelete(source: string, id: string): Promise<boolean>;
   dataPage(source: string, query: DataPageQuery): Promise<DataObject[]>;
 

@@ -13,8 +13,8 @@ import type {
   NewRun,
   RunRecord,
 } from '../jobs/types.js';
-import { DataArgumentError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth, StoredSecret } from './store.js';
+import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunQuery, Store, StoreHealth, StoredSecret } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -40,7 +40,7 @@ export interface StoreTables {
   };
   data: {
     get(source: string, idOrQuery: string | Record<string, unknown>): Answer<DataObject | null>;
-    save(source: string, value: Record<string, unknown>): Answer<string>;
+    save(source: string, value: Record<string, unknown>, owner?: DataOwner): Answer<string>;
     delete(source: string, id: string): Answer<boolean>;
     page(source: string, query: DataPageQuery): Answer<DataObject[]>;
   };
@@ -66,7 +66,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, StoreError];
+const DOMAIN_ERRORS = [JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -162,8 +162,8 @@ export abstract class TableStore implements Store {
   async dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null> {
     return this.guard('read data', () => this.tables.data.get(source, idOrQuery));
   }
-  async dataSave(source: string, value: Record<string, unknown>): Promise<string> {
-    return this.guard('save data', () => this.tables.data.save(source, value), 'write');
+  async dataSave(source: string, value: Record<string, unknown>, owner?: DataOwner): Promise<string> {
+    return this.guard('save data', () => this.tables.data.save(source, value, owner), 'write');
   }
   async dataDelete(source: string, id: string): Promise<boolean> {
     return this.guard('delete data', () => this.tables.data.delete(source, id), 'write');

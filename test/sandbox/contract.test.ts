@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LOG_ENTRY_OVERHEAD_BYTES } from '../../sandbox/caps.js';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPool } from '../../sandbox/pool.js';
 import type { RunOutcome } from '../../sandbox/types.js';
@@ -172,7 +173,8 @@ describe('the run log', () => {
     const marker = outcome.logs.at(-1);
     assert.match(marker?.message ?? '', /log cut/);
     assert.equal(outcome.logs.filter((entry) => /log cut/.test(entry.message)).length, 1);
-    const kept = outcome.logs.slice(0, -1).reduce((sum, entry) => sum + Buffer.byteLength(entry.message), 0);
+    // Each entry costs its text and a fixed overhead, so empty lines run out too.
+    const kept = outcome.logs.slice(0, -1).reduce((sum, entry) => sum + Buffer.byteLength(entry.message) + LOG_ENTRY_OVERHEAD_BYTES, 0);
     assert.ok(kept <= 1000 && kept > 900, `kept ${kept} bytes`);
     assert.deepEqual(streamed, outcome.logs.map((entry) => entry.message));
   });

@@ -45,7 +45,7 @@ describe('the sandbox pool', () => {
       const spinners = [pool.run(spinner(4000)), pool.run(spinner(4000))];
       await until(() => pool.stats().workers === 2 && pool.stats().busy === 2, 10_000);
       const waiting = pool.run(trivial);
-      assert.deepEqual(pool.stats(), { workers: 2, busy: 2, queued: 1, running: 2 });
+      assert.deepEqual(pool.stats(), { workers: 2, busy: 2, free: 0, maxWorkers: 2, queued: 1, running: 2 });
       assert.equal((await waiting).outcome, 'success');
       for (const outcome of await Promise.all(spinners)) assert.equal(outcome.outcome, 'timeout');
     } finally {
@@ -53,15 +53,18 @@ describe('the sandbox pool', () => {
     }
   });
 
-  it('keeps many runs waiting on the host on one thread, none holding it', async () => {
-    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 1 });
+  it('gives every run a thread of its own, host waits included, and keeps one spare ready behind them', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
     try {
       const answers: Array<() => void> = [];
       const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
-      const parked = Array.from({ length: 10 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
-      await until(() => answers.length === 10);
-      await until(() => pool.stats().busy === 0);
-      assert.deepEqual(pool.stats(), { workers: 1, busy: 0, queued: 0, running: 10 });
+      const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
+      await until(() => answers.length === 4, 20_000);
+      // Four threads held, and a spare (a fifth, or the sixth the queue asked for meanwhile).
+      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000);
+      const stats = pool.stats();
+      assert.ok(stats.workers >= 5 && stats.workers <= 6, JSON.stringify(stats));
+      assert.equal(stats.queued, 0);
       assert.equal((await pool.run(trivial)).outcome, 'success');
       for (const answer of answers) answer();
       for (const outcome of await Promise.all(parked)) assert.equal(outcome.outcome, 'success');
@@ -71,7 +74,7 @@ describe('the sandbox pool', () => {
     }
   });
 
-  it('ends the runs of a worker that dies as errors, replaces it and stays usable', async () => {
+  it('ends the runs of a worker killed from outside as interrupted, replaces it and stays usable', async () => {
     const pool = await SandboxPool.create({ workers: 1 });
     try {
       let called = false;
@@ -85,11 +88,11 @@ describe('the sandbox pool', () => {
       await until(() => called);
       for (const thread of pool.threadsForTesting()) await thread.terminate();
       for (const outcome of await Promise.all([parked, calling])) {
-        assert.equal(outcome.outcome, 'error');
-        assert.match(outcome.outcome === 'error' ? outcome.error.message : '', /sandbox worker running this job stopped unexpectedly/);
+        assert.equal(outcome.outcome, 'interrupted');
+        assert.match(outcome.outcome === 'interrupted' ? outcome.error.message : '', /through no fault of its own/);
       }
       assert.equal((await pool.run(trivial)).outcome, 'success');
-      assert.equal(pool.stats().workers, 1);
+      assert.ok(pool.stats().workers >= 1);
     } finally {
       await pool.dispose();
     }
@@ -109,7 +112,9 @@ describe('the sandbox pool', () => {
   });
 
   it('keeps memory flat over thousands of runs', async () => {
-    const pool = await SandboxPool.create({ workers: 2 });
+    // Capped at its base size: a loaded machine may slow a run enough to grow the pool, and a
+    // new thread's memory is not a leak.
+    const pool = await SandboxPool.create({ workers: 2, maxWorkers: 2 });
     try {
       const work = request(job('const rows = [];\nfor (let i = 0; i < 200; i++) rows.push({ i, s: "row " + i });\ncore.log(rows.length);\nreturn job.OK;'));
       const batch = async (count: number) => {
@@ -127,7 +132,6 @@ describe('the sandbox pool', () => {
       // the runtime itself are caught exactly by the WASM heap check in runtime.test.ts.
       assert.ok(grown < 32, `RSS grew ${grown.toFixed(1)} MiB over 3000 runs`);
       assert.equal(pool.stats().running, 0);
-      assert.equal(pool.stats().workers, 2, 'short runs must not make the pool grow');
     } finally {
       await pool.dispose();
     }

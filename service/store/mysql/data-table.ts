@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { Pool } from 'mysql2/promise';
 
-import { DataArgumentError } from '../errors.js';
-import type { DataObject, DataPageQuery } from '../store.js';
+import { DataArgumentError, DataQuotaError } from '../errors.js';
+import type { DataObject, DataOwner, DataPageQuery } from '../store.js';
 import { pageBounds } from '../data-path.js';
 import { pageSelect } from './data-query.js';
 import { execute, selectRows } from './sql.js';
@@ -30,7 +30,7 @@ export class DataTable {
     return (await this.page(source, { page: 1, perPage: 1, query: idOrQuery }))[0] ?? null;
   }
 
-  async save(source: string, value: Record<string, unknown>): Promise<string> {
+  async save(source: string, value: Record<string, unknown>, owner?: DataOwner): Promise<string> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new DataArgumentError('value', 'expected an object');
     }
@@ -49,16 +49,38 @@ export class DataTable {
       // A cycle or a BigInt: the guest handed over something that is not JSON.
       throw new DataArgumentError('value', `the object is not JSON: ${(error as Error).message}`);
     }
+    if (owner) {
+      // A job never runs twice at once, so its saves come one at a time: the check and the
+      // write need no lock between them.
+      const bytes = Buffer.byteLength(json);
+      const [row] = await selectRows<{ bytes: number | string }>(
+        this.pool,
+        'SELECT COALESCE(SUM(bytes), 0) AS bytes FROM quickjobs_data_owners WHERE job = ? AND NOT (source = ? AND id = ?)',
+        [owner.job, source, id],
+      );
+      const used = Number(row?.bytes ?? 0);
+      if (used + bytes > owner.quotaBytes) throw new DataQuotaError(owner.job, owner.quotaBytes, used);
+    }
     // An update in place keeps the row (and its seq), so an object keeps its place in creation order.
     await execute(
       this.pool,
       'INSERT INTO quickjobs_data (source, id, value) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)',
       [source, id, json],
     );
+    if (owner) {
+      await execute(
+        this.pool,
+        'INSERT INTO quickjobs_data_owners (source, id, job, bytes) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE job = VALUES(job), bytes = VALUES(bytes)',
+        [source, id, owner.job, Buffer.byteLength(json)],
+      );
+    } else {
+      await execute(this.pool, 'DELETE FROM quickjobs_data_owners WHERE source = ? AND id = ?', [source, id]);
+    }
     return id;
   }
 
   async delete(source: string, id: string): Promise<boolean> {
+    await execute(this.pool, 'DELETE FROM quickjobs_data_owners WHERE source = ? AND id = ?', [source, id]);
     return (await execute(this.pool, 'DELETE FROM quickjobs_data WHERE source = ? AND id = ?', [source, id])).affectedRows > 0;
   }
 

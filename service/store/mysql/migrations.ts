@@ -122,6 +122,22 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
   },
   {
     version: 2,
+    description: 'core.data owners, for the per-job quota',
+    statements: [
+      // The job that last saved each object and the object's size; a job's usage is its sum.
+      // Objects saved before this step have no owner and count against no quota.
+      `CREATE TABLE IF NOT EXISTS quickjobs_data_owners (
+        source VARCHAR(255) NOT NULL,
+        id     VARCHAR(255) NOT NULL,
+        job    VARCHAR(64) NOT NULL,
+        bytes  BIGINT NOT NULL,
+        PRIMARY KEY (source, id),
+        KEY quickjobs_data_owners_by_job (job, bytes)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
+    version: 3,
     description: 'secrets (encrypted values)',
     statements: [
       `CREATE TABLE quickjobs_secrets (

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { Database, Statement } from 'better-sqlite3';
 
-import { DataArgumentError } from '../errors.js';
-import type { DataObject, DataPageQuery } from '../store.js';
+import { DataArgumentError, DataQuotaError } from '../errors.js';
+import type { DataObject, DataOwner, DataPageQuery } from '../store.js';
 import { pageBounds } from '../data-path.js';
 import { orderBy, whereFields } from './data-query.js';
 import type { SqlValue } from '../rows.js';
@@ -16,6 +16,9 @@ export class DataTable {
   private readonly selectById: Statement<[string, string], { value: string }>;
   private readonly upsert: Statement<[string, string, string]>;
   private readonly remove: Statement<[string, string]>;
+  private readonly usage: Statement<[string, string, string], { bytes: number }>;
+  private readonly own: Statement<[string, string, string, number]>;
+  private readonly disown: Statement<[string, string]>;
   private readonly queries = new Map<string, Statement<SqlValue[], { value: string }>>();
 
   constructor(private readonly db: Database) {
@@ -25,6 +28,13 @@ export class DataTable {
       'INSERT INTO data (source, id, value) VALUES (?, ?, ?) ON CONFLICT (source, id) DO UPDATE SET value = excluded.value',
     );
     this.remove = db.prepare('DELETE FROM data WHERE source = ? AND id = ?');
+    this.usage = db.prepare(
+      'SELECT COALESCE(SUM(bytes), 0) AS bytes FROM data_owners WHERE job = ? AND NOT (source = ? AND id = ?)',
+    );
+    this.own = db.prepare(
+      'INSERT INTO data_owners (source, id, job, bytes) VALUES (?, ?, ?, ?) ON CONFLICT (source, id) DO UPDATE SET job = excluded.job, bytes = excluded.bytes',
+    );
+    this.disown = db.prepare('DELETE FROM data_owners WHERE source = ? AND id = ?');
   }
 
   get(source: string, idOrQuery: string | Record<string, unknown>): DataObject | null {
@@ -38,7 +48,7 @@ export class DataTable {
     return this.page(source, { page: 1, perPage: 1, query: idOrQuery })[0] ?? null;
   }
 
-  save(source: string, value: Record<string, unknown>): string {
+  save(source: string, value: Record<string, unknown>, owner?: DataOwner): string {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new DataArgumentError('value', 'expected an object');
     }
@@ -54,12 +64,26 @@ export class DataTable {
       // A cycle or a BigInt: the guest handed over something that is not JSON.
       throw new DataArgumentError('value', `the object is not JSON: ${(error as Error).message}`);
     }
-    this.upsert.run(source, id, json);
+    if (!owner) {
+      this.upsert.run(source, id, json);
+      this.disown.run(source, id);
+      return id;
+    }
+    const bytes = Buffer.byteLength(json);
+    this.db.transaction(() => {
+      const used = this.usage.get(owner.job, source, id)?.bytes ?? 0;
+      if (used + bytes > owner.quotaBytes) throw new DataQuotaError(owner.job, owner.quotaBytes, used);
+      this.upsert.run(source, id, json);
+      this.own.run(source, id, owner.job, bytes);
+    })();
     return id;
   }
 
   delete(source: string, id: string): boolean {
-    return this.remove.run(source, id).changes > 0;
+    return this.db.transaction(() => {
+      this.disown.run(source, id);
+      return this.remove.run(source, id).changes > 0;
+    })();
   }
 
   page(source: string, query: DataPageQuery): DataObject[] {

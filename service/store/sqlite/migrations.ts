@@ -108,6 +108,22 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    description: 'core.data owners, for the per-job quota',
+    sql: `
+      -- The job that last saved each object and the object's size; a job's usage is its sum.
+      -- Objects saved before this step have no owner and count against no quota.
+      CREATE TABLE data_owners (
+        source TEXT NOT NULL,
+        id     TEXT NOT NULL,
+        job    TEXT NOT NULL,
+        bytes  INTEGER NOT NULL,
+        PRIMARY KEY (source, id)
+      );
+      CREATE INDEX data_owners_by_job ON data_owners (job, bytes);
+    `,
+  },
+  {
+    version: 3,
     description: 'secrets (encrypted values)',
     sql: `
       CREATE TABLE secrets (

@@ -17,7 +17,13 @@ describe('readHelperConfig', () => {
       mysql: { server: null, databases: null, timeoutMs: 10_000, connectionLimit: 4, grants: 'enforce' },
       email: { url: null, from: null, timeoutMs: 10_000 },
       network: { allow: { hosts: [], cidrs: [] }, timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5 },
+      data: { quotaBytes: 64 * 1024 * 1024 },
     });
+  });
+
+  it('reads the core.data quota in MiB and refuses a bad one naming it', () => {
+    assert.equal(readHelperConfig({ QUICKJOBS_DATA_QUOTA_MB: '2' }).data.quotaBytes, 2 * 1024 * 1024);
+    assert.throws(() => readHelperConfig({ QUICKJOBS_DATA_QUOTA_MB: '0' }), /QUICKJOBS_DATA_QUOTA_MB/);
   });
 
   it('reads every setting', () => {

@@ -97,6 +97,48 @@ describe('core.data over the SQLite store', () => {
   });
 });
 
+describe('core.data limits', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let host: HelperHost;
+  const as = (jobName: string) => ({ ...context(), jobName });
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qj-data-quota-'));
+    store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
+    host = createHelperHost(helperConfig({ QUICKJOBS_DATA_QUOTA_MB: '1' }), { store });
+  });
+
+  after(async () => {
+    await host.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an object over 1 MiB with 840, saving nothing', async () => {
+    const [, err, code] = await host.call('data.save', ['big', { _id: 'x', v: 'x'.repeat(1024 * 1024) }], as('a'));
+    assert.equal(code, 840, String(err));
+    assert.deepEqual(await host.call('data.get', ['big', 'x'], as('a')), [null, null, null]);
+  });
+
+  it('stops a job at its quota with 841, counting replaced and deleted objects once, and leaves other jobs alone', async () => {
+    const chunk = 'q'.repeat(200 * 1024);
+    for (let i = 0; i < 5; i++) assert.equal((await host.call('data.save', ['fill', { _id: `k${i}`, v: chunk }], as('filler')))[1], null);
+    // Replacing an object counts its new size only.
+    assert.equal((await host.call('data.save', ['fill', { _id: 'k0', v: chunk }], as('filler')))[1], null);
+    const [, err, code] = await host.call('data.save', ['fill', { _id: 'k5', v: chunk }], as('filler'));
+    assert.equal(code, 841);
+    assert.match(err!, /quota/);
+    assert.match(err!, /QUICKJOBS_DATA_QUOTA_MB/);
+    assert.deepEqual(await host.call('data.get', ['fill', 'k5'], as('filler')), [null, null, null]);
+    // Another job has a quota of its own.
+    assert.equal((await host.call('data.save', ['fill', { _id: 'other', v: chunk }], as('other')))[1], null);
+    // Deleting frees the room.
+    assert.deepEqual(await host.call('data.delete', ['fill', 'k1'], as('filler')), [true, null, null]);
+    assert.equal((await host.call('data.save', ['fill', { _id: 'k5', v: chunk }], as('filler')))[1], null);
+  });
+});
+
 describe('core.data when the store fails', () => {
   it('answers 820 with the store message', async () => {
     const broken = {
