@@ -3,7 +3,7 @@
  * defaulted. Whether excluded periods exist, and whether they loop, depends on the other periods
  * and is checked by the period service when it compiles them.
  */
-import { JOB_NAME_PATTERN } from '../jobs/job-input.js';
+import { JOB_NAME_PATTERN, type FieldsResult } from '../jobs/job-input.js';
 import { WEEKDAYS } from '../scheduler/period-compile.js';
 import { isKnownZone } from '../scheduler/time-zone.js';
 import type { PeriodRange, PeriodSettings } from './types.js';
@@ -16,7 +16,7 @@ export interface PeriodFieldsInput extends PeriodSettings {
   name: string;
 }
 
-export type PeriodFieldsResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+export type PeriodFieldsResult<T> = FieldsResult<T>;
 
 const KNOWN_KEYS = new Set(['name', 'description', 'timezone', 'ranges', 'exclude']);
 const TIME_PATTERN = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
