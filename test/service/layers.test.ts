@@ -15,13 +15,13 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: 'entry points', paths: ['service/main.ts', 'service/cli.ts', 'service/shutdown.ts'] },
   { name: 'api', paths: ['service/app.ts', 'service/api/'] },
-  { name: 'jobs service', paths: ['service/job-service/', 'service/bootstrap/'] },
+  { name: 'jobs service', paths: ['service/job-service/', 'service/bootstrap/', 'service/periods/period-service.ts', 'service/periods/period-input.ts'] },
   {
     name: 'scheduler, runs, helpers',
     paths: ['service/scheduler/', 'service/runs/', 'service/helpers/', 'service/alerts/', 'service/metrics/', 'service/events/', 'service/auth/'],
   },
   { name: 'store', paths: ['service/store/'] },
-  { name: 'job model', paths: ['service/jobs/', 'service/config.ts', 'service/config-error.ts', 'service/log.ts'] },
+  { name: 'job model', paths: ['service/jobs/', 'service/periods/types.ts', 'service/periods/errors.ts', 'service/config.ts', 'service/config-error.ts', 'service/log.ts'] },
   { name: 'sandbox', paths: ['sandbox/'] },
 ];
 
