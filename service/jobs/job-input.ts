@@ -46,7 +46,8 @@ export const DEFAULT_SETTINGS: JobSettings = {
   notify: null,
 };
 
-class FieldError extends Error {
+/** A field from outside that fails its check; the edge turns it into 422 `invalid` naming the field. */
+export class FieldError extends Error {
   override name = 'FieldError';
   constructor(
     readonly field: string,

@@ -3,7 +3,7 @@
  * defaulted. Whether excluded periods exist, and whether they loop, depends on the other periods
  * and is checked by the period service when it compiles them.
  */
-import { JOB_NAME_PATTERN, type FieldsResult } from '../jobs/job-input.js';
+import { FieldError, JOB_NAME_PATTERN, type FieldsResult } from '../jobs/job-input.js';
 import { WEEKDAYS } from '../scheduler/period-compile.js';
 import { isKnownZone } from '../scheduler/time-zone.js';
 import type { PeriodRange, PeriodSettings } from './types.js';
@@ -21,16 +21,6 @@ export type PeriodFieldsResult<T> = FieldsResult<T>;
 const KNOWN_KEYS = new Set(['name', 'description', 'timezone', 'ranges', 'exclude']);
 const TIME_PATTERN = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-class FieldError extends Error {
-  override name = 'FieldError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * `create` requires `name` and `ranges` and fills defaults; `update` (a PUT) returns only the
