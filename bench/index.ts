@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
+import { benchDrafts } from './drafts.js';
 import { benchHelpers } from './helpers.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
@@ -47,6 +48,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['periods', benchPeriodMath],
   ['periods-waiting', benchPeriodWaiting],
   ['periods-sweep', benchPeriodSweep],
+  ['drafts', benchDrafts],
   ['webmin', benchWebmin],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],

@@ -18,6 +18,11 @@ export interface InThreadHostSpec {
 
 export interface InThreadHost {
   call: HostCall;
+  /**
+   * A safe run ended (or was dropped): undo what it did and resolve to what it held, as plain
+   * data. Called once per safe run that has a `draft` object, whether or not it made a call.
+   */
+  endDraft?(draft: object): Promise<unknown>;
   /** Releases what the host holds (connections); awaited before the thread is terminated. */
   close(): Promise<void>;
 }

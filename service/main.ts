@@ -29,6 +29,7 @@ import { Metrics } from './metrics/metrics.js';
 import { PoolRunner } from './runs/pool-runner.js';
 import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
+import { SecretStore } from './secrets/secret-store.js';
 import { installShutdown } from './shutdown.js';
 import { watchStoreHealth } from './store/health-watch.js';
 import { openStore } from './store/open-store.js';
@@ -58,6 +59,7 @@ export interface Service {
   pool: SandboxPool;
   jobs: JobService;
   metrics: Metrics;
+  secrets: SecretStore;
   log: Logger;
   /** Stops scheduling, then releases the pool (with the helpers in its threads) and the store (runs in flight are cut off). */
   dispose(): Promise<void>;
@@ -93,11 +95,19 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
   }
 
+  let secrets: SecretStore;
+  try {
+    secrets = await SecretStore.open(store, { envKey: core.secretKey, dataDir: core.dataDir });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
   // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
   const pool = await SandboxPool.create({
     workers: core.workers,
     maxWorkers: core.maxWorkers,
-    host: workerHostSpec({ helpers: config.helpers, store: core.store }),
+    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex }),
   });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
@@ -117,6 +127,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     memoryBytes: core.memoryMb * 1024 * 1024,
     logLimitBytes: LOG_LIMIT_BYTES,
     timeZone: core.timeZone,
+    masker: () => secrets.masker(),
   });
   const scheduler = new Scheduler({
     store,
@@ -133,7 +144,19 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
   const periods = new PeriodService({ store, publish: (compiled) => scheduler.setPeriods(compiled), timeZone: core.timeZone });
   await periods.refresh();
-  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name) });
+  const jobs = new JobService({
+    store,
+    scheduler,
+    checkScript,
+    timeZone: core.timeZone,
+    periodExists: (name) => periods.has(name),
+    codeRules: core.codeRules,
+    onPolicyRefusal: ({ rule, line, job, action }) => {
+      // Loud by default: every refusal is in the log and in /metrics.
+      log.warn({ rule, line, job, action }, 'code refused by QUICKJOBS_CODE_RULES');
+      metrics.policyRefusal(rule);
+    },
+  });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
     await periods.refresh(); // a change another node made to the store
@@ -158,6 +181,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     reload: () => scheduler.reload(syncFolder),
     statusExtra: async () => ({ pool: pool.stats(), store: storeStatus(store, scheduler) }),
     metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    secrets,
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
   });
@@ -169,6 +193,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     pool,
     jobs,
     metrics,
+    secrets,
     log,
     interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
     async dispose() {

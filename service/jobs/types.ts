@@ -2,9 +2,10 @@
  * The job and run records as the service keeps them. Times are epoch milliseconds inside the
  * service; the HTTP edge turns them into ISO 8601 strings.
  */
-import type { JobResult, LogEntry, RunError, RunTrigger } from '../../sandbox/types.js';
+import type { JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../../sandbox/types.js';
+import type { Held } from './held.js';
 
-export type { JobResult, LogEntry, RunError, RunTrigger };
+export type { JobResult, LogEntry, RunError, RunMode, RunTrigger };
 
 export const JOB_STATUSES = ['ok', 'sleep', 'stop', 'exit', 'once-pending', 'once-done'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -107,6 +108,8 @@ export interface RunRecord {
   logs: LogEntry[];
   /** The code version that ran; null for an unsaved draft. */
   codeVersion: number | null;
+  /** A safe draft's held side effects; answered with the run, not kept in the store. */
+  held?: Held;
 }
 
 export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'>;

@@ -2,7 +2,8 @@
  * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers,
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
-import type { Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
+import type { Held } from '../jobs/held.js';
+import type { Job, JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -10,6 +11,8 @@ export interface RunStart {
   scheduledAt: number | null;
   /** Draft code to run instead of the saved code (never saved). */
   code?: string;
+  /** `safe` holds the draft's side effects (SPEC §10); saved code always runs live. */
+  mode?: RunMode;
 }
 
 /** One run to execute, already recorded (as queued) under `runId`. */
@@ -20,6 +23,8 @@ export interface RunRequest {
   code: string;
   /** Called when the run stops waiting and takes a sandbox thread of its own. */
   onThread?: () => void;
+  /** Absent: live. */
+  mode?: RunMode;
 }
 
 /**
@@ -29,7 +34,11 @@ export interface RunRequest {
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
   | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
-) & { startedAt?: number };
+) & {
+  startedAt?: number;
+  /** What a safe draft held instead of doing. */
+  held?: Held;
+};
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */

@@ -207,11 +207,11 @@ export class Scheduler {
    * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string): Promise<RunRecord> {
+  async runNow(name: string, code?: string, mode?: RunStart['mode']): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.running.has(name)) throw new AlreadyRunningError(name);
-    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code });
+    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code, ...(mode ? { mode } : {}) });
     const finished = this.track(job, this.runRecorded(job, started));
     return (await finished).record;
   }
@@ -312,7 +312,8 @@ export class Scheduler {
       const onThread = () => {
         if (this.inFlightRuns.has(started.id)) this.inFlightRuns.set(started.id, 'running');
       };
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread });
+      const mode = started.mode ? { mode: started.mode } : {};
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread, ...mode });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

@@ -6,13 +6,15 @@
  *   #/jobs/NAME/code  code editor
  *   #/periods       periods: list and a new period's form
  *   #/periods/NAME  periods: list and that period's form
+ *   #/secrets       secrets
  */
 export type Route =
   | { page: 'jobs' }
   | { page: 'new' }
   | { page: 'job'; name: string }
   | { page: 'code'; name: string }
-  | { page: 'periods'; name?: string | undefined };
+  | { page: 'periods'; name?: string | undefined }
+  | { page: 'secrets' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -20,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/periods') return { page: 'periods' };
   const period = /^\/periods\/([^/]+)$/.exec(path);
   if (period) return { page: 'periods', name: decodeURIComponent(period[1]!) };
+  if (path === '/secrets') return { page: 'secrets' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -40,6 +43,8 @@ export function href(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.name)}/code`;
     case 'periods':
       return route.name === undefined ? '#/periods' : `#/periods/${encodeURIComponent(route.name)}`;
+    case 'secrets':
+      return '#/secrets';
   }
 }
 

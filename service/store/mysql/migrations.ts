@@ -180,6 +180,19 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       WHERE outcome <> 'running' AND wait_ms IS NULL`,
     ],
   },
+  {
+    version: 6,
+    description: 'secrets (encrypted values)',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS quickjobs_secrets (
+        name       VARCHAR(64) NOT NULL,
+        value      TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        updated_by VARCHAR(64) NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;

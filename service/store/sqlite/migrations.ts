@@ -156,6 +156,18 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE outcome <> 'running';
     `,
   },
+  {
+    version: 6,
+    description: 'secrets (encrypted values)',
+    sql: `
+      CREATE TABLE secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -13,7 +13,7 @@ export const appShellStyles = css`
   header .btn { background: transparent; color: #fff; border-color: #50607f; min-height: 2rem; }
   header .btn:hover { background: #23345a; color: #fff; }
   main { flex: 1; display: flex; flex-direction: column; padding: 1.25rem; max-width: 1600px; width: 100%; margin: 0 auto; }
-  .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 0.5rem; z-index: 10; }
+  .skip { position: absolute; left: -999px; top: 0; background: #fff; color: var(--qj-accent); font: inherit; border: 1px solid var(--qj-border); border-radius: 4px; padding: 0.5rem; z-index: 10; cursor: pointer; }
   .skip:focus { left: 0.5rem; }
   @media (max-width: 600px) {
     header { padding: 0.5rem 0.75rem; }

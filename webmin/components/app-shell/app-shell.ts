@@ -15,6 +15,7 @@ import '../jobs-page/jobs-page.js';
 import '../job-form/job-form.js';
 import '../editor-page/editor-page.js';
 import '../periods-page/periods-page.js';
+import '../secrets-page/secrets-page.js';
 
 /**
  * The shell assumes a session and shows the route at once; the first API call that answers 401
@@ -111,11 +112,15 @@ export class AppShell extends LitElement {
 
   override render(): TemplateResult {
     return html`
-      <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
       <header>
+        <!-- A button, not a link: the main region sits in this shadow root, where a #main link cannot point. -->
+        <button class="skip" type="button" @click=${this.handleSkip}>Skip to content</button>
         <a class="brand" href=${href({ page: 'jobs' })}>quick<span>jobs</span></a>
         ${this.auth === 'in'
-          ? html`<nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
+          ? html`<nav aria-label="Account">
+              <a class="btn" href=${href({ page: 'secrets' })}>Secrets</a>
+              <button class="btn" type="button" @click=${this.handleLogout}>Log out</button>
+            </nav>`
           : null}
       </header>
       <main id="main" tabindex="-1">${this.renderMain()}</main>
@@ -143,6 +148,8 @@ export class AppShell extends LitElement {
         return html`<qj-job-form .jobName=${route.name}></qj-job-form>`;
       case 'periods':
         return html`<qj-periods-page .periodName=${route.name}></qj-periods-page>`;
+      case 'secrets':
+        return html`<qj-secrets-page></qj-secrets-page>`;
       case 'code':
         this.ensureCodeEditor();
         return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>

@@ -1,0 +1,242 @@
+/**
+ * Secrets, end to end on the SQLite store: set and listed through the API without their values,
+ * stored only encrypted, usable by jobs through core.secret, masked in logs, errors, held output and
+ * alert webhooks, kept across a key rotation, and guarded by the key at start.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { main as cli } from '../../../service/cli.js';
+import { SecretKeyError } from '../../../service/secrets/errors.js';
+import { createTestService, type TestService } from '../../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
+import { gate, probeMysql } from '../../helpers/require-service.js';
+import { waitFor } from '../../helpers/service.js';
+import { startRecordingServer, type RecordingServer } from '../drafts/loopback-http.js';
+
+const SECRET = 'sk_live_9fQ2xLm7Tz41';
+const job = (body: string) => `const job = core.job();\njob.run = async function () {\n${body}\n};\nreturn job;`;
+
+/** Every form of the secret the tests look for in what the service hands out. */
+const FORMS = [SECRET, Buffer.from(SECRET).toString('base64'), Buffer.from(SECRET).toString('hex'), encodeURIComponent(SECRET)];
+const assertNoSecret = (text: string, where: string) => {
+  for (const form of FORMS) assert.ok(!text.includes(form), `${where} holds the secret as ${form}: ${text.slice(0, 400)}`);
+};
+
+describe('secrets', () => {
+  let t: TestService;
+  let hook: RecordingServer;
+
+  before(async () => {
+    hook = await startRecordingServer();
+    t = await createTestService({ QUICKJOBS_NETWORK_ALLOW: '127.0.0.1' });
+  });
+  after(async () => {
+    await t?.close();
+    await hook?.close();
+  });
+
+  it('creates the key file with mode 0600 in the data folder', () => {
+    const mode = statSync(join(t.dataDir, 'secret.key')).mode & 0o777;
+    assert.equal(mode, 0o600);
+  });
+
+  it('sets a secret and lists its name, time and who, never its value', async () => {
+    const set = await t.api('/secrets/API_KEY', { method: 'PUT', body: { value: SECRET } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(Object.keys(set.body).sort(), ['name', 'updatedAt', 'updatedBy']);
+    const list = await t.api('/secrets');
+    assert.deepEqual(
+      list.body.map((s: Record<string, unknown>) => [s.name, s.updatedBy, typeof s.updatedAt]),
+      [['API_KEY', 'token', 'string']],
+    );
+    assertNoSecret(JSON.stringify(list.body) + JSON.stringify(set.body), 'the API');
+  });
+
+  it('refuses a bad name, a value too short to mask and unknown fields, naming the field', async () => {
+    assert.equal((await t.api('/secrets/9bad', { method: 'PUT', body: { value: 'long enough' } })).body.error.field, 'name');
+    assert.equal((await t.api('/secrets/short', { method: 'PUT', body: { value: 'abc' } })).body.error.field, 'value');
+    assert.equal((await t.api('/secrets/other', { method: 'PUT', body: { value: 'long enough', extra: 1 } })).body.error.field, 'extra');
+  });
+
+  it('keeps only ciphertext in the store and its files', async () => {
+    const stored = await t.service.store.getSecret('API_KEY');
+    assert.ok(stored?.value.startsWith('v1:'));
+    assertNoSecret(stored!.value, 'the stored value');
+    for (const file of readdirSync(t.dataDir).filter((f) => f.startsWith('quickjobs.db'))) {
+      assertNoSecret(readFileSync(join(t.dataDir, file)).toString('latin1'), file);
+    }
+  });
+
+  it('gives a job the value, and masks it however the job writes it out', async () => {
+    await t.api('/jobs', { method: 'POST', body: { name: 'uses', interval: 3600 } });
+    const code = job(`
+      const [key, err, code] = await core.secret('API_KEY');
+      if (err) throw new Error(err + ' ' + code);
+      core.log('plain', key, 'length', key.length);
+      core.log(JSON.stringify({ headers: { authorization: 'Bearer ' + key } }));
+      core.log('url', encodeURIComponent(key));
+      core.log('split', key.split('').join(' '));
+      core.log('chars', JSON.stringify(key.split('')));
+      let hex = '';
+      for (const c of key) hex += c.charCodeAt(0).toString(16).padStart(2, '0');
+      core.log('hex', hex);
+      core.log('reversed', key.split('').reverse().join(''));
+      throw new Error('failed with ' + key);`);
+    const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code, mode: 'live' } });
+    assert.equal(answer.body.outcome, 'error');
+    assert.ok(answer.body.logs[0].message.startsWith('plain *** length 20'), answer.body.logs[0].message);
+    assert.match(answer.body.error.message, /failed with \*\*\*/);
+    assertNoSecret(JSON.stringify(answer.body), 'the run');
+    assert.ok(!JSON.stringify(answer.body).includes(SECRET.split('').join(' ')));
+    const recorded = await t.api(`/runs/${answer.body.id}`);
+    assertNoSecret(JSON.stringify(recorded.body), 'the recorded run');
+  });
+
+  it('masks it in what a safe draft held', async () => {
+    const code = job(`
+      const [key] = await core.secret('API_KEY');
+      await core.network.postJson('${hook.origin}/held', { token: key }, { 'x-api-key': key });
+      return job.OK;`);
+    const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code } });
+    assert.equal(answer.body.outcome, 'success', JSON.stringify(answer.body));
+    assert.equal(answer.body.held.requests.length, 1);
+    assert.equal(answer.body.held.requests[0].headers['x-api-key'], '***');
+    assertNoSecret(JSON.stringify(answer.body), 'the held output');
+  });
+
+  it('masks it in the alert webhook of a scheduled run that fails', async () => {
+    hook.seen.length = 0;
+    const code = job(`const [key] = await core.secret('API_KEY'); throw new Error('boom ' + btoaLike(key));
+      function btoaLike(s) { return s; }`);
+    const created = await t.api('/jobs', { method: 'POST', body: { name: 'alerting', interval: 1, code, notify: { webhook: `${hook.origin}/alert` } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const delivered = await waitFor(async () => hook.seen.find((r) => r.url === '/alert'), 15_000, 'the alert webhook');
+    assert.match(delivered.body, /boom \*\*\*/);
+    assertNoSecret(delivered.body, 'the webhook payload');
+    const jobNow = await t.api('/jobs/alerting');
+    assertNoSecret(JSON.stringify(jobNow.body), 'the job');
+  });
+
+  it('runs the shipped example as a safe draft: the key is read, the POST held and its key masked', async () => {
+    await t.api('/secrets/PARTNER_API_KEY', { method: 'PUT', body: { value: SECRET } });
+    const shipped = readFileSync(new URL('../../../jobs/post-with-secret.js', import.meta.url), 'utf8');
+    const code = shipped.replace(/^const API_URL = '[^']*';$/m, `const API_URL = '${hook.origin}/heartbeat';`);
+    hook.seen.length = 0;
+    const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code } });
+    assert.equal(answer.body.outcome, 'success', JSON.stringify(answer.body));
+    assert.equal(answer.body.held.requests[0].headers.authorization, 'Bearer ***');
+    assert.deepEqual(hook.seen, []);
+  });
+
+  it('answers a missing secret as a value the job can read (804)', async () => {
+    const code = job(`const [v, err, code] = await core.secret('NOPE'); core.log(code, err); return job.OK;`);
+    const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code } });
+    assert.match(answer.body.logs[0].message, /^804 no secret named "NOPE"/);
+  });
+
+  it('deletes a secret, and 404s a second time', async () => {
+    await t.api('/secrets/GONE', { method: 'PUT', body: { value: 'temporary value' } });
+    assert.equal((await t.api('/secrets/GONE', { method: 'DELETE' })).status, 200);
+    assert.equal((await t.api('/secrets/GONE', { method: 'DELETE' })).status, 404);
+  });
+});
+
+describe('the secret key', () => {
+  let dataDir: string;
+  let first: TestService;
+
+  before(async () => {
+    first = await createTestService();
+    dataDir = first.dataDir;
+    await first.api('/secrets/DB_PASSWORD', { method: 'PUT', body: { value: 'correct horse battery' } });
+    await first.service.dispose();
+  });
+  after(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const env = () => ({ QUICKJOBS_DATA_DIR: dataDir, QUICKJOBS_JOBS_DIR: join(dataDir, 'jobs') });
+
+  it('fails the start clearly with a wrong key, and changes nothing', async () => {
+    await assert.rejects(
+      createTestService({ ...env(), QUICKJOBS_SECRET_KEY: 'ab'.repeat(32) }),
+      (error: unknown) => error instanceof SecretKeyError && /does not open the stored secrets/.test(error.message) && !error.message.includes('\n'),
+    );
+  });
+
+  it('fails the start clearly when the key file is gone but secrets are stored', async () => {
+    const file = join(dataDir, 'secret.key');
+    const key = readFileSync(file, 'utf8');
+    await rm(file);
+    try {
+      await assert.rejects(createTestService(env()), /the store holds secrets but there is no key/);
+    } finally {
+      writeFileSync(file, key, { mode: 0o600 });
+    }
+  });
+
+  it('says so on the command line in one line, with exit code 1', async () => {
+    const lines: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => lines.push(line);
+    try {
+      const code = await cli(['run', 'nothing'], { ...env(), QUICKJOBS_SECRET_KEY: 'not a key' });
+      assert.equal(code, 1);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /QUICKJOBS_SECRET_KEY is not a secret key/);
+  });
+
+  it('keeps every secret through a rotation to a new key', async () => {
+    const before = readFileSync(join(dataDir, 'secret.key'), 'utf8');
+    const original = console.log;
+    console.log = () => {};
+    try {
+      assert.equal(await cli(['secrets', 'rotate'], env()), 0);
+    } finally {
+      console.log = original;
+    }
+    const afterKey = readFileSync(join(dataDir, 'secret.key'), 'utf8');
+    assert.notEqual(afterKey, before);
+    assert.equal(statSync(join(dataDir, 'secret.key')).mode & 0o777, 0o600);
+    await assert.rejects(createTestService({ ...env(), QUICKJOBS_SECRET_KEY: before.trim() }), SecretKeyError);
+    const again = await createTestService(env());
+    try {
+      await again.api('/jobs', { method: 'POST', body: { name: 'reads', interval: 3600 } });
+      const code = job(`const [v, err] = await core.secret('DB_PASSWORD'); core.log(err ?? (v === 'correct horse battery' ? 'same' : 'different')); return job.OK;`);
+      const answer = await again.api('/jobs/reads/run', { method: 'POST', body: { code } });
+      assert.equal(answer.body.logs[0].message, 'same');
+    } finally {
+      await again.service.dispose();
+    }
+  });
+});
+
+describe('secrets on the MySQL store', { skip: await gate('mysql', probeMysql) }, () => {
+  let database: TestDatabase;
+  let t: TestService;
+  before(async () => {
+    database = await createTestDatabase();
+    t = await createTestService({ QUICKJOBS_STORE: database.url() });
+  });
+  after(async () => {
+    await t?.close();
+    await database?.drop();
+  });
+
+  it('keeps ciphertext in the shared store and gives jobs the value in the workers', async () => {
+    await t.api('/secrets/SHARED', { method: 'PUT', body: { value: SECRET } });
+    const stored = await t.service.store.getSecret('SHARED');
+    assertNoSecret(stored!.value, 'the MySQL row');
+    await t.api('/jobs', { method: 'POST', body: { name: 'reads', interval: 3600 } });
+    const code = job(`const [v, err] = await core.secret('SHARED'); core.log(err ?? v.length); core.log(v); return job.OK;`);
+    const answer = await t.api('/jobs/reads/run', { method: 'POST', body: { code } });
+    assert.deepEqual(answer.body.logs.map((l: { message: string }) => l.message), ['20', '***']);
+  });
+});
