@@ -4,7 +4,8 @@
  */
 import { Hono } from 'hono';
 
-import { secretInputProblem, type SecretInfo, type SecretStore } from '../secrets/secret-store.js';
+import { parseSecretInput } from '../secrets/secret-input.js';
+import type { SecretInfo, SecretStore } from '../secrets/secret-store.js';
 import { readObject } from './body.js';
 import { ApiError } from './errors.js';
 import { iso } from './serialize.js';
@@ -21,16 +22,11 @@ export function secretsRoutes({ secrets }: SecretsRoutesOptions): Hono {
   app.get('/', async (c) => c.json((await secrets.list()).map(secretJson)));
 
   app.put('/:name', async (c) => {
-    const name = c.req.param('name');
-    const body = await readObject(c);
-    for (const key of Object.keys(body)) {
-      if (key !== 'value') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
-    }
-    const problem = secretInputProblem(name, body.value);
-    if (problem) throw new ApiError(422, 'invalid', problem.message, { field: problem.field });
+    const input = parseSecretInput(c.req.param('name'), await readObject(c));
+    if (!input.ok) throw new ApiError(422, 'invalid', input.message, { field: input.field });
     // Who, as far as the API can tell: the bearer token, or a webmin session.
     const by = c.req.header('authorization')?.startsWith('Bearer ') ? 'token' : 'webmin';
-    return c.json(secretJson(await secrets.set(name, body.value as string, by)));
+    return c.json(secretJson(await secrets.set(input.value.name, input.value.value, by)));
   });
 
   app.delete('/:name', async (c) => {

@@ -3,11 +3,10 @@
  * key the service loaded at start. The store keeps only ciphertext.
  */
 import { decryptSecret } from '../secrets/secret-crypto.js';
+import { SECRET_NAME } from '../secrets/secret-input.js';
 import type { DataStore } from '../store/data-store.js';
 import { requireString } from './args.js';
 import { DataIoError, describeError, MissingArgumentError, WrongTypeError } from './errors.js';
-
-const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 export class SecretHelper {
   constructor(

@@ -186,8 +186,8 @@ export class JobService {
     throw new CodePolicyError(match.rule, match.line, match.column);
   }
 
-  private async assertParses(code: string, job = '', action: 'save' | 'run' = 'save'): Promise<void> {
-    this.assertAllowed(job, code, action);
+  private async assertParses(code: string, job: string): Promise<void> {
+    this.assertAllowed(job, code, 'save');
     const check = await this.options.checkScript(code);
     if (!check.ok) throw new ScriptSyntaxError(check.error.message, check.error.line, check.error.column);
   }

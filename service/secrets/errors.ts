@@ -4,11 +4,3 @@
 export class SecretKeyError extends Error {
   override readonly name = 'SecretKeyError';
 }
-
-/** No secret of that name. */
-export class SecretNotFoundError extends Error {
-  override readonly name = 'SecretNotFoundError';
-  constructor(readonly secretName: string) {
-    super(`no secret named "${secretName}"`);
-  }
-}

@@ -5,13 +5,11 @@
  * with; another node's changes are read again at most every REFRESH_MS.
  */
 import type { Store } from '../store/store.js';
-import { SecretKeyError, SecretNotFoundError } from './errors.js';
-import { Masker, MIN_MASKED_LENGTH } from './masker.js';
+import { SecretKeyError } from './errors.js';
+import { Masker } from './masker.js';
 import { decryptSecret, encryptSecret } from './secret-crypto.js';
 import { loadSecretKey, type LoadedKey, type SecretKeySource } from './secret-key.js';
 
-export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-export const MAX_SECRET_CHARS = 65_536;
 const REFRESH_MS = 2000;
 
 export interface SecretInfo {
@@ -82,22 +80,6 @@ export class SecretStore {
     return deleted;
   }
 
-  /** The values of `names` (for `{"$secret": name}` references); throws SecretNotFoundError for a missing one. */
-  async resolve(names: Iterable<string>): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const name of names) {
-      const stored = await this.store.getSecret(name);
-      if (!stored) throw new SecretNotFoundError(name);
-      const value = decryptSecret(this.loaded.key, name, stored.value);
-      out.set(name, value);
-      if (this.#values.get(name) !== value) {
-        this.#values.set(name, value);
-        this.#rebuild();
-      }
-    }
-    return out;
-  }
-
   /** Masks every secret value this node has seen; reads the store again in the background when stale. */
   masker(): Masker {
     if (this.now() - this.#readAt > REFRESH_MS && !this.#refreshing) {
@@ -135,13 +117,4 @@ export class SecretStore {
   #rebuild(): void {
     this.#masker = new Masker(this.#values.values());
   }
-}
-
-/** Why a secret name or value is refused, or null. */
-export function secretInputProblem(name: string, value: unknown): { field: string; message: string } | null {
-  if (!SECRET_NAME.test(name)) return { field: 'name', message: 'a secret name is a letter, then up to 63 letters, digits, "_" or "-"' };
-  if (typeof value !== 'string') return { field: 'value', message: 'value must be a string' };
-  if (value.length < MIN_MASKED_LENGTH) return { field: 'value', message: `value must be at least ${MIN_MASKED_LENGTH} characters, so it can be masked in run logs` };
-  if (value.length > MAX_SECRET_CHARS) return { field: 'value', message: `value must be at most ${MAX_SECRET_CHARS} characters` };
-  return null;
 }

@@ -1,22 +1,21 @@
 /**
  * Safe drafts and secrets in a real browser against the real service: a safe draft shows what it
  * held and sends nothing; Run live asks first (and Escape runs nothing); the Secrets page never
- * shows a value once saved. Each view is checked with axe-core and driven by the keyboard.
+ * shows a value once saved. Each view is checked against WCAG 2.1 AA with axe-core and driven by
+ * the keyboard alone.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gate, probeChromium } from '../helpers/require-service.js';
 import { startService, type ServiceHandle } from '../helpers/service.js';
 import { startRecordingServer, type RecordingServer } from '../service/drafts/loopback-http.js';
-import { collectPageErrors, editorHook, launchChromium, logIn } from './browser.js';
+import { axeViolations, collectPageErrors, editorHook, launchChromium, logIn } from './browser.js';
 
 const skip = await gate('browser', probeChromium);
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SECRET_VALUE = 'hunter2-SuperSecret-77';
 
 /** Every text and form value in the page, shadow roots included. */
@@ -32,15 +31,6 @@ const ALL_TEXT = `(() => {
   walk(document);
   return out.join('\\n');
 })()`;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  // Monaco's own markup is not ours to fix; everything around it is checked.
-  const result = (await page.evaluate(`axe.run({ exclude: [['.monaco-editor']] }, { resultTypes: ['violations'] })`)) as {
-    violations: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
-  };
-  return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-}
 
 describe('safe drafts and secrets in the webmin', { skip }, () => {
   let service: ServiceHandle;
@@ -128,8 +118,10 @@ return job;
   it('sets a secret with the keyboard and never shows its value again', async () => {
     // The draft was never saved: leaving the editor asks first.
     page.once('dialog', (question) => void question.accept());
-    await page.locator('qj-app header a', { hasText: 'Secrets' }).click();
+    await page.locator('qj-app header a', { hasText: 'Secrets' }).focus();
+    await page.keyboard.press('Enter');
     await page.locator('qj-secrets-page #secret-name').waitFor();
+    assert.deepEqual(await axeViolations(page), [], 'the empty page');
     await page.locator('qj-secrets-page #secret-name').focus();
     await page.keyboard.type('PAYMENT_KEY');
     await page.keyboard.press('Tab');
@@ -137,7 +129,8 @@ return job;
     await page.keyboard.press('Enter');
     await page.locator('qj-secrets-page tr[data-secret="PAYMENT_KEY"]').waitFor();
     assert.ok(!((await page.evaluate(ALL_TEXT)) as string).includes(SECRET_VALUE), 'the value left the page once saved');
-    assert.deepEqual(await axeViolations(page), []);
+    assert.match(await page.locator('qj-secrets-page tr[data-secret="PAYMENT_KEY"]').innerText(), /webmin/, 'the list says who set it');
+    assert.deepEqual(await axeViolations(page), [], 'the page with a secret');
 
     await page.reload();
     await page.locator('qj-secrets-page tr[data-secret="PAYMENT_KEY"]').waitFor();
@@ -145,21 +138,60 @@ return job;
     assert.equal((await service.api('/secrets')).body[0].name, 'PAYMENT_KEY');
   });
 
-  it('replaces a secret from an empty value field, and deletes one only after confirming', async () => {
-    await page.locator('qj-secrets-page button.replace').click();
+  it('says what is wrong with a value too short to mask, at the field', async () => {
+    await page.locator('qj-secrets-page #secret-name').focus();
+    await page.keyboard.type('SHORT');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('abc');
+    await page.keyboard.press('Enter');
+    await page.locator('qj-secrets-page #secret-value-error', { hasText: 'at least 4 characters' }).waitFor();
+    assert.equal(await page.locator('qj-secrets-page #secret-value').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await axeViolations(page), [], 'the page with a field error');
+    assert.deepEqual((await service.api('/secrets')).body.map((s: { name: string }) => s.name), ['PAYMENT_KEY']);
+  });
+
+  it('replaces a secret from an empty value field, and deletes one only after confirming, by keyboard', async () => {
+    await page.locator('qj-secrets-page button.replace').focus();
+    await page.keyboard.press('Enter');
     assert.equal(await page.locator('qj-secrets-page #secret-value').inputValue(), '');
     assert.equal(await page.locator('qj-secrets-page #secret-name').inputValue(), 'PAYMENT_KEY');
+    // Replace puts the focus in the value field.
     await page.keyboard.type('a-new-value-1234');
     await page.keyboard.press('Enter');
     await page.locator('qj-secrets-page .notice', { hasText: 'Replaced secret PAYMENT_KEY' }).waitFor();
+    const run = await service.api('/jobs/poster/run', {
+      method: 'POST',
+      body: { code: "const job = core.job();\njob.run = async function () {\n  const [v] = await core.secret('PAYMENT_KEY');\n  core.log(v === 'a-new-value-1234' ? 'replaced' : 'old');\n  return job.OK;\n};\nreturn job;\n" },
+    });
+    assert.deepEqual(run.body.logs.map((l: { message: string }) => l.message), ['replaced'], 'jobs read the new value');
 
-    await page.locator('qj-secrets-page button.delete').click();
+    await page.locator('qj-secrets-page button.delete').focus();
+    await page.keyboard.press('Enter');
     const dialog = page.locator('qj-secrets-page qj-confirm-dialog dialog[open]');
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /PAYMENT_KEY/);
-    await dialog.locator('button.confirm').click();
+    assert.deepEqual(await axeViolations(page), [], 'the delete question');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal((await service.api('/secrets')).body.length, 1, 'Escape deleted nothing');
+
+    await page.locator('qj-secrets-page button.delete').focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    // Focus starts on Cancel; Tab reaches the confirm button.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.locator('qj-secrets-page tr[data-secret="PAYMENT_KEY"]').waitFor({ state: 'detached' });
     assert.deepEqual((await service.api('/secrets')).body, []);
+    const focused = await page.evaluate('document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.id ?? null');
+    assert.equal(focused, 'secret-name', 'the focus goes on from the form, not lost with the row');
     assert.deepEqual(pageErrors, []);
+  });
+
+  it('passes WCAG 2.1 AA on the jobs page, whose menu now lists Secrets', async () => {
+    await page.locator('qj-app header a', { hasText: 'Jobs' }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.locator('qj-jobs-page').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
   });
 });

@@ -4,7 +4,7 @@
  * keeps in its own light DOM (so in the document, outside every shadow root, as Monaco needs) and
  * slots into the editor page.
  */
-import { LitElement, html, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api } from '../../api.js';
 import { href, parseRoute, type Route } from '../../lib/routes.js';
@@ -118,7 +118,7 @@ export class AppShell extends LitElement {
         <a class="brand" href=${href({ page: 'jobs' })}>quick<span>jobs</span></a>
         ${this.auth === 'in'
           ? html`<nav aria-label="Account">
-              <a class="btn" href=${href({ page: 'secrets' })}>Secrets</a>
+              <a class="btn" href=${href({ page: 'secrets' })} aria-current=${this.route.page === 'secrets' ? 'page' : nothing}>Secrets</a>
               <button class="btn" type="button" @click=${this.handleLogout}>Log out</button>
             </nav>`
           : null}

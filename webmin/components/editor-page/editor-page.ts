@@ -279,7 +279,7 @@ export class EditorPage extends LitElement {
               ? html`<p role="status">Running the draft…</p>`
               : html`<qj-run-list .runs=${this.draftRun ? [this.draftRun] : []} empty="Run draft runs the code in the editor without saving it, holding its side effects; its result, log and what it held show here."></qj-run-list>`}
             ${!this.running && this.draftRun?.held
-              ? html`<div class="held" aria-label="What the draft held"><qj-held-list .held=${this.draftRun.held}></qj-held-list></div>`
+              ? html`<div class="held" role="region" aria-label="What the draft held"><qj-held-list .held=${this.draftRun.held}></qj-held-list></div>`
               : !this.running && this.draftRun
                 ? html`<p class="live-note" role="status">This draft ran live: what it did was done.</p>`
                 : nothing}

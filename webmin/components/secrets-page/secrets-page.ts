@@ -85,6 +85,8 @@ export class SecretsPage extends LitElement {
       await api.deleteSecret(name);
       this.message = { kind: 'ok', text: `Deleted secret ${name}.` };
       await this.load();
+      // Its row and the button that had focus are gone: give the keyboard a place to go on from.
+      this.nameInput.focus();
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) this.message = { kind: 'error', text: `Not deleted: ${(error as Error).message}` };
     }
