@@ -1,20 +1,26 @@
 /**
  * Secrets, end to end on the SQLite store: set and listed through the API without their values,
- * stored only encrypted, usable by jobs through core.secret, masked in logs, errors, held output and
- * alert webhooks, kept across a key rotation, and guarded by the key at start.
+ * stored only encrypted, usable by jobs through core.secret, masked in logs (live and recorded),
+ * errors, held output, alert emails and webhooks and the service's own log, kept across a key
+ * rotation, and guarded by the key at start.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+
+import pino from 'pino';
 
 import { main as cli } from '../../../service/cli.js';
 import { SecretKeyError } from '../../../service/secrets/errors.js';
-import { createTestService, type TestService } from '../../helpers/app.js';
+import { createTestService, TEST_TOKEN, type TestService } from '../../helpers/app.js';
+import { startGate, type Gate } from '../../helpers/gate.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
 import { gate, probeMysql } from '../../helpers/require-service.js';
 import { waitFor } from '../../helpers/service.js';
+import { readableMail, startSmtp } from '../alerts/receivers.js';
 import { startRecordingServer, type RecordingServer } from '../drafts/loopback-http.js';
 
 const SECRET = 'sk_live_9fQ2xLm7Tz41';
@@ -26,17 +32,46 @@ const assertNoSecret = (text: string, where: string) => {
   for (const form of FORMS) assert.ok(!text.includes(form), `${where} holds the secret as ${form}: ${text.slice(0, 400)}`);
 };
 
+/** Base64 as a job would write it by hand: QuickJS has no btoa. */
+const BASE64_IN_JOB = `function toBase64(text) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let out = '';
+  for (let i = 0; i < text.length; i += 3) {
+    const n = (text.charCodeAt(i) << 16) | ((text.charCodeAt(i + 1) || 0) << 8) | (text.charCodeAt(i + 2) || 0);
+    out += abc[(n >> 18) & 63] + abc[(n >> 12) & 63] + (i + 1 < text.length ? abc[(n >> 6) & 63] : '=') + (i + 2 < text.length ? abc[n & 63] : '=');
+  }
+  return out;
+}`;
+
 describe('secrets', () => {
   let t: TestService;
   let hook: RecordingServer;
+  let gate: Gate;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  /** Every line the service logged, at every level. */
+  const serviceLog: string[] = [];
 
   before(async () => {
     hook = await startRecordingServer();
-    t = await createTestService({ QUICKJOBS_NETWORK_ALLOW: '127.0.0.1' });
+    gate = await startGate();
+    smtp = await startSmtp();
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        serviceLog.push(String(chunk));
+        done();
+      },
+    });
+    t = await createTestService(
+      { QUICKJOBS_NETWORK_ALLOW: '127.0.0.1', QUICKJOBS_SMTP_URL: smtp.url, QUICKJOBS_MAIL_FROM: 'quickjobs@example.com' },
+      undefined,
+      { log: pino({ level: 'trace' }, sink) },
+    );
   });
   after(async () => {
     await t?.close();
     await hook?.close();
+    await gate?.close();
+    await smtp?.close();
   });
 
   it('creates the key file with mode 0600 in the data folder', () => {
@@ -85,10 +120,17 @@ describe('secrets', () => {
       for (const c of key) hex += c.charCodeAt(0).toString(16).padStart(2, '0');
       core.log('hex', hex);
       core.log('reversed', key.split('').reverse().join(''));
-      throw new Error('failed with ' + key);`);
+      core.log('base64', toBase64(key));
+      core.log('basic auth header', 'Basic ' + toBase64(key));
+      throw new Error('failed with ' + key);
+      ${BASE64_IN_JOB}`);
     const answer = await t.api('/jobs/uses/run', { method: 'POST', body: { code, mode: 'live' } });
     assert.equal(answer.body.outcome, 'error');
     assert.ok(answer.body.logs[0].message.startsWith('plain *** length 20'), answer.body.logs[0].message);
+    assert.deepEqual(
+      answer.body.logs.slice(-2).map((l: { message: string }) => l.message),
+      ['base64 ***', 'basic auth header Basic ***'],
+    );
     assert.match(answer.body.error.message, /failed with \*\*\*/);
     assertNoSecret(JSON.stringify(answer.body), 'the run');
     assert.ok(!JSON.stringify(answer.body).includes(SECRET.split('').join(' ')));
@@ -138,10 +180,56 @@ describe('secrets', () => {
     assert.match(answer.body.logs[0].message, /^804 no secret named "NOPE"/);
   });
 
+  it('masks it in the log streamed live while the run is in flight', async () => {
+    const code = job(`
+      const [key] = await core.secret('API_KEY');
+      core.log('before the wait', key);
+      await core.network.get('${gate.url}');
+      core.log('after the wait', JSON.stringify({ key }));
+      return job.OK;`);
+    await t.api('/jobs', { method: 'POST', body: { name: 'streams', interval: 3600, code } });
+    const arrived = gate.arrived();
+    const running = t.api('/jobs/streams/run', { method: 'POST' });
+    await arrived;
+    const [inFlight] = (await t.api('/runs?job=streams&limit=1')).body;
+    const sse = await t.service.app.request(`/api/v1/runs/${inFlight.id}/events`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    gate.open();
+    const text = await sse.text();
+    assert.match(text, /before the wait \*\*\*/);
+    assert.match(text, /after the wait \{\\"key\\":\\"\*\*\*\\"\}/);
+    assertNoSecret(text, 'the live log');
+    assert.equal((await running).body.outcome, 'success');
+  });
+
+  it('masks it in the alert email of a failing run', async () => {
+    const code = job(`const [key] = await core.secret('API_KEY'); core.log('using', key); throw new Error('refused for key ' + key);`);
+    const created = await t.api('/jobs', { method: 'POST', body: { name: 'mailing', interval: 1, code, notify: { email: ['ops@example.com'] } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const mail = await waitFor(async () => smtp.mails.find((m) => m.raw.includes('mailing')), 15_000, 'the alert email');
+    await t.api('/jobs/mailing', { method: 'PUT', body: { active: false } });
+    const readable = readableMail(mail.raw);
+    assert.match(readable.text, /refused for key \*\*\*/);
+    assertNoSecret(mail.raw, 'the alert email');
+    assertNoSecret(readable.text, 'the alert email as read');
+  });
+
   it('deletes a secret, and 404s a second time', async () => {
     await t.api('/secrets/GONE', { method: 'PUT', body: { value: 'temporary value' } });
     assert.equal((await t.api('/secrets/GONE', { method: 'DELETE' })).status, 200);
     assert.equal((await t.api('/secrets/GONE', { method: 'DELETE' })).status, 404);
+  });
+
+  it("after all of that, leaves no form of it in any file of the store, nor in the service's log", async () => {
+    await t.service.scheduler.waitForRuns(10_000);
+    assert.ok(serviceLog.join('').includes('***'), 'a masked error reached the log');
+    assertNoSecret(serviceLog.join(''), "the service's log");
+    const files = readdirSync(t.dataDir).filter((f) => f.startsWith('quickjobs.db'));
+    assert.ok(files.length > 0);
+    for (const file of files) assertNoSecret(readFileSync(join(t.dataDir, file)).toString('latin1'), file);
+    const runs = JSON.stringify((await t.api('/runs?limit=200')).body);
+    assert.ok(runs.includes('***'), 'the recorded runs show the mask');
+    assertNoSecret(runs, 'the recorded runs');
+    assertNoSecret(JSON.stringify((await t.api('/jobs')).body), 'the jobs');
   });
 });
 
