@@ -80,6 +80,8 @@ return job;
     assert.match(await held.innerText(), new RegExp(`POST ${hook.origin}/orders`));
     await page.locator('section.draft', { hasText: 'posted 202' }).waitFor();
     assert.equal(hook.seen.length, 0, 'the draft sent no request');
+    const focused = await page.evaluate('document.activeElement?.shadowRoot?.activeElement?.shadowRoot?.activeElement?.className ?? null');
+    assert.match(String(focused), /run-safe/, 'the keyboard keeps its place on Run draft through the run');
     assert.deepEqual(await axeViolations(page), []);
   });
 

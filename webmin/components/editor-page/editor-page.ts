@@ -253,9 +253,11 @@ export class EditorPage extends LitElement {
           <button class="btn primary" type="button" @click=${() => void this.save('button')} ?disabled=${this.loading || this.saving}>
             Save <kbd>${saveKey}</kbd>
           </button>
-          <button class="btn run-safe" type="button" @click=${() => void this.handleRun('safe')} ?disabled=${this.loading || this.running}
+          <!-- The run buttons stay focusable while a run is on (aria-disabled, the handlers ignore them):
+               disabling the button that has the focus would drop a keyboard user's place. -->
+          <button class="btn run-safe" type="button" @click=${() => void this.handleRun('safe')} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
             title="Run the code as it is in the editor, without saving it; database writes are rolled back, emails, posts and data writes held">${this.running ? 'Running…' : 'Run draft'}</button>
-          <button class="btn danger run-live" type="button" @click=${() => void this.handleRunLive()} ?disabled=${this.loading || this.running}
+          <button class="btn danger run-live" type="button" @click=${() => void this.handleRunLive()} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
             title="Run the draft for real, after a confirmation">Run live…</button>
           <a class="btn" href=${href({ page: 'job', name: this.jobName })}>Settings</a>
           <a class="btn" href=${href({ page: 'jobs' })}>Jobs</a>
