@@ -152,7 +152,7 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
   const run = new JobRun(takeContext(), message.request, {
     // Rides with the step's other events: no message of its own.
     began: (at) => send({ type: 'began', runId, at }),
-    log: (entry) => send({ type: 'log', runId, entry }),
+    log: (entry) => send({ type: 'log', runId, entry: host?.redact ? { ...entry, message: host.redact(entry.message) } : entry }),
     // Sent at once: the pool starts the host call or the timer while the step winds down.
     call: (callId, name, argsJson) => {
       if (host) {
@@ -166,7 +166,8 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
       send({ type: 'sleep', runId, callId, ms });
       flush(false);
     },
-    end: (end) => {
+    end: (ended) => {
+      const end = host?.redact && ended.outcome !== 'success' ? { ...ended, error: { ...ended.error, message: host.redact(ended.error.message) } } : ended;
       const closing = release(runId);
       if (closing) {
         // A safe run's outcome goes once its host has undone its work and said what it held.

@@ -23,8 +23,10 @@ export { readHelperConfig } from './config.js';
 export interface HelperHost {
   /** Pass to the sandbox pool as `RunHooks.host`. */
   call: HostCall;
-  /** A safe draft ended: roll back and drop what it did, and answer what it held. */
+  /** A safe draft ended: roll back and drop what it did, and answer what it held (secrets it read masked). */
   endDraft(draft: object): Promise<Held>;
+  /** Masks in a log line or an error message every secret value handed to a job here. */
+  redact(text: string): string;
   /** Ends the MySQL pools and the SMTP transport. */
   close(): Promise<void>;
 }
@@ -67,7 +69,8 @@ export function createHelperHost(config: HelperConfig, deps: { store: DataStore;
 
   return {
     call,
-    endDraft: (draft) => drafts.end(draft),
+    endDraft: async (draft) => secret.masker.value(await drafts.end(draft)),
+    redact: (text) => secret.masker.text(text),
     async close() {
       await Promise.allSettled([mysql.close(), email.close()]);
     },

@@ -30,6 +30,7 @@ export async function createHost(options: unknown): Promise<HelperHost> {
   return {
     call: handlers.call,
     endDraft: handlers.endDraft,
+    redact: handlers.redact,
     async close() {
       try {
         await handlers.close();

@@ -2,9 +2,10 @@
  * Executes runs in the sandbox pool, streaming each run's log to the run-events hub while it runs.
  * It writes nothing: the scheduler's run recorder records the start and the end.
  *
- * It is also the one place secret values are masked: every live log line on its way to viewers,
+ * It also masks every secret value this node knows: every live log line on its way to viewers,
  * and the outcome (log, error, held output) before the recorder writes it or anyone sees it, so
- * the store, the API, alerts and webhooks only ever get the masked text.
+ * the store, the API, alerts and webhooks only ever get the masked text. (The worker thread has
+ * already masked the values it handed the job: helpers/secret.ts.)
  */
 import type { SandboxPool } from '../../sandbox/pool.js';
 import type { RunOutcome as SandboxOutcome } from '../../sandbox/types.js';

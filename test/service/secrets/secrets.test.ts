@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
 
+import { SecretStore } from '../../../service/secrets/secret-store.js';
 import { createTestService, TEST_TOKEN, type TestService } from '../../helpers/app.js';
 import { startGate, type Gate } from '../../helpers/gate.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
@@ -209,6 +210,31 @@ describe('secrets', () => {
     assert.match(readable.text, /refused for key \*\*\*/);
     assertNoSecret(mail.raw, 'the alert email');
     assertNoSecret(readable.text, 'the alert email as read');
+  });
+
+  it('masks a secret another process set on the store a moment ago, before this node reads the store again', async () => {
+    // This node reads the store again once its values are 2 s old: have it read now, so the rest
+    // of this test falls inside the time it trusts what it read.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    t.service.secrets.masker();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const peer = await SecretStore.open(t.service.store, { envKey: null, dataDir: t.dataDir });
+    const PEER_VALUE = 'peer-set-Zq81vN0xWk';
+    await peer.set('FROM_PEER', PEER_VALUE, 'token');
+    await t.api('/jobs', { method: 'POST', body: { name: 'peer', interval: 3600 } });
+    const code = job(`
+      const [key] = await core.secret('FROM_PEER');
+      core.log('peer key', key);
+      await core.network.postJson('${hook.origin}/peer', { key });
+      throw new Error('peer failed with ' + key);`);
+    const [live, safe] = [await t.api('/jobs/peer/run', { method: 'POST', body: { code, mode: 'live' } }), await t.api('/jobs/peer/run', { method: 'POST', body: { code } })];
+    for (const answer of [live, safe]) {
+      assert.equal(answer.body.logs[0].message, 'peer key ***');
+      assert.equal(answer.body.error.message, 'Error: peer failed with ***');
+      assert.ok(!JSON.stringify(answer.body).includes(PEER_VALUE), JSON.stringify(answer.body));
+      assert.ok(!JSON.stringify((await t.api(`/runs/${answer.body.id}`)).body).includes(PEER_VALUE), 'the recorded run');
+    }
+    assert.deepEqual(safe.body.held.requests[0].body, '{"key":"***"}');
   });
 
   it('deletes a secret, and 404s a second time', async () => {
