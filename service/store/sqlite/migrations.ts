@@ -156,6 +156,13 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE outcome <> 'running';
     `,
   },
+  {
+    version: 5,
+    description: 'the node of each run',
+    // The SQLite store serves one node (its file is locked to one process); the node is recorded
+    // so runs read the same from either store.
+    sql: `ALTER TABLE runs ADD COLUMN node TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,7 +8,7 @@ import { storedOutcome } from '../rows.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'>;
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'> & { node: string | null };
 type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
 
 export class RunTable {
@@ -18,6 +18,7 @@ export class RunTable {
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
+  private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
   // One statement per filter combination, so each uses the right index (a single statement with
   // "@job IS NULL OR job = @job" would scan every job's runs).
   private readonly listAll: Statement<{ limit: number }, RunRow>;
@@ -35,8 +36,8 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version)
-       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, node)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @node
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
@@ -58,6 +59,10 @@ export class RunTable {
        WHERE outcome = 'running'`,
     );
     this.listOutcome = db.prepare('SELECT * FROM runs WHERE outcome = @outcome ORDER BY id DESC LIMIT @limit');
+    this.interruptNode = db.prepare(
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
+       WHERE outcome = 'running' AND node = @node`,
+    );
     this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
     this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
     this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
@@ -73,6 +78,7 @@ export class RunTable {
       scheduled_at: run.scheduledAt,
       queued_at: run.queuedAt,
       code_version: run.codeVersion,
+      node: run.node ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
@@ -163,7 +169,9 @@ export class RunTable {
     return this.db.prepare<Record<string, string | number>, RunRow>(sql).all(params);
   }
 
-  interruptRunning(at: number, message: string): number {
-    return this.interrupt.run({ at, error: JSON.stringify({ message }) }).changes;
+  interruptRunning(at: number, message: string, node?: string): number {
+    const error = JSON.stringify({ message });
+    if (node !== undefined) return this.interruptNode.run({ at, error, node }).changes;
+    return this.interrupt.run({ at, error }).changes;
   }
 }

@@ -38,6 +38,7 @@ export function describeRuns(context: StoreContext): void {
         error: null,
         logs: [],
         codeVersion: null,
+        node: null,
       });
     });
 
@@ -207,7 +208,7 @@ export function describeRuns(context: StoreContext): void {
         await context.store.createJob(newJob('b'), '');
         const a1 = await context.store.startRun(newRun('a'));
         const b1 = await context.store.startRun(newRun('b'));
-        const a2 = await context.store.startRun(newRun('a'));
+        const a2 = await context.store.startRun(newRun('a', T0 + 1000));
         const ids = async (query: Parameters<typeof context.store.listRuns>[0]) =>
           (await context.store.listRuns(query)).map((run) => run.id);
 
