@@ -2,7 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
-import { JobNotFoundError } from '../errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
 import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
 import { storedOutcome } from '../rows.js';
 import type { JobTable } from './job-table.js';
@@ -16,6 +16,7 @@ export class RunTable {
   private readonly updateRun: Statement<FinishRun>;
   private readonly selectRun: Statement<[number], RunRow>;
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
+  private readonly selectSlot: Statement<[string, number], { id: number }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
   private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
@@ -47,6 +48,7 @@ export class RunTable {
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
+    this.selectSlot = db.prepare('SELECT id FROM runs WHERE job = ? AND scheduled_at = ?');
     // Keeps the newest `keep` runs of the job. A run still in flight is never pruned (its finish
     // must find it), nor the one just finished (its caller is about to show it), however old.
     this.pruneRuns = db.prepare(
@@ -71,7 +73,21 @@ export class RunTable {
     );
   }
 
+  /**
+   * The run's start record, refused by the same unique keys as in the MySQL store: a slot (job,
+   * scheduled_at) is recorded once (SlotTakenError), a job has one run in flight (JobBusyError).
+   */
   start(run: NewRun): number {
+    try {
+      return this.insert(run);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      if (run.scheduledAt !== null && this.selectSlot.get(run.job, run.scheduledAt) !== undefined) throw new SlotTakenError(run.job, run.scheduledAt);
+      throw new JobBusyError(run.job);
+    }
+  }
+
+  private insert(run: NewRun): number {
     const info = this.insertRun.run({
       job: run.job,
       trigger: run.trigger,
@@ -92,7 +108,7 @@ export class RunTable {
           try {
             return { ok: true, id: this.start(run) };
           } catch (error) {
-            if (error instanceof JobNotFoundError) return { ok: false, error };
+            if (error instanceof JobNotFoundError || error instanceof SlotTakenError || error instanceof JobBusyError) return { ok: false, error };
             throw error;
           }
         }),
