@@ -24,7 +24,7 @@ interface RunRow {
   id: number;
   job: string;
   scheduled_at: number | null;
-  started_at: number;
+  queued_at: number;
   outcome: string;
   node: string | null;
   code_version: number | null;
@@ -40,7 +40,7 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
   const start = (id: string, port?: number) =>
     startService({ env: { QUICKJOBS_STORE: database.url(port), QUICKJOBS_NODE_ID: id, QUICKJOBS_WORKERS: '2', QUICKJOBS_SHUTDOWN_TIMEOUT: '10' } });
   const runs = async (where = '1 = 1', params: unknown[] = []) =>
-    (await db.query(`SELECT id, job, scheduled_at, started_at, outcome, node, code_version, \`trigger\` FROM quickjobs_runs WHERE ${where} ORDER BY id`, params))[0] as RunRow[];
+    (await db.query(`SELECT id, job, scheduled_at, queued_at, outcome, node, code_version, \`trigger\` FROM quickjobs_runs WHERE ${where} ORDER BY id`, params))[0] as RunRow[];
   const node = (id: string) => nodes.get(id)!;
 
   before(async () => {
@@ -79,7 +79,7 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const from = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    const window = await runs("job LIKE 'tick-%' AND started_at BETWEEN ? AND ?", [from, Date.now()]);
+    const window = await runs("job LIKE 'tick-%' AND queued_at BETWEEN ? AND ?", [from, Date.now()]);
     assert.deepEqual([...new Set(window.map((run) => run.node))].sort(), ['a', 'b', 'c']);
     for (const name of QUICK) assert.ok(new Set(window.filter((run) => run.job === name).map((run) => run.node)).size <= 1, `${name} ran on one node`);
   });
@@ -100,7 +100,7 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     assert.equal(saved.status, 200);
     const savedAt = Date.now();
     const next = await waitFor(async () => (await runs('job = ? AND code_version = 2', ['tick-00']))[0], 3_000, 'a run of version 2');
-    assert.ok(next.started_at - savedAt <= 2_000);
+    assert.ok(next.queued_at - savedAt <= 2_000);
   });
 
   it('re-arms a stopped job on its node when another node reloads', async () => {
@@ -116,23 +116,23 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
   it('takes a killed node\'s jobs over within 5 s and records its in-flight run interrupted', async () => {
     // A slow run that started a moment ago is surely still in flight when the kill lands.
     const inFlight = await waitFor(
-      async () => (await runs("job LIKE 'slow-%' AND outcome = 'running' AND node IN ('a', 'b') AND started_at > ?", [Date.now() - 500]))[0],
+      async () => (await runs("job LIKE 'slow-%' AND outcome = 'running' AND node IN ('a', 'b') AND queued_at > ?", [Date.now() - 500]))[0],
       5_000,
       'a fresh slow run on a or b',
     );
     const victim = inFlight.node!;
     await node(victim).kill();
     const killedAt = Date.now();
-    const owned = [...new Set((await runs('node = ? AND started_at > ?', [victim, killedAt - 3_000])).map((run) => run.job))];
+    const owned = [...new Set((await runs('node = ? AND queued_at > ?', [victim, killedAt - 3_000])).map((run) => run.job))];
     await waitFor(async () => (await runs('id = ?', [inFlight.id]))[0]!.outcome === 'interrupted', 9_000, 'the killed run interrupted');
     const resumed = await waitFor(async () => {
-      const later = await runs('node <> ? AND started_at > ?', [victim, killedAt]);
+      const later = await runs('node <> ? AND queued_at > ?', [victim, killedAt]);
       const jobs = new Set(later.map((run) => run.job));
       return owned.every((job) => jobs.has(job)) ? later : null;
     }, 10_000, 'every job of the killed node running elsewhere');
     for (const job of owned) {
       const first = resumed.filter((run) => run.job === job)[0]!;
-      assert.ok(first.started_at - killedAt <= 7_000, `${job} resumed ${first.started_at - killedAt} ms after the kill`);
+      assert.ok(first.queued_at - killedAt <= 7_000, `${job} resumed ${first.queued_at - killedAt} ms after the kill`);
     }
     nodes.set(victim, await start(victim));
   });
@@ -145,7 +145,7 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     assert.equal(await node(id).stop(), 0);
     assert.equal((await runs('id = ?', [inFlight.id]))[0]!.outcome, 'success');
     nodes.set(id, await start(id));
-    await waitFor(async () => (await runs('node = ? AND started_at > ?', [id, Date.now() - 500])).length > 0, 8_000, 'the restarted node running again');
+    await waitFor(async () => (await runs('node = ? AND queued_at > ?', [id, Date.now() - 500])).length > 0, 8_000, 'the restarted node running again');
     assert.equal((await runs("job = 'once'")).length, 1);
   });
 
@@ -154,13 +154,13 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     const cutAt = Date.now();
     await waitFor(async () => (await fetch(`${node('c').baseUrl}/healthz`)).status === 503, 8_000, 'c to say 503');
     // Past the 5 s after which the others take its jobs over; it must not have started any meanwhile.
-    await waitFor(async () => (await runs("node <> 'c' AND started_at > ?", [cutAt + 5_000])).length > 0, 10_000, 'the others running past the cut');
+    await waitFor(async () => (await runs("node <> 'c' AND queued_at > ?", [cutAt + 5_000])).length > 0, 10_000, 'the others running past the cut');
     proxy.restore();
     const restoredAt = Date.now();
     await waitFor(async () => (await fetch(`${node('c').baseUrl}/healthz`)).status === 200, 10_000, 'c healthy again');
-    await waitFor(async () => (await runs("node = 'c' AND started_at > ?", [Date.now() - 1_000])).length > 0, 8_000, 'c running again');
+    await waitFor(async () => (await runs("node = 'c' AND queued_at > ?", [Date.now() - 1_000])).length > 0, 8_000, 'c running again');
     // Nothing it claimed while cut off turned up late: it started nothing in that time.
-    assert.deepEqual(await runs("node = 'c' AND started_at BETWEEN ? AND ?", [cutAt + 1_000, restoredAt]), []);
+    assert.deepEqual(await runs("node = 'c' AND queued_at BETWEEN ? AND ?", [cutAt + 1_000, restoredAt]), []);
   });
 
   it('never ran one slot twice, nor two runs of a 1-second job less than a second apart', async () => {
