@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
+import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
 import { benchMemory } from './memory.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
@@ -54,6 +55,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
   ['soak-mysql', () => benchSoak(0, 'mysql')],
   ['soak-mysql-kill9', () => benchSoak(10, 'mysql')],
+  ['cluster', benchCluster],
 ];
 
 console.log('# quickjobs benchmarks\n');

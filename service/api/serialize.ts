@@ -56,6 +56,7 @@ export function runJson(run: RunRecord) {
     error: run.error,
     logs: run.logs,
     codeVersion: run.codeVersion,
+    node: run.node,
   };
 }
 

@@ -107,9 +107,11 @@ export interface RunRecord {
   logs: LogEntry[];
   /** The code version that ran; null for an unsaved draft. */
   codeVersion: number | null;
+  /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
+  node: string | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'>;
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { node?: string | null };
 
 export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
 
