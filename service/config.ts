@@ -35,6 +35,8 @@ export interface CoreConfig {
   secretKey: string | null;
   /** QUICKJOBS_CODE_RULES, compiled; empty when unset. */
   codeRules: CodeRule[];
+  /** QUICKJOBS_NODE_ID; null means `<hostname>:<port>`. */
+  nodeId: string | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -59,6 +61,7 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     trustProxy: choice(env, 'QUICKJOBS_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
     secretKey: text(env, 'QUICKJOBS_SECRET_KEY'),
     codeRules: codeRules(env, cwd),
+    nodeId: nodeId(env),
   };
 }
 
@@ -127,4 +130,14 @@ function timeZone(env: Env): string {
   const raw = text(env, 'QUICKJOBS_TZ') ?? 'UTC';
   if (!isValidTimeZone(raw)) throw new ConfigError('QUICKJOBS_TZ', `unknown time zone "${raw}" (use an IANA name like Europe/Berlin)`);
   return raw;
+}
+
+/** Printable, at most 255 characters (the nodes table's key). */
+function nodeId(env: Env): string | null {
+  const value = text(env, 'QUICKJOBS_NODE_ID');
+  if (value === null) return null;
+  if (value.length > 255 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError('QUICKJOBS_NODE_ID', 'must be 1 to 255 printable characters without spaces');
+  }
+  return value;
 }

@@ -74,6 +74,8 @@ export interface Run {
   error: { message: string; line?: number; column?: number } | null;
   logs: LogEntry[];
   codeVersion: number | null;
+  /** The node that ran it. */
+  node?: string | null;
   /** What a safe draft held instead of doing; only on the answer to a safe draft run. */
   held?: Held;
 }
@@ -102,6 +104,9 @@ export interface ServiceStatus {
   reloadedAt: string | null;
   version: string;
   jobs: { total: number; active: number; running: number; queued: number };
+  /** This node's id and every node of the cluster. */
+  node?: string;
+  nodes?: Array<{ id: string; startedAt: string; heartbeatAt: string; alive: boolean; jobs: number; running: number }>;
 }
 
 export interface JobCode {

@@ -57,6 +57,7 @@ export function runJson(run: RunRecord) {
     logs: run.logs,
     codeVersion: run.codeVersion,
     ...(run.held ? { held: run.held } : {}),
+    node: run.node,
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * `core.mysql.*` over mysql2: one pool per database, created on first use and shared by every
- * run until the service closes the helpers.
+ * run until the service closes the helpers. mysql2 itself loads at the first call: every sandbox
+ * thread builds these helpers, and most never reach a database.
  */
 import type { HelperMethod } from '../../sandbox/core-names.js';
-import mysql from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 
 import type { HostCallContext } from '../../sandbox/types.js';
 import { isAbsent, requireScalar, requireString, wrongType, type Scalar } from './args.js';
@@ -26,8 +27,14 @@ const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
 const MAX_POOLS = 32;
 
+let driver: Promise<typeof import('mysql2/promise')> | undefined;
+function loadDriver(): Promise<typeof import('mysql2/promise')> {
+  driver ??= import('mysql2/promise');
+  return driver;
+}
+
 export class MysqlHelper {
-  readonly #pools = new Map<string, mysql.Pool>();
+  readonly #pools = new Map<string, Pool>();
   /** KILL QUERY statements and connection resets in flight; close() lets them land before ending the pools. */
   readonly #kills = new Set<Promise<unknown>>();
 
@@ -57,8 +64,8 @@ export class MysqlHelper {
   }
 
   /** A connection of `db`'s pool for a draft to hold for its run, and how to give it back. */
-  async connectForDraft(db: string, context: HostCallContext): Promise<{ conn: mysql.PoolConnection; giveBack: () => void }> {
-    const conn = await this.#connect(this.#pool(db), context);
+  async connectForDraft(db: string, context: HostCallContext): Promise<{ conn: PoolConnection; giveBack: () => void }> {
+    const conn = await this.#connect(await this.#pool(db), context);
     return { conn, giveBack: () => this.#recycle(conn, db) };
   }
 
@@ -89,7 +96,7 @@ export class MysqlHelper {
     }
     const result = await this.#execute(db, { sql, params }, context, draft);
     if (Array.isArray(result)) return toJsonSafe(result);
-    const header = result as mysql.ResultSetHeader;
+    const header = result as ResultSetHeader;
     const verb = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
     if (verb === 'INSERT' || verb === 'REPLACE') return header.insertId;
     if (verb === 'UPDATE' || verb === 'DELETE') return header.affectedRows;
@@ -102,16 +109,16 @@ export class MysqlHelper {
     return toJsonSafe(result) as unknown[];
   }
 
-  async #header(db: string, statement: Statement, context: HostCallContext, draft: MysqlDraft | undefined): Promise<mysql.ResultSetHeader> {
+  async #header(db: string, statement: Statement, context: HostCallContext, draft: MysqlDraft | undefined): Promise<ResultSetHeader> {
     const result = await this.#execute(db, statement, context, draft);
     if (Array.isArray(result)) throw new DatabaseError('the statement returned rows, not a change count');
-    return result as mysql.ResultSetHeader;
+    return result as ResultSetHeader;
   }
 
   async #execute(db: string, statement: { sql: string; params: Array<Scalar | Scalar[]> }, context: HostCallContext, draft?: MysqlDraft): Promise<unknown> {
     if (draft) return draft.execute(db, statement, context);
     const { sql, params } = statement;
-    const pool = this.#pool(db);
+    const pool = await this.#pool(db);
     const { timeoutMs } = this.config;
     const bounds = {
       signal: context.signal,
@@ -142,7 +149,7 @@ export class MysqlHelper {
     }
   }
 
-  async #connect(pool: mysql.Pool, context: HostCallContext): Promise<mysql.PoolConnection> {
+  async #connect(pool: Pool, context: HostCallContext): Promise<PoolConnection> {
     const { timeoutMs } = this.config;
     try {
       // The deadline covers waiting for a pooled connection and a server that never finishes the handshake.
@@ -160,7 +167,9 @@ export class MysqlHelper {
 
   /** KILL QUERY for a draft's statement that timed out (its connection is then destroyed). */
   killOnDraft(db: string, threadId: number): void {
-    this.#kill(this.#pool(db), threadId);
+    // The draft's connection came from this pool, so it is there.
+    const pool = this.#pools.get(db);
+    if (pool) this.#kill(pool, threadId);
   }
 
   /**
@@ -169,7 +178,7 @@ export class MysqlHelper {
    * reaches the next statement, of this run or another job's. COM_RESET_CONNECTION clears all of
    * that but the current database, which USE puts back. A connection that cannot be reset is ended.
    */
-  #recycle(conn: mysql.PoolConnection, db: string): void {
+  #recycle(conn: PoolConnection, db: string): void {
     const timeoutMs = this.config.timeoutMs;
     const reset = withDeadline(
       conn.reset().then(() => conn.query({ sql: 'USE ??', values: [db], timeout: timeoutMs })),
@@ -186,7 +195,7 @@ export class MysqlHelper {
    * Best effort: the same user may always kill its own statements. Destroying the connection alone
    * does not stop the server, which keeps the socket open until the statement ends.
    */
-  #kill(pool: mysql.Pool, threadId: number): void {
+  #kill(pool: Pool, threadId: number): void {
     const kill = withDeadline(pool.query({ sql: 'KILL QUERY ?', values: [threadId], timeout: this.config.timeoutMs }), {
       ms: this.config.timeoutMs,
       signal: new AbortController().signal,
@@ -197,15 +206,16 @@ export class MysqlHelper {
     void kill.finally(() => this.#kills.delete(kill));
   }
 
-  #pool(db: string): mysql.Pool {
+  async #pool(db: string): Promise<Pool> {
     const server = this.config.server;
     if (!server) throw new DatabaseError('MySQL is not configured: set QUICKJOBS_MYSQL_URL');
+    const { createPool } = await loadDriver();
     let pool = this.#pools.get(db);
     if (pool) return pool;
     if (this.#pools.size >= MAX_POOLS) {
       throw new DatabaseError(`jobs may use at most ${MAX_POOLS} databases at once`);
     }
-    pool = mysql.createPool({
+    pool = createPool({
       ...server,
       database: db,
       connectionLimit: this.config.connectionLimit,

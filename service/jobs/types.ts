@@ -110,9 +110,11 @@ export interface RunRecord {
   codeVersion: number | null;
   /** A safe draft's held side effects; answered with the run, not kept in the store. */
   held?: Held;
+  /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
+  node: string | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'>;
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { node?: string | null };
 
 export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
 

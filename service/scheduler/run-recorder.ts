@@ -24,6 +24,8 @@ export interface StartedRun {
   /** When the service took the run up; the row holding it is committed. */
   queuedAt: number;
   codeVersion: number | null;
+  /** The node that claimed it; null in a single-node service. */
+  node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
   /** Only a draft runs safe. */
@@ -41,6 +43,8 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   store: Store;
   timeZone: string;
   now: () => number;
+  /** This node's id, recorded on each run it claims; null in a single-node service. */
+  node?: string | null;
 }
 
 interface PendingStart {
@@ -67,13 +71,16 @@ export class RunRecorder {
 
   /**
    * Records the run as running and resolves once that is committed; only then may it execute.
-   * Throws what the store throws: nothing has run, so the slot can simply be tried again.
+   * This record is the run's claim: a slot another node (or this node before a crash) already
+   * recorded throws SlotTakenError, a job in flight on any node JobBusyError. Throws what the
+   * store throws: nothing has run, so the slot can simply be tried again.
    */
   async start(job: Job, start: RunStart): Promise<StartedRun> {
     const saved = start.code === undefined ? await this.savedCode(job) : null;
     const codeVersion = saved ? saved.version : null;
     const queuedAt = this.options.now();
-    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion };
+    const node = this.options.node ?? null;
+    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, node };
     let id: number;
     try {
       id = await this.record(row);
@@ -84,7 +91,7 @@ export class RunRecorder {
       throw error;
     }
     const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, code: start.code ?? saved?.code, ...mode };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, node, code: start.code ?? saved?.code, ...mode };
   }
 
   /** Forgets a deleted job's code. */
@@ -155,6 +162,7 @@ export class RunRecorder {
       error: outcome.outcome === 'success' ? null : outcome.error,
       logs: outcome.logs,
       codeVersion: started.codeVersion,
+      node: started.node,
       ...(outcome.held ? { held: outcome.held } : {}),
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
@@ -174,8 +182,10 @@ export class RunRecorder {
   /** Records a start the store may have taken without saying so as interrupted: it never executed. */
   private async abandon(job: string, queuedAt: number): Promise<void> {
     const { store } = this.options;
+    // Read the claim back: only a row this node wrote, at this start, is the orphan.
     const recent = await store.listRuns({ job, limit: 20 });
-    const orphan = recent.find((run) => run.queuedAt === queuedAt && run.outcome === 'running');
+    const node = this.options.node ?? null;
+    const orphan = recent.find((run) => run.queuedAt === queuedAt && run.outcome === 'running' && run.node === node);
     if (orphan === undefined) return;
     await store.finishRun(orphan.id, {
       startedAt: null,

@@ -201,6 +201,7 @@ export interface RunRow {
   error: string | null;
   logs: string;
   code_version: number | null;
+  node?: string | null;
 }
 
 /** The outcome a run is kept under: a run in flight is `running` in the store, queued or not. */
@@ -224,6 +225,7 @@ export function runFromRow(row: RunRow): RunRecord {
     error: row.error === null ? null : (JSON.parse(row.error) as RunError),
     logs: JSON.parse(row.logs) as LogEntry[],
     codeVersion: row.code_version,
+    node: row.node ?? null,
   };
 }
 

@@ -14,7 +14,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
-import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
 import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, StartAnswer, Store, StoreHealth, StoredSecret } from './store.js';
 
 type Answer<T> = T | Promise<T>;
@@ -39,7 +39,7 @@ export interface StoreTables {
     finishMany(ends: readonly RunEnd[]): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
-    interruptRunning(at: number, message: string): Answer<number>;
+    interruptRunning(at: number, message: string, node?: string): Answer<number>;
   };
   data: {
     get(source: string, idOrQuery: string | Record<string, unknown>): Answer<DataObject | null>;
@@ -76,7 +76,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, StoreError];
+const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, SlotTakenError, JobBusyError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -155,8 +155,8 @@ export abstract class TableStore implements Store {
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
     return this.guard('list runs', () => this.tables.runs.list(query));
   }
-  async interruptRunning(at: number, message: string): Promise<number> {
-    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message), 'write');
+  async interruptRunning(at: number, message: string, node?: string): Promise<number> {
+    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message, node), 'write');
   }
 
   // ── settings and sessions ──

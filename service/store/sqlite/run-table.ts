@@ -2,13 +2,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
-import { JobNotFoundError } from '../errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
 import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
 import { storedOutcome } from '../rows.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'>;
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'> & { node: string | null };
 type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
 
 export class RunTable {
@@ -16,8 +16,10 @@ export class RunTable {
   private readonly updateRun: Statement<FinishRun>;
   private readonly selectRun: Statement<[number], RunRow>;
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
+  private readonly selectSlot: Statement<[string, number], { id: number }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
+  private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
   // One statement per filter combination, so each uses the right index (a single statement with
   // "@job IS NULL OR job = @job" would scan every job's runs).
   private readonly listAll: Statement<{ limit: number }, RunRow>;
@@ -35,8 +37,8 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version)
-       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, node)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @node
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
@@ -46,6 +48,7 @@ export class RunTable {
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
+    this.selectSlot = db.prepare('SELECT id FROM runs WHERE job = ? AND scheduled_at = ?');
     // Keeps the newest `keep` runs of the job. A run still in flight is never pruned (its finish
     // must find it), nor the one just finished (its caller is about to show it), however old.
     this.pruneRuns = db.prepare(
@@ -58,6 +61,10 @@ export class RunTable {
        WHERE outcome = 'running'`,
     );
     this.listOutcome = db.prepare('SELECT * FROM runs WHERE outcome = @outcome ORDER BY id DESC LIMIT @limit');
+    this.interruptNode = db.prepare(
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
+       WHERE outcome = 'running' AND node = @node`,
+    );
     this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
     this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
     this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
@@ -66,13 +73,28 @@ export class RunTable {
     );
   }
 
+  /**
+   * The run's start record, refused by the same unique keys as in the MySQL store: a slot (job,
+   * scheduled_at) is recorded once (SlotTakenError), a job has one run in flight (JobBusyError).
+   */
   start(run: NewRun): number {
+    try {
+      return this.insert(run);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      if (run.scheduledAt !== null && this.selectSlot.get(run.job, run.scheduledAt) !== undefined) throw new SlotTakenError(run.job, run.scheduledAt);
+      throw new JobBusyError(run.job);
+    }
+  }
+
+  private insert(run: NewRun): number {
     const info = this.insertRun.run({
       job: run.job,
       trigger: run.trigger,
       scheduled_at: run.scheduledAt,
       queued_at: run.queuedAt,
       code_version: run.codeVersion,
+      node: run.node ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
@@ -86,7 +108,7 @@ export class RunTable {
           try {
             return { ok: true, id: this.start(run) };
           } catch (error) {
-            if (error instanceof JobNotFoundError) return { ok: false, error };
+            if (error instanceof JobNotFoundError || error instanceof SlotTakenError || error instanceof JobBusyError) return { ok: false, error };
             throw error;
           }
         }),
@@ -163,7 +185,9 @@ export class RunTable {
     return this.db.prepare<Record<string, string | number>, RunRow>(sql).all(params);
   }
 
-  interruptRunning(at: number, message: string): number {
-    return this.interrupt.run({ at, error: JSON.stringify({ message }) }).changes;
+  interruptRunning(at: number, message: string, node?: string): number {
+    const error = JSON.stringify({ message });
+    if (node !== undefined) return this.interruptNode.run({ at, error, node }).changes;
+    return this.interrupt.run({ at, error }).changes;
   }
 }
