@@ -103,6 +103,16 @@ export async function createService(config: Config, options: CreateOptions = {})
     lock?.release();
     throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
   }
+  // A missing or wrong key stops the start before this node takes a place among the others: a
+  // node that failed to start must not hold its id as if it were live.
+  let secrets: SecretStore;
+  try {
+    secrets = await SecretStore.open(store, { envKey: core.secretKey, dataDir: core.dataDir });
+  } catch (error) {
+    await store.close();
+    lock?.release();
+    throw error;
+  }
   // Several nodes on one MySQL store: take this node's place before anything is scheduled.
   const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;
   const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log });
@@ -120,14 +130,6 @@ export async function createService(config: Config, options: CreateOptions = {})
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
-  }
-
-  let secrets: SecretStore;
-  try {
-    secrets = await SecretStore.open(store, { envKey: core.secretKey, dataDir: core.dataDir });
-  } catch (error) {
-    await store.close();
-    throw error;
   }
 
   // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
