@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
+import { benchConsole } from './console.js';
 import { benchHelpers } from './helpers.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
@@ -48,6 +49,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['periods-waiting', benchPeriodWaiting],
   ['periods-sweep', benchPeriodSweep],
   ['webmin', benchWebmin],
+  ['console', benchConsole],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
   ['soak-mysql', () => benchSoak(0, 'mysql')],

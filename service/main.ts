@@ -133,7 +133,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
   const periods = new PeriodService({ store, publish: (compiled) => scheduler.setPeriods(compiled), timeZone: core.timeZone });
   await periods.refresh();
-  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name) });
+  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name), compiledPeriod: (name) => periods.compiledPeriod(name) });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
     await periods.refresh(); // a change another node made to the store

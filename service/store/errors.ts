@@ -89,3 +89,13 @@ export class PeriodExistsError extends Error {
     super(`period "${periodName}" already exists`);
   }
 }
+
+export class VersionNotFoundError extends Error {
+  override name = 'VersionNotFoundError';
+  constructor(
+    readonly jobName: string,
+    readonly version: number,
+  ) {
+    super(`job "${jobName}" has no version ${version}`);
+  }
+}

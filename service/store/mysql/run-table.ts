@@ -1,20 +1,27 @@
-/** Runs in MySQL: started, finished (with the job's patch in the same transaction), pruned, listed. */
+/** Runs in MySQL: started, finished (with the job's patch and the rollups in the same transaction), pruned, listed. */
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobNotFoundError } from '../errors.js';
-import { type RunRow, runFromRow, storedOutcome } from '../rows.js';
-import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
+import { type RunRow, runFromRow } from '../rows.js';
+import { runConditions } from '../run-filters.js';
+import { addToRollups, MYSQL_ROLLUPS } from '../run-rollups.js';
+import { statsFromRows, statsReads, statsSql, type StatsRows } from '../run-stats.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version';
+  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by';
 
-const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version) VALUES ";
-const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?)";
+const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by) VALUES ";
+const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?)";
 
-const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion];
+const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null];
+
+const ROLL_UP_RUN = addToRollups(MYSQL_ROLLUPS, 'id = ?');
+const ROLL_UP_INTERRUPTED = addToRollups(MYSQL_ROLLUPS, "outcome = 'running'", "'interrupted'");
+const STATS = statsSql(MYSQL_ROLLUPS);
 
 export class RunTable {
   constructor(
@@ -106,7 +113,7 @@ export class RunTable {
       await execute(
         connection,
         `UPDATE quickjobs_runs SET started_at = ?, finished_at = ?, wait_ms = ?, duration_ms = ?, result = ?, outcome = ?,
-           error = ?, logs = ?
+           error = ?, logs = ?, cancelled_by = ?
          WHERE id = ?`,
         [
           finished.startedAt,
@@ -117,9 +124,11 @@ export class RunTable {
           finished.outcome,
           finished.error === null ? null : JSON.stringify(finished.error),
           JSON.stringify(finished.logs),
+          finished.cancelledBy ?? null,
           id,
         ],
       );
+      for (const sql of ROLL_UP_RUN) await execute(connection, sql, [id]);
       if (jobPatch !== undefined) await this.jobs.applyPatch(connection, owner.job, jobPatch);
       await this.prune(connection, owner.job, id);
     }
@@ -149,40 +158,37 @@ export class RunTable {
     return row === undefined ? null : runFromRow(row);
   }
 
-  /** Newest first; each filter is a plain condition, so the (job, id) index or the primary key serves it. */
+  /** Newest first; each filter is a plain condition, so an index ((job, id), (outcome, id), …) or the primary key serves it. */
   async list(query: RunQuery): Promise<RunRecord[]> {
-    const conditions: string[] = [];
-    const params: SqlParam[] = [];
-    if (query.job !== undefined) {
-      conditions.push('job = ?');
-      params.push(query.job);
-    }
-    if (query.before !== undefined) {
-      conditions.push('id < ?');
-      params.push(query.before);
-    }
-    const outcome = storedOutcome(query.outcome);
-    if (outcome !== undefined) {
-      conditions.push('outcome = ?');
-      params.push(outcome);
-    }
-    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const { where, order, params } = runConditions(query);
     const rows = await selectRows<RunRow>(
       this.pool,
-      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ORDER BY id DESC LIMIT ?`,
+      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ${order} LIMIT ?`,
       [...params, query.limit],
     );
     return rows.map(runFromRow);
   }
 
+  /** In one transaction, so every figure describes the same moment. */
+  async stats(query: StatsQuery): Promise<StoreStats> {
+    return transaction(this.pool, async (connection) => {
+      const rows: Record<string, unknown> = {};
+      for (const [key, [name, params]] of Object.entries(statsReads(query))) rows[key] = await selectRows(connection, STATS[name], params);
+      return statsFromRows(rows as StatsRows);
+    });
+  }
+
   async interruptRunning(at: number, message: string): Promise<number> {
-    const header = await execute(
-      this.pool,
+    return transaction(this.pool, async (connection) => {
+      for (const sql of ROLL_UP_INTERRUPTED) await execute(connection, sql, []);
+      const header = await execute(
+        connection,
       // Its true start, if it had one, is written only with its end: an interrupted run has none.
       `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ?
        WHERE outcome = 'running'`,
-      [at, JSON.stringify({ message })],
-    );
-    return header.affectedRows;
+        [at, JSON.stringify({ message })],
+      );
+      return header.affectedRows;
+    });
   }
 }
