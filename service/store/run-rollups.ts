@@ -27,7 +27,8 @@ export interface RollupDialect {
 
 export const SQLITE_ROLLUPS: RollupDialect = {
   prefix: '',
-  div: (a, b) => `(${a}) / ${b}`,
+  // Bound parameters arrive as REAL: cast, or the division is not a whole number.
+  div: (a, b) => `CAST((${a}) AS INTEGER) / ${b}`,
   upsert: (table, keys, sums, select) =>
     `INSERT INTO ${table} (${[...keys, ...sums].join(', ')}) ${select}
      ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { FinishedRun, NewRun } from '../../../../service/jobs/types.js';
-import { newJob, newRun, type StoreContext, succeeded, T0 } from './context.js';
+import { CONFORMANCE_RUN_HISTORY, newJob, newRun, type StoreContext, succeeded, T0 } from './context.js';
 
 const DAY = 86_400_000;
 
@@ -111,12 +111,35 @@ export function describeConsole(context: StoreContext): void {
       assert.deepEqual(stats.previous.byOutcome, { success: 1 });
       assert.equal(stats.previous.p95DurationMs, 9000);
       assert.equal(stats.previous.meanLatenessMs, 1000);
-      assert.deepEqual(stats.failingMost, [{ job: 'flaky', failures: 3, runs: 4 }]);
+      assert.deepEqual(stats.failingMost, [{ job: 'flaky', failures: 3, runs: 3 }]);
       assert.equal(stats.inFlight, 1);
       assert.deepEqual(
         stats.jobsByStatus.map((row) => `${row.status} ${row.active} ${row.count}`).sort(),
         ['exit false 1', 'ok true 6'],
       );
+    });
+
+    it('keeps counting runs the history pruned, counts runs interrupted at start, and forgets a deleted job', async () => {
+      await context.store.createJob(newJob('busy'), '');
+      await context.store.createJob(newJob('gone'), '');
+      const runs = CONFORMANCE_RUN_HISTORY + 5;
+      for (let i = 0; i < runs; i++) await run(newRun('busy', T0 + i * 1000), { outcome: 'error', result: null, error: { message: 'x' } });
+      assert.equal((await context.store.listRuns({ job: 'busy', limit: 1000 })).length, CONFORMANCE_RUN_HISTORY);
+      await run(newRun('gone', T0 + DAY), { outcome: 'timeout', result: null, error: { message: 't' } });
+      await run(newRun('gone', T0 + DAY + 1000), null);
+      assert.equal(await context.store.interruptRunning(T0 + DAY + 2000, 'the service stopped'), 1);
+      const before = await context.store.runStats(query);
+      assert.deepEqual(before.current.byOutcome, { error: runs, timeout: 1, interrupted: 1 });
+      assert.deepEqual(before.failingMost, [
+        { job: 'busy', failures: runs, runs },
+        { job: 'gone', failures: 1, runs: 2 },
+      ]);
+      assert.equal(before.inFlight, 0);
+      await context.store.deleteJob('gone');
+      const after = await context.store.runStats(query);
+      assert.deepEqual(after.failingMost, [{ job: 'busy', failures: runs, runs }]);
+      // The service's totals keep what the deleted job did.
+      assert.deepEqual(after.current.byOutcome, before.current.byOutcome);
     });
 
     it('cuts days at the given offset', async () => {
