@@ -68,9 +68,9 @@ describe('listing runs with filters', () => {
     assert.deepEqual(await ids('job=filtered'), [draft.body.id, manual.body.id]);
     assert.deepEqual(await ids('outcome=error&job=failing'), [failed.body.id]);
     assert.deepEqual(await ids('trigger=draft'), [draft.body.id]);
-    assert.deepEqual(await ids(`trigger=manual&since=${manual.body.startedAt}&until=${new Date(Date.now() + 1000).toISOString()}`), [failed.body.id, manual.body.id]);
+    assert.deepEqual(await ids(`trigger=manual&since=${manual.body.queuedAt}&until=${new Date(Date.now() + 1000).toISOString()}`), [failed.body.id, manual.body.id]);
     assert.deepEqual(await ids(`job=filtered&before=${draft.body.id}`), [manual.body.id]);
-    assert.deepEqual(await ids(`until=${manual.body.startedAt}&job=filtered`), []);
+    assert.deepEqual(await ids(`until=${manual.body.queuedAt}&job=filtered`), []);
 
     // A webmin session is recorded as such.
     const origin = { origin: 'http://localhost' };
@@ -195,6 +195,63 @@ describe('upcoming slots', () => {
       assert.equal(res.body.error.field, 'n');
     }
     assert.equal((await t.api('/jobs/ghost/upcoming')).status, 404);
+  });
+});
+
+describe("upcoming slots of a job limited to a period", () => {
+  const HOUR = 3_600_000;
+  const weekday = (at: number) => new Date(at).getUTCDay() >= 1 && new Date(at).getUTCDay() <= 5;
+  /** Inside `workhours`: Monday to Friday, 09:00 to 17:00 UTC. */
+  const inside = (at: number) => weekday(at) && new Date(at).getUTCHours() >= 9 && new Date(at).getUTCHours() < 17;
+
+  before(async () => {
+    const res = await t.api('/periods', {
+      method: 'POST',
+      body: { name: 'workhours', timezone: 'UTC', ranges: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+  });
+
+  it('runs only at slots inside the period and lists the slots it skips', async () => {
+    await create('office', job('return job.OK;'), { interval: 3600, period: 'workhours', missed: 'skip' });
+    // The job's next run, the period applied: its first slot inside.
+    const first = Date.parse((await t.api('/jobs/office')).body.nextRunAt);
+    const { body } = await t.api('/jobs/office/upcoming?n=20');
+    assert.equal(body.period, 'workhours');
+    const runs = (body.slots as string[]).map(Date.parse);
+    const skipped = (body.skipped as string[]).map(Date.parse);
+    assert.equal(runs.length, 20);
+    // 20 hourly runs inside 8 hours a day span nights: the period skips slots, up to 20 listed.
+    assert.ok(skipped.length > 0 && skipped.length <= 20);
+    for (const at of runs) assert.ok(inside(at), `${new Date(at).toISOString()} runs outside the period`);
+    for (const at of skipped) assert.ok(!inside(at), `${new Date(at).toISOString()} is listed as skipped but is inside`);
+    assert.equal(runs[0], first);
+    for (const at of [...runs, ...skipped]) assert.equal(Math.abs(at - first) % HOUR, 0, 'every time is a slot of the cadence');
+    assert.deepEqual(body.runs.map((run: { at: string; slot: string }) => run.at), body.slots);
+    // Without the period, the same job's slots are every hour from the first.
+    await t.api('/jobs/office', { method: 'PUT', body: { period: null } });
+    const next = Date.parse((await t.api('/jobs/office')).body.nextRunAt);
+    const free = ((await t.api('/jobs/office/upcoming?n=20')).body.slots as string[]).map(Date.parse);
+    assert.deepEqual(free, Array.from({ length: 20 }, (_, i) => next + i * HOUR));
+    assert.ok(skipped.every((at) => free.includes(at) || at > free.at(-1)!), 'the skipped slots are slots the job would run at without its period');
+  });
+
+  it('previews unsaved settings with the period: a skipped slot runs once when the period opens', async () => {
+    const res = await t.api('/schedule/preview', { method: 'POST', body: { interval: 3600, period: 'workhours', missed: 'once', n: 20 } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const runs = res.body.runs as Array<{ at: string; slot: string }>;
+    for (const run of runs) assert.ok(inside(Date.parse(run.at)));
+    // The run at an opening stands for the last slot skipped before it, which is earlier.
+    const late = runs.filter((run) => run.at !== run.slot);
+    assert.ok(late.length > 0, 'some run waits for the period to open');
+    for (const run of late) {
+      assert.ok(Date.parse(run.slot) < Date.parse(run.at));
+      assert.equal(new Date(run.at).toISOString().slice(11), '09:00:00.000Z');
+    }
+    assert.ok(res.body.skipped.length > 0);
+    const unknown = await t.api('/schedule/preview', { method: 'POST', body: { interval: 3600, period: 'nosuch' } });
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body.error.field, 'period');
   });
 });
 
