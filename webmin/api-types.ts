@@ -105,7 +105,14 @@ export interface CodeVersionInfo {
 
 export interface Slots {
   timezone: string;
+  /** The period the runs are limited to, or null. */
+  period: string | null;
+  /** When it will run. */
   slots: string[];
+  /** The same, with the slot each run stands for (earlier when it waited for its period to open). */
+  runs: Array<{ at: string; slot: string }>;
+  /** Slots of its cadence that its period leaves out. */
+  skipped: string[];
 }
 
 export interface PeriodStats {

@@ -72,7 +72,10 @@ export const api = {
   cancelRun: (id: number): Promise<Run> => call('POST', `/runs/${id}/cancel`),
   stats: (days: 7 | 14 | 30): Promise<Stats> => call('GET', `/stats?days=${days}`),
   upcoming: (name: string, n = 5): Promise<Slots> => call('GET', `${job(name)}/upcoming?n=${n}`),
-  previewSchedule: (schedule: { interval?: number; cron?: string; timezone?: string | null }, n = 5): Promise<Slots> =>
+  previewSchedule: (
+    schedule: { interval?: number; cron?: string; timezone?: string | null; period?: string | null; missed?: 'once' | 'skip' },
+    n = 5,
+  ): Promise<Slots> =>
     call('POST', '/schedule/preview', { ...schedule, n }),
   listVersions: (name: string): Promise<CodeVersionInfo[]> => call('GET', `${job(name)}/versions`),
   getVersion: (name: string, version: number): Promise<JobCode> => call('GET', `${job(name)}/versions/${version}`),

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gate, probeChromium } from '../helpers/require-service.js';
 import { startService, waitFor, type ServiceHandle } from '../helpers/service.js';
+import { accessibilityViolations } from './axe.js';
 import { collectPageErrors, launchChromium, logIn, scrollWidth } from './browser.js';
 
 const skip = await gate('browser', probeChromium);
@@ -30,6 +31,10 @@ describe('the operator console in a browser', { skip }, () => {
     await service.api('/jobs', { method: 'POST', body: { name: 'bad', interval: 3600, onError: 'continue', code: job('throw new Error("broken on purpose");') } });
     for (let i = 0; i < 3; i++) await service.api('/jobs/good/run', { method: 'POST' });
     await service.api('/jobs/bad/run', { method: 'POST' });
+    await service.api('/periods', {
+      method: 'POST',
+      body: { name: 'workhours', timezone: 'UTC', ranges: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
+    });
   });
 
   after(async () => {
@@ -50,6 +55,7 @@ describe('the operator console in a browser', { skip }, () => {
     assert.match(await today.innerText(), /\b3\b/);
     assert.match(await dashboard.locator('.failing').innerText(), /bad: 1 of 1 runs failed/);
     assert.match(await dashboard.locator('.card', { hasText: 'Success rate' }).innerText(), /75\.0 %/);
+    assert.deepEqual(await accessibilityViolations(page), [], 'the dashboard');
   });
 
   it('changes the period from the keyboard', async () => {
@@ -83,6 +89,7 @@ describe('the operator console in a browser', { skip }, () => {
     assert.match(await detail.innerText(), /all fine/);
     assert.match(await detail.innerText(), /Started by\s+an API token/);
     assert.match(await detail.innerText(), /version 1/);
+    assert.deepEqual(await accessibilityViolations(page), [], 'the Runs page with a run open');
   });
 
   it('shows a running run live and cancels it with the button', async () => {
@@ -125,6 +132,30 @@ describe('the operator console in a browser', { skip }, () => {
     }, 10_000, 'interval slots 90 s apart');
   });
 
+  it("shows the period's effect in the next runs: only inside it, and the slots it skips", async () => {
+    await page.locator('input[name="scheduleKind"][value="interval"]').check();
+    await page.locator('#interval').fill('3600');
+    await page.locator('#missed').selectOption('skip');
+    await page.locator('#period').selectOption('workhours');
+    const slots = page.locator('qj-next-slots');
+    await slots.locator('h3', { hasText: 'Skipped by period workhours' }).waitFor({ timeout: 10_000 }).catch(async (error) => {
+      // Only when the next five hourly slots all fall inside the period is nothing skipped before the fifth run.
+      const runs = await slots.locator('tr[data-slot]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-slot')!));
+      if (runs.length === 5 && Date.parse(runs[4]!) - Date.parse(runs[0]!) === 4 * 3_600_000) return;
+      throw error;
+    });
+    const inside = (iso: string) => {
+      const at = new Date(iso);
+      return at.getUTCDay() >= 1 && at.getUTCDay() <= 5 && at.getUTCHours() >= 9 && at.getUTCHours() < 17;
+    };
+    const runs = await slots.locator('tr[data-slot]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-slot')!));
+    assert.equal(runs.length, 5);
+    for (const run of runs) assert.ok(inside(run), `${run} is outside the period`);
+    const skipped = await slots.locator('li[data-skipped]').evaluateAll((items) => items.map((item) => item.getAttribute('data-skipped')!));
+    for (const slot of skipped) assert.ok(!inside(slot), `${slot} is listed as skipped but is inside`);
+    assert.deepEqual(await accessibilityViolations(page), [], 'the job form');
+  });
+
   it('compares a saved version with the code in Monaco\'s diff editor and restores it after a confirmation', async () => {
     await service.api('/jobs/good/code', { method: 'PUT', body: { code: job('core.log("second version"); return job.OK;') } });
     await page.goto(url('#/jobs/good/code'));
@@ -149,6 +180,7 @@ describe('the operator console in a browser', { skip }, () => {
     assert.equal(code.version, 3);
     assert.match(code.code, /all fine/);
     assert.match(await panel.locator('li[data-version="3"]').innerText(), /webmin/);
+    assert.deepEqual(await accessibilityViolations(page), [], 'the editor with its Versions panel');
   });
 
   it('fits a 390 px wide screen without sideways scrolling', async () => {
@@ -157,6 +189,7 @@ describe('the operator console in a browser', { skip }, () => {
       await page.goto(url(hash));
       await page.locator(hash.endsWith('code') ? 'qj-versions-panel li' : 'h1').first().waitFor();
       assert.ok((await scrollWidth(page)) <= 390, `${hash} scrolls sideways`);
+      assert.deepEqual(await accessibilityViolations(page), [], `${hash} at 390 px`);
     }
     await page.setViewportSize({ width: 1440, height: 900 });
   });

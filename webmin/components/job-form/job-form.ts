@@ -228,7 +228,14 @@ export class JobForm extends LitElement {
                 ${field('timezone', 'Time zone', { hint: 'Optional; empty means the service time zone.', list: 'zones', autocomplete: 'off' })}
                 <datalist id="zones">${supportedZones().map((zone) => html`<option value=${zone}></option>`)}</datalist>`}
           </div>
-          <qj-next-slots .kind=${v.scheduleKind} .interval=${v.interval} .cron=${v.cron} .timezone=${v.timezone}></qj-next-slots>
+          <qj-next-slots
+            .kind=${v.scheduleKind}
+            .interval=${v.interval}
+            .cron=${v.cron}
+            .timezone=${v.timezone}
+            .period=${v.period}
+            .missed=${v.missed}
+          ></qj-next-slots>
         </fieldset>
         <fieldset>
           <legend>Running</legend>

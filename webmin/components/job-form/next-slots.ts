@@ -6,6 +6,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { api, ApiError } from '../../api.js';
+import type { Slots } from '../../api-types.js';
 import { cronInWords } from '../../lib/cron-words.js';
 
 declare global {
@@ -29,13 +30,18 @@ export class NextSlots extends LitElement {
     table { border-collapse: collapse; }
     th, td { text-align: left; padding: 0.15rem 0.8rem 0.15rem 0; }
     .muted { color: #59636e; }
+    .skipped { margin: 0.25rem 0 0; padding-left: 1.2rem; }
   `;
 
   @property() interval = '';
   @property() cron = '';
   @property() timezone = '';
   @property() kind: 'interval' | 'cron' = 'interval';
-  @state() private slots: string[] = [];
+  /** The period the job is limited to; '' for none. */
+  @property() period = '';
+  @property() missed: 'once' | 'skip' = 'once';
+  @state() private runs: Slots['runs'] = [];
+  @state() private skipped: string[] = [];
   @state() private zone = '';
   @state() private problem = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,7 +49,7 @@ export class NextSlots extends LitElement {
   private asked = 0;
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('interval') || changed.has('cron') || changed.has('timezone') || changed.has('kind')) {
+    if (['interval', 'cron', 'timezone', 'kind', 'period', 'missed'].some((key) => changed.has(key as keyof NextSlots))) {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => void this.preview(), 250);
     }
@@ -55,26 +61,29 @@ export class NextSlots extends LitElement {
   }
 
   private async preview(): Promise<void> {
-    const schedule =
+    const cadence =
       this.kind === 'interval'
         ? /^\d+$/.test(this.interval) ? { interval: Number(this.interval) } : null
         : this.cron.trim() ? { cron: this.cron.trim(), timezone: this.timezone.trim() || null } : null;
-    if (!schedule) {
+    if (!cadence) {
       this.asked++;
-      this.slots = [];
+      this.runs = [];
+      this.skipped = [];
       this.problem = '';
       return;
     }
     const ask = ++this.asked;
     try {
-      const answer = await api.previewSchedule(schedule);
+      const answer = await api.previewSchedule({ ...cadence, period: this.period || null, missed: this.missed });
       if (ask !== this.asked) return;
-      this.slots = answer.slots;
+      this.runs = answer.runs;
+      this.skipped = answer.skipped;
       this.zone = answer.timezone;
       this.problem = '';
     } catch (error) {
       if (ask !== this.asked) return;
-      this.slots = [];
+      this.runs = [];
+      this.skipped = [];
       this.problem = error instanceof ApiError ? error.message : '';
     }
   }
@@ -83,15 +92,33 @@ export class NextSlots extends LitElement {
     const words = this.kind === 'cron' ? cronInWords(this.cron) : '';
     return html`<div aria-live="polite">
       ${words ? html`<p class="words" data-cron-words>Runs ${words}.</p>` : nothing}
-      ${this.slots.length === 0
+      ${this.runs.length === 0
         ? this.problem ? html`<p class="muted">No preview: ${this.problem}</p>` : nothing
-        : html`<h3>Next ${this.slots.length} runs</h3>
+        : html`<h3>Next ${this.runs.length} runs${this.period ? html` in period ${this.period}` : nothing}</h3>
             <table>
-              <thead><tr><th scope="col">Job zone (${this.zone})</th>${this.zone === browserZone ? nothing : html`<th scope="col">Your zone (${browserZone})</th>`}</tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Job zone (${this.zone})</th>
+                  ${this.zone === browserZone ? nothing : html`<th scope="col">Your zone (${browserZone})</th>`}
+                  ${this.period ? html`<th scope="col">Note</th>` : nothing}
+                </tr>
+              </thead>
               <tbody>
-                ${this.slots.map((slot) => html`<tr data-slot=${slot}><td>${inZone(slot, this.zone)}</td>${this.zone === browserZone ? nothing : html`<td>${inZone(slot, browserZone)}</td>`}</tr>`)}
+                ${this.runs.map(
+                  (run) => html`<tr data-slot=${run.at}>
+                    <td>${inZone(run.at, this.zone)}</td>
+                    ${this.zone === browserZone ? nothing : html`<td>${inZone(run.at, browserZone)}</td>`}
+                    ${this.period ? html`<td>${run.at === run.slot ? '' : `waits for the period to open (slot ${inZone(run.slot, this.zone)})`}</td>` : nothing}
+                  </tr>`,
+                )}
               </tbody>
             </table>`}
+      ${this.skipped.length === 0
+        ? nothing
+        : html`<h3>Skipped by period ${this.period}</h3>
+            <ul class="skipped">
+              ${this.skipped.map((slot) => html`<li data-skipped=${slot}>${inZone(slot, this.zone)}</li>`)}
+            </ul>`}
     </div>`;
   }
 }
