@@ -1,17 +1,20 @@
 /**
- * Hourly rollups of ended runs, for the dashboard: counts and sums by hour and outcome, runs and
- * failures by hour and job, and histograms of duration and lateness by hour. Each ended run is
+ * Rollups of ended runs, for the dashboard: counts and sums by hour and outcome, and, by day, runs
+ * and failures of each job and histograms of duration and lateness. Each ended run is
  * added in the transaction that records its end, so `GET /stats` reads a few thousand rollup rows
  * for 30 days whatever the number of runs, rather than aggregating every run of the period.
  *
  * Hours are UTC hours since the epoch (`queued_at` cut into hours): a day of any zone with a whole-
- * hour offset is 24 of them. The rollups outlive the runs pruned by the run history, so the
+ * hour offset is 24 of them. The per-job and histogram rollups are by UTC day, which keeps 30 days
+ * of them to a few thousand rows (by hour, 200 jobs or ~150 duration buckets make 100,000s): the
+ * jobs failing most and the p95s are read over the whole UTC days the period touches. The rollups outlive the runs pruned by the run history, so the
  * dashboard tells how the service did even for jobs that keep few runs; a deleted job's rows go
  * with it. Column and table names are the same in both stores but for the prefix.
  */
 import type { RunOutcomeName } from '../jobs/types.js';
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 
 /** The outcomes counted as failures on the dashboard (a cancel and an interruption are not the job's fault). */
 export const FAILED_OUTCOMES: readonly RunOutcomeName[] = ['error', 'timeout'];
@@ -51,19 +54,19 @@ export function rollupTables(d: RollupDialect, types: { int: string; text: strin
       hour ${int} NOT NULL, outcome ${text} NOT NULL, runs ${int} NOT NULL, durations ${int} NOT NULL,
       duration_sum ${int} NOT NULL, scheduled ${int} NOT NULL, lateness_sum ${int} NOT NULL,
       PRIMARY KEY (hour, outcome)) ${suffix}`,
-    `CREATE TABLE IF NOT EXISTS ${d.prefix}run_job_hours (
-      hour ${int} NOT NULL, job ${text} NOT NULL, runs ${int} NOT NULL, failures ${int} NOT NULL,
-      PRIMARY KEY (hour, job)) ${suffix}`,
-    `CREATE TABLE IF NOT EXISTS ${d.prefix}run_hour_buckets (
-      hour ${int} NOT NULL, kind ${text} NOT NULL, bucket ${int} NOT NULL, count ${int} NOT NULL,
-      PRIMARY KEY (hour, kind, bucket)) ${suffix}`,
+    `CREATE TABLE IF NOT EXISTS ${d.prefix}run_job_days (
+      day ${int} NOT NULL, job ${text} NOT NULL, runs ${int} NOT NULL, failures ${int} NOT NULL,
+      PRIMARY KEY (day, job)) ${suffix}`,
+    `CREATE TABLE IF NOT EXISTS ${d.prefix}run_day_buckets (
+      day ${int} NOT NULL, kind ${text} NOT NULL, bucket ${int} NOT NULL, count ${int} NOT NULL,
+      PRIMARY KEY (day, kind, bucket)) ${suffix}`,
   ];
 }
 
 /**
  * A value cut to two significant digits (1234 → 1200, 56789 → 56000), values under 100 kept: a
- * p95 read from these buckets is within 10 % of the exact one, and an hour holds at most ~100
- * buckets of each kind.
+ * p95 read from these buckets is within 10 % of the exact one, and a day holds at most a few
+ * hundred buckets of each kind.
  */
 function bucket(value: string, d: RollupDialect): string {
   const cut = (size: number) => `${d.div(value, String(size))} * ${size}`;
@@ -80,6 +83,7 @@ function bucket(value: string, d: RollupDialect): string {
 export function addToRollups(d: RollupDialect, where: string, outcome = 'outcome'): string[] {
   const runs = `${d.prefix}runs`;
   const hour = d.div('queued_at', String(HOUR_MS));
+  const day = d.div('queued_at', String(DAY_MS));
   const late = 'scheduled_at IS NOT NULL AND wait_ms IS NOT NULL';
   const failed = FAILED_OUTCOMES.map((o) => `'${o}'`).join(', ');
   const s = (sums: string[]) => sums.map((c) => `s_${c}`);
@@ -96,24 +100,24 @@ export function addToRollups(d: RollupDialect, where: string, outcome = 'outcome
       )} FROM ${runs} WHERE ${where} GROUP BY 1, 2`,
     ),
     d.upsert(
-      `${d.prefix}run_job_hours`,
-      ['hour', 'job'],
+      `${d.prefix}run_job_days`,
+      ['day', 'job'],
       ['runs', 'failures'],
-      `SELECT ${hour} AS hour, job, ${alias(['COUNT(*)', `SUM(CASE WHEN ${outcome} IN (${failed}) THEN 1 ELSE 0 END)`], s(['runs', 'failures']))}
+      `SELECT ${day} AS day, job, ${alias(['COUNT(*)', `SUM(CASE WHEN ${outcome} IN (${failed}) THEN 1 ELSE 0 END)`], s(['runs', 'failures']))}
        FROM ${runs} WHERE ${where} GROUP BY 1, 2`,
     ),
     d.upsert(
-      `${d.prefix}run_hour_buckets`,
-      ['hour', 'kind', 'bucket'],
+      `${d.prefix}run_day_buckets`,
+      ['day', 'kind', 'bucket'],
       ['count'],
-      `SELECT ${hour} AS hour, 'duration' AS kind, ${bucket('duration_ms', d)} AS bucket, COUNT(*) AS s_count
+      `SELECT ${day} AS day, 'duration' AS kind, ${bucket('duration_ms', d)} AS bucket, COUNT(*) AS s_count
        FROM ${runs} WHERE (${where}) AND duration_ms IS NOT NULL GROUP BY 1, 2, 3`,
     ),
     d.upsert(
-      `${d.prefix}run_hour_buckets`,
-      ['hour', 'kind', 'bucket'],
+      `${d.prefix}run_day_buckets`,
+      ['day', 'kind', 'bucket'],
       ['count'],
-      `SELECT ${hour} AS hour, 'lateness' AS kind, ${bucket('wait_ms', d)} AS bucket, COUNT(*) AS s_count
+      `SELECT ${day} AS day, 'lateness' AS kind, ${bucket('wait_ms', d)} AS bucket, COUNT(*) AS s_count
        FROM ${runs} WHERE (${where}) AND ${late} GROUP BY 1, 2, 3`,
     ),
   ];
@@ -123,13 +127,13 @@ export function addToRollups(d: RollupDialect, where: string, outcome = 'outcome
 export function rebuildRollups(d: RollupDialect): string[] {
   return [
     `DELETE FROM ${d.prefix}run_hours`,
-    `DELETE FROM ${d.prefix}run_job_hours`,
-    `DELETE FROM ${d.prefix}run_hour_buckets`,
+    `DELETE FROM ${d.prefix}run_job_days`,
+    `DELETE FROM ${d.prefix}run_day_buckets`,
     ...addToRollups(d, "outcome <> 'running'"),
   ];
 }
 
 /** Drops a deleted job's runs and failures from the per-job rollup (the hour totals keep them). */
 export function forgetJobSql(d: RollupDialect): string {
-  return `DELETE FROM ${d.prefix}run_job_hours WHERE job = ?`;
+  return `DELETE FROM ${d.prefix}run_job_days WHERE job = ?`;
 }

@@ -1,9 +1,9 @@
 /**
- * The dashboard's figures (`GET /stats`) as both stores compute them: SQL over the hourly rollups
+ * The dashboard's figures (`GET /stats`) as both stores compute them: SQL over the rollups
  * (run-rollups.ts), a few thousand rows for 30 days however many runs there were.
  */
 import type { RunOutcomeName } from '../jobs/types.js';
-import { HOUR_MS, type RollupDialect } from './run-rollups.js';
+import { DAY_MS, HOUR_MS, type RollupDialect } from './run-rollups.js';
 
 export interface StatsQuery {
   /** The period, [since, until), epoch ms, whole hours (the rollups' grain). */
@@ -53,6 +53,7 @@ const SUMS = 'SUM(runs) AS runs, SUM(durations) AS durations, SUM(duration_sum) 
 /** The statements of `runStats`, each with `?` parameters as documented beside it. */
 export function statsSql(d: RollupDialect) {
   const hours = 'hour >= ? AND hour < ?';
+  const days = 'day >= ? AND day < ?';
   return {
     /** no parameters */
     jobsByStatus: `SELECT status, active, COUNT(*) AS count FROM ${d.prefix}jobs GROUP BY status, active`,
@@ -60,10 +61,10 @@ export function statsSql(d: RollupDialect) {
     perDay: `SELECT ${d.div('hour + ?', '24')} AS day, outcome, ${SUMS} FROM ${d.prefix}run_hours WHERE ${hours} GROUP BY 1, outcome`,
     /** since hour, until hour: the period before, without the days */
     byOutcome: `SELECT outcome, ${SUMS} FROM ${d.prefix}run_hours WHERE ${hours} GROUP BY outcome`,
-    /** kind, since hour, until hour: how many values fall in each bucket, for the p95 */
-    histogram: `SELECT bucket AS value, SUM(count) AS count FROM ${d.prefix}run_hour_buckets WHERE kind = ? AND ${hours} GROUP BY bucket`,
-    /** since hour, until hour, limit */
-    failingMost: `SELECT job, SUM(failures) AS failures, SUM(runs) AS runs FROM ${d.prefix}run_job_hours WHERE ${hours}
+    /** kind, since day, until day: how many values fall in each bucket, for the p95 */
+    histogram: `SELECT bucket AS value, SUM(count) AS count FROM ${d.prefix}run_day_buckets WHERE kind = ? AND ${days} GROUP BY bucket`,
+    /** since day, until day, limit */
+    failingMost: `SELECT job, SUM(failures) AS failures, SUM(runs) AS runs FROM ${d.prefix}run_job_days WHERE ${days}
       GROUP BY job HAVING SUM(failures) > 0 ORDER BY failures DESC, job LIMIT ?`,
     /** no parameters */
     inFlight: `SELECT COUNT(*) AS count FROM ${d.prefix}runs WHERE outcome = 'running'`,
@@ -78,15 +79,19 @@ export function statsReads(query: StatsQuery) {
   const since = Math.floor(query.since / HOUR_MS);
   const until = Math.ceil(query.until / HOUR_MS);
   const previousSince = Math.floor(query.previousSince / HOUR_MS);
+  // The per-job and histogram rollups are by UTC day: the whole days the period touches.
+  const sinceDay = Math.floor(query.since / DAY_MS);
+  const untilDay = Math.ceil(query.until / DAY_MS);
+  const previousSinceDay = Math.floor(query.previousSince / DAY_MS);
   const reads = {
     jobsByStatus: ['jobsByStatus', []],
     perDay: ['perDay', [query.dayOffsetHours, since, until]],
     previous: ['byOutcome', [previousSince, since]],
-    durations: ['histogram', ['duration', since, until]],
-    lateness: ['histogram', ['lateness', since, until]],
-    previousDurations: ['histogram', ['duration', previousSince, since]],
-    previousLateness: ['histogram', ['lateness', previousSince, since]],
-    failingMost: ['failingMost', [since, until, query.failingLimit]],
+    durations: ['histogram', ['duration', sinceDay, untilDay]],
+    lateness: ['histogram', ['lateness', sinceDay, untilDay]],
+    previousDurations: ['histogram', ['duration', previousSinceDay, sinceDay]],
+    previousLateness: ['histogram', ['lateness', previousSinceDay, sinceDay]],
+    failingMost: ['failingMost', [sinceDay, untilDay, query.failingLimit]],
     inFlight: ['inFlight', []],
   } satisfies Record<string, [StatsStatement, Array<string | number>]>;
   return reads as Record<keyof typeof reads, [StatsStatement, Array<string | number>]>;

@@ -183,7 +183,7 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
   },
   {
     version: 7,
-    description: "the operator's console: who started, cancelled or saved; run filter indexes; hourly rollups for the dashboard",
+    description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     statements: [
       // 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
       // One ALTER each, done whole or not at all, skipped when a node that died after it comes back.

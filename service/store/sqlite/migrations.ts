@@ -159,7 +159,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    description: "the operator's console: who started, cancelled or saved; run filter indexes; hourly rollups for the dashboard",
+    description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     sql: `
       -- 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
       ALTER TABLE runs ADD COLUMN run_by TEXT;
