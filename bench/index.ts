@@ -5,7 +5,9 @@
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
 import { benchConsole } from './console.js';
+import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
+import { benchMemory } from './memory.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
 import { benchSpinners } from './spinners.js';
@@ -50,10 +52,12 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['periods-sweep', benchPeriodSweep],
   ['webmin', benchWebmin],
   ['console', benchConsole],
+  ['memory', benchMemory],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],
   ['soak-mysql', () => benchSoak(0, 'mysql')],
   ['soak-mysql-kill9', () => benchSoak(10, 'mysql')],
+  ['cluster', benchCluster],
 ];
 
 console.log('# quickjobs benchmarks\n');

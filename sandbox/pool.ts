@@ -7,7 +7,9 @@
  * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
  * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
  * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
- * queued GROW_AFTER_MS gets a new thread too. At the cap, runs queue.
+ * queued GROW_AFTER_MS gets a new thread too while long runs leave fewer than `workers` threads
+ * for the rest. Short runs alone never grow the pool: a thread costs memory (about 20 MB) and
+ * more threads than cores run short work no sooner. At the cap, runs queue.
  *
  * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
  * after that was never read and runs elsewhere; a run on a thread that died of something else
@@ -20,7 +22,7 @@ import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
 import { memoryLimitMessage, timeoutMessage } from './limits.js';
-import type { FromWorker, RunReport } from './protocol.js';
+import type { FromWorker, RunReport, ThreadMemory } from './protocol.js';
 import type { RunEnd } from './runtime.js';
 import { capOutcome } from './caps.js';
 import { WorkerSlot } from './worker-slot.js';
@@ -182,6 +184,17 @@ export class SandboxPool {
   }
 
   /**
+   * The memory of each ready thread not executing guest code now (a busy one would answer only
+   * when its step ends). `collect` runs a full collection in each first, for what the threads
+   * keep alive rather than what they have not yet collected: a leak check, not a metrics scrape.
+   */
+  async memory(collect = false): Promise<ThreadMemory[]> {
+    const slots = [...this.slots].filter((slot) => slot.isReady && !slot.busy && !slot.retiring);
+    const answers = await Promise.all(slots.map((slot) => slot.memory(collect)));
+    return answers.filter((memory): memory is ThreadMemory => memory !== undefined);
+  }
+
+  /**
    * Ends every thread, after each has closed its in-thread host (bounded wait). Queued and
    * in-flight runs resolve as errors.
    */
@@ -227,17 +240,22 @@ export class SandboxPool {
       this.dispatch(this.queue.shift() as PendingRun, slot);
     }
     if (this.queue.length > 0 && !this.growTimer && this.slots.size < this.maxWorkers) {
-      // Grow only for a run that has waited GROW_AFTER_MS: threads held by long runs, not a
-      // burst of short runs that the existing threads clear in a few milliseconds.
+      // Grow only for a run that has waited GROW_AFTER_MS behind threads held by long runs, not
+      // for a burst of short runs that the existing threads clear as fast as the cores allow.
       const waited = performance.now() - (this.queue[0] as PendingRun).queuedAt;
       this.growTimer = setTimeout(() => {
         this.growTimer = undefined;
         if (this.disposed || this.slots.size >= this.maxWorkers || this.queue.length === 0) return;
         if (performance.now() - (this.queue[0] as PendingRun).queuedAt >= GROW_AFTER_MS) {
-          // A thread for each run left waiting, MAX_STARTING loading at a time: more only share
-          // the same cores and each takes longer to be ready.
+          // Enough threads that `workers` are not held by long runs, MAX_STARTING loading at a
+          // time: more only share the same cores and each takes longer to be ready.
           const starting = [...this.slots].filter((slot) => !slot.isReady).length;
-          let missing = Math.min(this.queue.length - this.freeOrStarting(), this.maxWorkers - this.slots.size, MAX_STARTING - starting);
+          let missing = Math.min(
+            this.minWorkers - (this.slots.size - this.heldByLongRuns()),
+            this.queue.length - this.freeOrStarting(),
+            this.maxWorkers - this.slots.size,
+            MAX_STARTING - starting,
+          );
           while (missing-- > 0) this.spawn();
         }
         this.drain();
@@ -264,6 +282,13 @@ export class SandboxPool {
   private hasLongRun(): boolean {
     for (const run of this.active.values()) if (run.long) return true;
     return false;
+  }
+
+  /** Threads holding a long run. */
+  private heldByLongRuns(): number {
+    const held = new Set<WorkerSlot>();
+    for (const run of this.active.values()) if (run.long) held.add(run.slot);
+    return held.size;
   }
 
   /**

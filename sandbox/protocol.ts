@@ -5,6 +5,16 @@
 import type { RunEnd } from './runtime.js';
 import type { LogEntry, RunRequest } from './types.js';
 
+/** One sandbox thread's memory, in bytes. */
+export interface ThreadMemory {
+  /** The thread's V8 heap in use (after a full collection when asked for one: what it keeps alive). */
+  heapUsed: number;
+  /** The thread's V8 heap as reserved from the system. */
+  heapTotal: number;
+  /** The QuickJS module's WASM memory (pre-grown; untouched pages are not resident). */
+  wasm: number;
+}
+
 export type ToWorker =
   /** Start a run. Acknowledged by an `events` message with `idle` once the guest waits or ends. */
   | { type: 'start'; runId: number; request: RunRequest }
@@ -13,7 +23,9 @@ export type ToWorker =
   /** Drop a run the pool has already ended. Not acknowledged: it runs no guest code. */
   | { type: 'cancel'; runId: number }
   /** Close the in-thread host (its connections) before the thread is terminated; answered by `closed`. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** Report the thread's memory, after a full collection if `collect`; answered by `memory`. Runs no guest code. */
+  | { type: 'memory'; collect: boolean };
 
 /** What a run asks of the pool, or how it ended. */
 export type RunReport =
@@ -40,6 +52,7 @@ export type FromWorker =
   | { type: 'busy' }
   /** The in-thread host is closed; the thread may be terminated. */
   | { type: 'closed' }
+  | { type: 'memory'; memory: ThreadMemory }
   /**
    * QuickJS or the in-thread host failed (before `ready`: the host module failed to start); the
    * worker must be replaced. Its runs are lost. `runId` names the run whose guest code was

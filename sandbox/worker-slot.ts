@@ -5,9 +5,20 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { InThreadHostSpec } from './in-thread-host.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { FromWorker, ThreadMemory, ToWorker } from './protocol.js';
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+/**
+ * A worker's own V8 heap (the guest's heap is QuickJS's, in WASM memory, and not counted here).
+ * Left to V8, each thread's young generation grows to 32 MB at a high run rate and its old
+ * generation to several times what it keeps alive: tens of MB per thread that only defer
+ * collection. A small young generation costs more frequent scavenges of a heap that is almost all
+ * garbage; the old generation holds the helpers' modules and a run's messages (logs, results and
+ * data bounded by caps.ts), far below this ceiling, which a runaway host leak would hit and end
+ * its thread, a contained failure, rather than the process.
+ */
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 256 };
 
 /**
  * Compiled by tsc, the worker is `worker.js` beside this file. Run from TypeScript source under
@@ -16,11 +27,11 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  */
 function newWorker(host: InThreadHostSpec | undefined, interrupts: Int32Array): Worker {
   const url = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
-  const workerData = { host, interrupts };
-  if (!FROM_SOURCE) return new Worker(url, { workerData });
+  const options = { workerData: { host, interrupts }, resourceLimits: WORKER_HEAP_LIMITS };
+  if (!FROM_SOURCE) return new Worker(url, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { ...options, eval: true });
 }
 
 /** How long a stopping thread's host may take to close its connections before the thread is ended anyway. */
@@ -63,6 +74,8 @@ export class WorkerSlot {
   private stopped: Promise<void> | undefined;
   /** Set while a `close` awaits its `closed`. */
   private hostClosed: (() => void) | undefined;
+  /** Callers of `memory()` waiting for the thread's answers, in the order asked. */
+  private readonly memoryAsked: Array<(memory: ThreadMemory | undefined) => void> = [];
 
   constructor(
     events: SlotEvents,
@@ -82,6 +95,10 @@ export class WorkerSlot {
           this.hostClosed?.();
           return;
         }
+        if (message.type === 'memory') {
+          this.memoryAsked.shift()?.(message.memory);
+          return;
+        }
         if (message.type === 'fatal') {
           this.culprit ??= message.runId;
           this.kill(this.isReady ? `QuickJS failed in the sandbox worker (${message.message})` : message.message);
@@ -94,6 +111,7 @@ export class WorkerSlot {
       this.worker.on('exit', (code) => {
         this.exited = true;
         this.hostClosed?.();
+        for (const answer of this.memoryAsked.splice(0)) answer(undefined);
         const reason = this.stopping ? undefined : (this.deathReason ?? `exit code ${code}`);
         reject(new Error(`the sandbox worker stopped before it was ready (${reason ?? 'terminated'})`));
         events.exit(this, reason);
@@ -119,6 +137,18 @@ export class WorkerSlot {
   post(message: ToWorker): void {
     if (message.type !== 'cancel') this.unacknowledged++;
     this.worker.postMessage(message);
+  }
+
+  /**
+   * The thread's memory, or undefined if it ends first. The thread answers between guest steps,
+   * so a thread executing a long step answers when the step ends.
+   */
+  memory(collect: boolean): Promise<ThreadMemory | undefined> {
+    if (this.exited) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.memoryAsked.push(resolve);
+      this.worker.postMessage({ type: 'memory', collect } satisfies ToWorker);
+    });
   }
 
   /** Ends the thread as a failure: its runs are reported lost with `reason`. */

@@ -3,11 +3,13 @@
  * thread's module, and executes guest code when the pool sends a `start` or a `reply`, or, given
  * an in-thread host, when that host answers a run's call.
  */
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerHostCall } from './host-bridge.js';
 import { loadInThreadHost, type InThreadHost, type InThreadHostSpec } from './in-thread-host.js';
 import { newSandboxModule } from './module.js';
-import type { FromWorker, RunReport, ToWorker } from './protocol.js';
+import type { FromWorker, RunReport, ThreadMemory, ToWorker } from './protocol.js';
 import { prepareContext, type PreparedContext } from './prepared-context.js';
 import { JobRun } from './runtime.js';
 
@@ -225,9 +227,29 @@ function handle(message: ToWorker): void {
   }
 }
 
+let collectGarbage: (() => void) | undefined;
+
+/** The thread's memory figures; `collect` runs a full collection first (V8's gc, exposed on first use). */
+function memory(collect: boolean): ThreadMemory {
+  if (collect) {
+    if (!collectGarbage) {
+      setFlagsFromString('--expose-gc');
+      collectGarbage = runInNewContext('gc') as () => void;
+    }
+    collectGarbage();
+  }
+  const heap = getHeapStatistics();
+  const wasm = (module.getWasmMemory() as unknown as { buffer: ArrayBuffer }).buffer.byteLength;
+  return { heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, wasm };
+}
+
 port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
     void close().catch(() => undefined);
+    return;
+  }
+  if (message.type === 'memory') {
+    post({ type: 'memory', memory: memory(message.collect) });
     return;
   }
   // After a host failure the module may be corrupt: run nothing more and wait to be terminated.

@@ -43,6 +43,8 @@ export interface AppDeps {
   /** The built webmin, served at `/`. */
   webmin?: Hono;
   onError?: (error: unknown) => void;
+  /** Why this node starts no runs although its store answers (a node cut off from its cluster); null while fine. */
+  nodeProblem?: () => string | null;
   /** QUICKJOBS_TRUST_PROXY: believe the proxy's X-Forwarded-Proto and X-Forwarded-For. */
   trustProxy?: boolean;
   /** Login limits; tests pass smaller ones. */
@@ -58,9 +60,11 @@ export function createApp(deps: AppDeps): Hono {
   // 503 while the store cannot be used, so a load balancer sends no traffic to a node that cannot record it.
   app.get('/healthz', (c) => {
     const health = deps.store.health();
-    if (health.ok) return c.json({ ok: true });
+    const problem = deps.nodeProblem?.() ?? null;
+    if (health.ok && problem === null) return c.json({ ok: true });
     c.header('Retry-After', String(RETRY_AFTER_S));
-    return c.json({ ok: false, store: { error: health.error, since: new Date(health.since ?? Date.now()).toISOString() } }, 503);
+    if (!health.ok) return c.json({ ok: false, store: { error: health.error, since: new Date(health.since ?? Date.now()).toISOString() } }, 503);
+    return c.json({ ok: false, node: { error: problem } }, 503);
   });
 
   const api = new Hono();

@@ -29,6 +29,8 @@ export interface CoreConfig {
   logLevel: string;
   /** Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For count (cookie Secure, login limits per real client). */
   trustProxy: boolean;
+  /** QUICKJOBS_NODE_ID; null means `<hostname>:<port>`. */
+  nodeId: string | null;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -51,6 +53,7 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     shutdownTimeoutMs: integer(env, 'QUICKJOBS_SHUTDOWN_TIMEOUT', 30, 0, 3600) * 1000,
     logLevel: choice(env, 'QUICKJOBS_LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: choice(env, 'QUICKJOBS_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
+    nodeId: nodeId(env),
   };
 }
 
@@ -103,4 +106,14 @@ function timeZone(env: Env): string {
   const raw = text(env, 'QUICKJOBS_TZ') ?? 'UTC';
   if (!isValidTimeZone(raw)) throw new ConfigError('QUICKJOBS_TZ', `unknown time zone "${raw}" (use an IANA name like Europe/Berlin)`);
   return raw;
+}
+
+/** Printable, at most 255 characters (the nodes table's key). */
+function nodeId(env: Env): string | null {
+  const value = text(env, 'QUICKJOBS_NODE_ID');
+  if (value === null) return null;
+  if (value.length > 255 || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new ConfigError('QUICKJOBS_NODE_ID', 'must be 1 to 255 printable characters without spaces');
+  }
+  return value;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { checkScript } from '../sandbox/check.js';
@@ -16,6 +17,8 @@ import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
+import { Cluster } from './cluster/cluster.js';
+import { lockSqliteFile, type FileLock } from './cluster/sqlite-lock.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
@@ -32,6 +35,8 @@ import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
 import { installShutdown } from './shutdown.js';
 import { watchStoreHealth } from './store/health-watch.js';
 import { openStore } from './store/open-store.js';
+import { createStorePool, STORE_DEADLINE_MS } from './store/mysql/pool.js';
+import { parseMysqlUrl } from './store/mysql/target.js';
 import { StoreError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
@@ -57,6 +62,8 @@ export interface Service {
   scheduler: Scheduler;
   pool: SandboxPool;
   jobs: JobService;
+  /** This node's place among several on one MySQL store; null for SQLite (one node). */
+  cluster: Cluster | null;
   metrics: Metrics;
   log: Logger;
   /** Stops scheduling, then releases the pool (with the helpers in its threads) and the store (runs in flight are cut off). */
@@ -80,13 +87,33 @@ export async function createService(config: Config, options: CreateOptions = {})
     log.warn(message);
     print(`quickjobs: WARNING ${message}`);
   });
-  const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true });
+  const nodeId = core.nodeId ?? `${hostname()}:${core.port}`;
+  const lock: FileLock | null = core.store.kind === 'sqlite' ? lockSqliteFile(core.store.file) : null;
+  const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true }).catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   // A store that opens but cannot take a write (read-only file or folder, full disk) would fail
   // every run; refuse to start with the reason instead.
   const writable = await store.ping();
   if (!writable.ok) {
     await store.close();
+    lock?.release();
     throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
+  }
+  // Several nodes on one MySQL store: take this node's place before anything is scheduled.
+  const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;
+  const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log });
+  let clusterStart = true;
+  if (cluster !== null) {
+    try {
+      ({ clusterStart } = await cluster.join());
+    } catch (error) {
+      await clusterPool!.end().catch(() => undefined);
+      await store.close();
+      throw error;
+    }
+    log.info({ node: nodeId, clusterStart }, clusterStart ? 'started the cluster' : 'joined a live cluster');
   }
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
@@ -130,10 +157,36 @@ export async function createService(config: Config, options: CreateOptions = {})
       runFinished({ job, run, event, log, metrics, alerts });
     },
     onStoreError: () => metrics.storeError(),
+    node: nodeId,
+    owns: cluster === null ? undefined : (name) => cluster.owns(name),
   });
-  const periods = new PeriodService({ store, publish: (compiled) => scheduler.setPeriods(compiled), timeZone: core.timeZone });
+  // Every change a person makes is announced to the other nodes through the store.
+  const periods = new PeriodService({
+    store,
+    publish: (compiled) => scheduler.setPeriods(compiled),
+    onChange: () => cluster?.announce('periods'),
+    timeZone: core.timeZone,
+  });
   await periods.refresh();
-  const jobs = new JobService({ store, scheduler, checkScript, timeZone: core.timeZone, periodExists: (name) => periods.has(name), compiledPeriod: (name) => periods.compiledPeriod(name) });
+  const jobs = new JobService({
+    store,
+    scheduler: {
+      upsert: (job) => {
+        scheduler.upsert(job);
+        cluster?.announce('job', job.name);
+      },
+      remove: (name) => {
+        scheduler.remove(name);
+        cluster?.announce('delete', name);
+      },
+      isRunning: (name) => scheduler.isRunning(name),
+      runNow: (name, code, by) => scheduler.runNow(name, code, by),
+    },
+    checkScript,
+    timeZone: core.timeZone,
+    periodExists: (name) => periods.has(name),
+    compiledPeriod: (name) => periods.compiledPeriod(name),
+  });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
     await periods.refresh(); // a change another node made to the store
@@ -142,7 +195,9 @@ export async function createService(config: Config, options: CreateOptions = {})
     await syncPeriodsFolder(periods, core.jobsDir, log, 'remove');
   };
   await syncFolder();
-  await scheduler.start();
+  // Joining a live cluster, the boot rules (Run Once pending, stop → ok) are not this node's to apply.
+  await scheduler.start({ fresh: clusterStart, ownRunsOnly: cluster !== null });
+  cluster?.run(scheduler, () => periods.refresh());
 
   const healthWatch = watchStoreHealth(store);
   const app = createApp({
@@ -155,8 +210,18 @@ export async function createService(config: Config, options: CreateOptions = {})
     apiToken: core.apiToken,
     trustProxy: core.trustProxy,
     version: VERSION,
-    reload: () => scheduler.reload(syncFolder),
-    statusExtra: async () => ({ pool: pool.stats(), store: storeStatus(store, scheduler) }),
+    reload: async () => {
+      await scheduler.reload(syncFolder);
+      cluster?.announce('reload');
+    },
+    statusExtra: async () => ({
+      pool: pool.stats(),
+      store: storeStatus(store, scheduler),
+      node: nodeId,
+      nodes: cluster?.nodes() ?? [singleNode(nodeId, scheduler)],
+      ...(cluster === null ? {} : { cluster: { holding: cluster.holding, problem: cluster.problem } }),
+    }),
+    nodeProblem: cluster === null ? undefined : () => cluster.problem,
     metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
@@ -168,16 +233,21 @@ export async function createService(config: Config, options: CreateOptions = {})
     scheduler,
     pool,
     jobs,
+    cluster,
     metrics,
     log,
-    interruptRemaining: () => store.interruptRunning(Date.now(), 'the service shut down before this run finished'),
+    interruptRemaining: () =>
+      store.interruptRunning(Date.now(), 'the service shut down before this run finished', cluster === null ? undefined : nodeId),
     async dispose() {
       scheduler.stop();
       scheduler.stopRecording();
       healthWatch.stop();
+      await cluster?.leave();
+      await clusterPool?.end().catch(() => undefined);
       await alerts.close();
       await pool.dispose();
       await store.close();
+      lock?.release();
     },
   };
 }
@@ -199,6 +269,7 @@ export async function startService(env: Env): Promise<void> {
     deadlineMs: core.shutdownTimeoutMs,
     stopScheduling: () => {
       service.scheduler.stop();
+      service.cluster?.stopClaiming();
       server.close();
     },
     waitForRuns: (ms) => service.scheduler.waitForRuns(ms),
@@ -229,6 +300,19 @@ function storeStatus(store: Store, scheduler: Scheduler) {
     since: health.since === null ? null : new Date(health.since).toISOString(),
     /** Ended runs whose end waits for the store to take it. */
     unrecordedRuns: scheduler.unrecordedCount,
+  };
+}
+
+/** A single node (SQLite store) as /status lists nodes. */
+function singleNode(id: string, scheduler: Scheduler) {
+  const now = new Date().toISOString();
+  return {
+    id,
+    startedAt: new Date(scheduler.bootedAt).toISOString(),
+    heartbeatAt: now,
+    alive: true,
+    jobs: scheduler.list().filter((job) => job.active).length,
+    running: scheduler.runningCount,
   };
 }
 

@@ -83,6 +83,8 @@ export interface Run {
   codeVersion: number | null;
   by: By;
   cancelledBy: By;
+  /** The node that ran it. */
+  node?: string | null;
 }
 
 /** `GET /runs` filters, as the Runs page keeps them in its address. */
@@ -143,6 +145,9 @@ export interface ServiceStatus {
   reloadedAt: string | null;
   version: string;
   jobs: { total: number; active: number; running: number; queued: number };
+  /** This node's id and every node of the cluster. */
+  node?: string;
+  nodes?: Array<{ id: string; startedAt: string; heartbeatAt: string; alive: boolean; jobs: number; running: number }>;
 }
 
 export interface JobCode {

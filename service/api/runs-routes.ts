@@ -16,6 +16,9 @@ export interface LiveRuns {
   cancel(id: number, by: By): Promise<RunRecord | null>;
 }
 
+/** How often a run in flight on another node is read again for its end. */
+const REMOTE_POLL_MS = 500;
+
 export function runsRoutes({ store, runEvents, live }: { store: Store; runEvents: RunEvents; live: LiveRuns }): Hono {
   const app = new Hono();
   /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
@@ -56,9 +59,18 @@ export function runsRoutes({ store, runEvents, live }: { store: Store; runEvents
         end: (run) => void stream.writeSSE({ event: 'end', data: JSON.stringify(runJson(run)) }).then(finish),
       });
       if (!unsubscribe) {
-        // Not in flight: it has ended (or never was); answer with the record.
-        const run = await findRun(store, String(id));
-        await stream.writeSSE({ event: 'end', data: JSON.stringify(runJson(run)) });
+        // Not in flight here: it has ended, or it runs on another node (several nodes on one
+        // store), in which case the record is read again until it ends.
+        let run = await findRun(store, String(id));
+        let open = true;
+        stream.onAbort(() => {
+          open = false;
+        });
+        while (open && run.outcome === 'running') {
+          await stream.sleep(REMOTE_POLL_MS);
+          run = await findRun(store, String(id));
+        }
+        if (open) await stream.writeSSE({ event: 'end', data: JSON.stringify(runJson(run)) });
         return;
       }
       stream.onAbort(() => {

@@ -2,7 +2,7 @@
  * `core.email`: the guest builds the message with its chainable builder and sends one plain
  * object; this side checks it and hands it to nodemailer over QUICKJOBS_SMTP_URL.
  */
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 
 import type { HostCallContext } from '../../sandbox/types.js';
 import { isAbsent, optionalString, requireObject, wrongType } from './args.js';
@@ -65,7 +65,7 @@ export class EmailHelper {
       signal: context.signal,
     };
     try {
-      const info = (await this.#transportFor(this.config.url).sendMail(mail)) as {
+      const info = (await (await this.#transportFor(this.config.url)).sendMail(mail)) as {
         messageId?: unknown;
         accepted?: unknown[];
         rejected?: unknown[];
@@ -83,13 +83,15 @@ export class EmailHelper {
     return Promise.resolve();
   }
 
-  #transportFor(url: string): Transporter {
-    this.#transport ??= nodemailer.createTransport({
+  /** nodemailer loads at the first send: every sandbox thread builds these helpers, and most never mail. */
+  async #transportFor(url: string): Promise<Transporter> {
+    const { createTransport } = await import('nodemailer');
+    this.#transport ??= createTransport({
       url,
       connectionTimeout: this.config.timeoutMs,
       greetingTimeout: this.config.timeoutMs,
       socketTimeout: this.config.timeoutMs,
-    } as Parameters<typeof nodemailer.createTransport>[0]);
+    } as Parameters<typeof createTransport>[0]);
     return this.#transport;
   }
 }

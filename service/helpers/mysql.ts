@@ -1,9 +1,10 @@
 /**
  * `core.mysql.*` over mysql2: one pool per database, created on first use and shared by every
- * run until the service closes the helpers.
+ * run until the service closes the helpers. mysql2 itself loads at the first call: every sandbox
+ * thread builds these helpers, and most never reach a database.
  */
 import type { HelperMethod } from '../../sandbox/core-names.js';
-import mysql from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 
 import type { HostCallContext } from '../../sandbox/types.js';
 import { isAbsent, requireScalar, requireString, wrongType, type Scalar } from './args.js';
@@ -25,8 +26,14 @@ const DATABASE_NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 /** Jobs pick database names at run time; this bounds the pools (and sockets) they can make us hold. */
 const MAX_POOLS = 32;
 
+let driver: Promise<typeof import('mysql2/promise')> | undefined;
+function loadDriver(): Promise<typeof import('mysql2/promise')> {
+  driver ??= import('mysql2/promise');
+  return driver;
+}
+
 export class MysqlHelper {
-  readonly #pools = new Map<string, mysql.Pool>();
+  readonly #pools = new Map<string, Pool>();
   /** KILL QUERY statements and connection resets in flight; close() lets them land before ending the pools. */
   readonly #kills = new Set<Promise<unknown>>();
 
@@ -80,7 +87,7 @@ export class MysqlHelper {
     }
     const result = await this.#execute(db, { sql, params }, context);
     if (Array.isArray(result)) return toJsonSafe(result);
-    const header = result as mysql.ResultSetHeader;
+    const header = result as ResultSetHeader;
     const verb = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
     if (verb === 'INSERT' || verb === 'REPLACE') return header.insertId;
     if (verb === 'UPDATE' || verb === 'DELETE') return header.affectedRows;
@@ -93,21 +100,21 @@ export class MysqlHelper {
     return toJsonSafe(result) as unknown[];
   }
 
-  async #header(db: string, statement: Statement, context: HostCallContext): Promise<mysql.ResultSetHeader> {
+  async #header(db: string, statement: Statement, context: HostCallContext): Promise<ResultSetHeader> {
     const result = await this.#execute(db, statement, context);
     if (Array.isArray(result)) throw new DatabaseError('the statement returned rows, not a change count');
-    return result as mysql.ResultSetHeader;
+    return result as ResultSetHeader;
   }
 
   async #execute(db: string, { sql, params }: { sql: string; params: Array<Scalar | Scalar[]> }, context: HostCallContext): Promise<unknown> {
-    const pool = this.#pool(db);
+    const pool = await this.#pool(db);
     const { timeoutMs } = this.config;
     const bounds = {
       signal: context.signal,
       onTimeout: () => new DatabaseError(`the database did not answer: timed out after ${timeoutMs / 1000} s`),
       onAbort: () => new DatabaseError(RUN_ENDED),
     };
-    let conn: mysql.PoolConnection;
+    let conn: PoolConnection;
     try {
       // The deadline covers waiting for a pooled connection and a server that never finishes the handshake.
       conn = await withDeadline(pool.getConnection(), { ...bounds, ms: timeoutMs + 1000 });
@@ -144,7 +151,7 @@ export class MysqlHelper {
    * reaches the next statement, of this run or another job's. COM_RESET_CONNECTION clears all of
    * that but the current database, which USE puts back. A connection that cannot be reset is ended.
    */
-  #recycle(conn: mysql.PoolConnection, db: string): void {
+  #recycle(conn: PoolConnection, db: string): void {
     const timeoutMs = this.config.timeoutMs;
     const reset = withDeadline(
       conn.reset().then(() => conn.query({ sql: 'USE ??', values: [db], timeout: timeoutMs })),
@@ -161,7 +168,7 @@ export class MysqlHelper {
    * Best effort: the same user may always kill its own statements. Destroying the connection alone
    * does not stop the server, which keeps the socket open until the statement ends.
    */
-  #kill(pool: mysql.Pool, threadId: number): void {
+  #kill(pool: Pool, threadId: number): void {
     const kill = withDeadline(pool.query({ sql: 'KILL QUERY ?', values: [threadId], timeout: this.config.timeoutMs }), {
       ms: this.config.timeoutMs,
       signal: new AbortController().signal,
@@ -172,15 +179,16 @@ export class MysqlHelper {
     void kill.finally(() => this.#kills.delete(kill));
   }
 
-  #pool(db: string): mysql.Pool {
+  async #pool(db: string): Promise<Pool> {
     const server = this.config.server;
     if (!server) throw new DatabaseError('MySQL is not configured: set QUICKJOBS_MYSQL_URL');
+    const { createPool } = await loadDriver();
     let pool = this.#pools.get(db);
     if (pool) return pool;
     if (this.#pools.size >= MAX_POOLS) {
       throw new DatabaseError(`jobs may use at most ${MAX_POOLS} databases at once`);
     }
-    pool = mysql.createPool({
+    pool = createPool({
       ...server,
       database: db,
       connectionLimit: this.config.connectionLimit,

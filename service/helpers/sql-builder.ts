@@ -3,13 +3,11 @@
  * the guest's option objects. Pure: no connection, no I/O, so every shape (and every injection
  * attempt) is unit-tested on its own.
  *
- * Identifiers go through mysql2's escapeId with qualified names forbidden, so `tbl: "other.t"`
- * names one odd table in the job's database rather than reaching another database. Values are
+ * Identifiers are quoted whole in backticks (a backtick inside doubled), never split at dots, so
+ * `tbl: "other.t"` names one odd table in the job's database rather than reaching another database. Values are
  * never written into the text: they are `?` placeholders bound by the driver. The one exception is
  * a `where` string, which is raw SQL by contract.
  */
-import mysql from 'mysql2';
-
 import {
   isAbsent,
   isPlainObject,
@@ -33,7 +31,7 @@ export interface Statement {
 const MAX_LIMIT = Number.MAX_SAFE_INTEGER;
 
 function id(name: string): string {
-  return mysql.escapeId(name, true);
+  return '`' + name.replaceAll('`', '``') + '`';
 }
 
 function identifier(value: unknown, what: string): string {

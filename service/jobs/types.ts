@@ -116,9 +116,11 @@ export interface RunRecord {
   by: By;
   /** Who cancelled it; null unless its outcome is `cancelled`. */
   cancelledBy: By;
+  /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
+  node: string | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { by?: By };
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { by?: By; node?: string | null };
 
 export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'> & {
   cancelledBy?: By;

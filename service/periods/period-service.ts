@@ -28,6 +28,8 @@ export interface PeriodServiceOptions {
   store: Store;
   /** Takes every period, compiled; the scheduler's setPeriods. */
   publish: (periods: ReadonlyMap<string, CompiledPeriod>) => void;
+  /** After this service changed a period in the store (tells the other nodes of a cluster). */
+  onChange?: () => void;
   timeZone: string;
   now?: () => number;
 }
@@ -53,6 +55,11 @@ export class PeriodService {
     this.options.publish(this.compiled);
   }
 
+  private async changed(): Promise<void> {
+    await this.refresh();
+    this.options.onChange?.();
+  }
+
   list(): Promise<Period[]> {
     return this.options.store.listPeriods();
   }
@@ -67,7 +74,7 @@ export class PeriodService {
     await this.check(fields);
     const now = this.now();
     const period = await this.options.store.createPeriod({ ...fields, ...source, createdAt: now, updatedAt: now });
-    await this.refresh();
+    await this.changed();
     return period;
   }
 
@@ -79,7 +86,7 @@ export class PeriodService {
     await this.check({ ...before, ...settings });
     const patch: PeriodPatch = { ...settings, ...source, updatedAt: this.now() };
     const period = await this.options.store.updatePeriod(name, patch);
-    await this.refresh();
+    await this.changed();
     return period;
   }
 
@@ -91,7 +98,7 @@ export class PeriodService {
     const usedByPeriods = periods.filter((p) => p.exclude.includes(name)).map((p) => p.name);
     if (usedByJobs.length > 0 || usedByPeriods.length > 0) throw new PeriodInUseError(name, usedByJobs, usedByPeriods);
     await this.options.store.deletePeriod(name);
-    await this.refresh();
+    await this.changed();
   }
 
   /** Whether a period of that name exists now (a job's `period` must name one). */

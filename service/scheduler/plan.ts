@@ -181,9 +181,21 @@ function afterResult(job: Job, run: RunFacts, result: JobResult, now: number, de
  * If the run overran it, the missed policy applies as in planDue: `once` makes the job due now
  * (at the latest slot <= now), `skip` moves to the first slot > now.
  */
-function onCadence(job: Job, scheduledAt: number, now: number, defaultTz: string): number | null {
+export function onCadence(job: Job, scheduledAt: number, now: number, defaultTz: string): number | null {
   const next = slotAfter(job, scheduledAt, defaultTz);
   if (next === null || next > now) return next;
   const { latest, following } = catchUp(job, next, now, defaultTz);
   return job.missed === 'once' ? latest : following;
+}
+
+/**
+ * The slot `slot` was already claimed in the store (another node ran it, or this node before a
+ * crash): the job as this node keeps it in memory until the store says more. Nothing is written;
+ * the run that has the slot writes the state it leads to.
+ */
+export function planSlotTaken(job: Job, slot: number, now: number, defaultTz: string): Job {
+  if (!job.active || job.nextRunAt === null || job.nextRunAt > slot) return job;
+  if (job.status === 'once-pending') return { ...job, status: 'once-done', nextRunAt: null };
+  if (job.status === 'sleep') return { ...job, nextRunAt: slot + DAY_MS };
+  return { ...job, nextRunAt: onCadence(job, slot, now, defaultTz) };
 }

@@ -25,6 +25,8 @@ export interface StartedRun {
   queuedAt: number;
   codeVersion: number | null;
   by: By;
+  /** The node that claimed it; null in a single-node service. */
+  node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
 }
@@ -40,6 +42,8 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   store: Store;
   timeZone: string;
   now: () => number;
+  /** This node's id, recorded on each run it claims; null in a single-node service. */
+  node?: string | null;
 }
 
 interface PendingStart {
@@ -66,14 +70,17 @@ export class RunRecorder {
 
   /**
    * Records the run as running and resolves once that is committed; only then may it execute.
-   * Throws what the store throws: nothing has run, so the slot can simply be tried again.
+   * This record is the run's claim: a slot another node (or this node before a crash) already
+   * recorded throws SlotTakenError, a job in flight on any node JobBusyError. Throws what the
+   * store throws: nothing has run, so the slot can simply be tried again.
    */
   async start(job: Job, start: RunStart): Promise<StartedRun> {
     const saved = start.code === undefined ? await this.savedCode(job) : null;
     const codeVersion = saved ? saved.version : null;
     const queuedAt = this.options.now();
     const by = start.by ?? null;
-    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by };
+    const node = this.options.node ?? null;
+    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node };
     let id: number;
     try {
       id = await this.record(row);
@@ -83,7 +90,7 @@ export class RunRecorder {
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, queuedAt }, write: () => this.abandon(job.name, queuedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, code: start.code ?? saved?.code };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code };
   }
 
   /** Forgets a deleted job's code. */
@@ -156,6 +163,7 @@ export class RunRecorder {
       codeVersion: started.codeVersion,
       by: started.by,
       cancelledBy: outcome.outcome === 'cancelled' ? cancelledBy : null,
+      node: started.node,
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
     const queued = this.queue.add({
@@ -174,8 +182,10 @@ export class RunRecorder {
   /** Records a start the store may have taken without saying so as interrupted: it never executed. */
   private async abandon(job: string, queuedAt: number): Promise<void> {
     const { store } = this.options;
+    // Read the claim back: only a row this node wrote, at this start, is the orphan.
     const recent = await store.listRuns({ job, limit: 20 });
-    const orphan = recent.find((run) => run.queuedAt === queuedAt && run.outcome === 'running');
+    const node = this.options.node ?? null;
+    const orphan = recent.find((run) => run.queuedAt === queuedAt && run.outcome === 'running' && run.node === node);
     if (orphan === undefined) return;
     await store.finishRun(orphan.id, {
       startedAt: null,

@@ -9,11 +9,11 @@ import type { Logger } from 'pino';
 import type { By, InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
-import { JobNotFoundError } from '../store/errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../store/errors.js';
 import { AlreadyRunningError } from './errors.js';
 import type { CompiledPeriod } from './period-compile.js';
 import { periodWait, wakeAt } from './period-plan.js';
-import { planBoot, planDue, planReload } from './plan.js';
+import { planBoot, planDue, planReload, planSlotTaken } from './plan.js';
 import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
 import type { RunOutcome, Runner, RunStart } from './runner.js';
 import { TimerHeap } from './timer-heap.js';
@@ -43,7 +43,17 @@ export interface SchedulerOptions {
   onRunStarted?: (run: StartedRun) => void;
   /** Waits between tries of a run's end the store refused; see FinishQueue. */
   finishRetryDelaysMs?: readonly number[];
+  /** This node's id, recorded on each run it starts. */
+  node?: string | null;
+  /**
+   * Whether this node schedules the job now (its share of the cluster, and only while it holds its
+   * place in the store). A single node owns every job.
+   */
+  owns?: (name: string) => boolean;
 }
+
+/** How soon a job whose claim met a run in flight elsewhere (or a stale copy) is tried again. */
+const BUSY_RETRY_MS = 500;
 
 /** How long a job waits before the loop retries it after the store failed to record its run. */
 const STORE_RETRY_MS = 5_000;
@@ -67,6 +77,7 @@ export class Scheduler {
   private readonly inFlightRuns = new Map<number, InFlightOutcome>();
   private readonly recorder: RunRecorder;
   private readonly now: () => number;
+  private readonly owns: (name: string) => boolean;
   private readonly maxSleepMs: number;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
@@ -78,6 +89,7 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.now = options.now ?? Date.now;
+    this.owns = options.owns ?? (() => true);
     this.maxSleepMs = options.maxSleepMs ?? 5_000;
     this.recorder = new RunRecorder({
       store: options.store,
@@ -86,27 +98,48 @@ export class Scheduler {
       log: options.log,
       retryDelaysMs: options.finishRetryDelaysMs,
       onError: options.onStoreError,
+      node: options.node ?? null,
     });
   }
 
   /**
    * Loads every job, records runs that were in flight when the process died as interrupted, applies
-   * the boot rules of the schedule (stop → ok, Run Once pending again) and starts the loop.
+   * the boot rules of the schedule (stop → ok, Run Once pending again) and starts the loop. A node
+   * of a cluster interrupts only the runs it recorded itself (`ownRunsOnly`: the others belong to
+   * live nodes), and one joining a live cluster skips the boot rules (`fresh` false): they belong
+   * to a cluster start.
    */
-  async start(): Promise<void> {
+  async start(boot: { fresh: boolean; ownRunsOnly: boolean } = { fresh: true, ownRunsOnly: false }): Promise<void> {
     const { store, timeZone, log } = this.options;
     this.bootedAt = this.now();
-    const interrupted = await store.interruptRunning(this.bootedAt, 'the service stopped while this run was in flight');
+    const node = boot.ownRunsOnly ? (this.options.node ?? undefined) : undefined;
+    const interrupted = await store.interruptRunning(this.bootedAt, 'the service stopped while this run was in flight', node);
     if (interrupted > 0) log.warn({ interrupted }, 'recorded runs left in flight by the previous process as interrupted');
     const jobs = await store.listJobs();
     const patches: Array<{ name: string; patch: JobPatch }> = [];
     for (const job of jobs) {
-      const patch = planBoot(job, this.bootedAt, timeZone);
+      const patch = boot.fresh ? planBoot(job, this.bootedAt, timeZone) : {};
       if (Object.keys(patch).length > 0) patches.push({ name: job.name, patch });
       this.cache({ ...job, ...patch });
     }
     await store.updateJobs(patches);
     this.stopped = false;
+    this.arm();
+  }
+
+  /**
+   * Takes every job as the store has them now (another node changed them, or this node's share
+   * changed) and re-arms the loop for the jobs it owns. Runs in flight are not disturbed.
+   */
+  sync(jobs: Job[]): void {
+    const seen = new Set<string>();
+    for (const job of jobs) {
+      seen.add(job.name);
+      const before = this.jobs.get(job.name);
+      this.cache(job);
+      if (before?.updatedAt !== job.updatedAt) this.options.events.emit('job', job, this.running.has(job.name));
+    }
+    for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
     this.arm();
   }
 
@@ -132,6 +165,7 @@ export class Scheduler {
     for (const name of this.heap.popDue(now)) {
       const job = this.jobs.get(name);
       if (!job || this.running.has(name)) continue; // re-armed when its run ends
+      if (!this.owns(name)) continue; // another node's share; re-armed if it becomes ours
       const due = planDue(job, now, this.options.timeZone, this.periodOf(job));
       if (due.run) {
         this.launch(job, due.scheduledAt);
@@ -222,7 +256,9 @@ export class Scheduler {
     if (!job) throw new JobNotFoundError(name);
     if (this.running.has(name)) throw new AlreadyRunningError(name);
     const trigger = code === undefined ? 'manual' : 'draft';
-    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by });
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by }).catch((error: unknown) => {
+      throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
+    });
     const finished = this.track(job, this.runRecorded(job, started));
     return (await finished).record;
   }
@@ -294,7 +330,7 @@ export class Scheduler {
   private cache(job: Job): void {
     this.jobs.set(job.name, job);
     const wake = job.period === null ? (job.active ? job.nextRunAt : null) : wakeAt(job, this.periodOf(job), this.now(), this.options.timeZone);
-    if (wake !== null) this.heap.set(job.name, wake);
+    if (wake !== null && this.owns(job.name)) this.heap.set(job.name, wake);
     else this.heap.delete(job.name);
   }
 
@@ -310,7 +346,34 @@ export class Scheduler {
   private launch(job: Job, scheduledAt: number): void {
     const trigger = job.runOnce ? 'boot' : 'schedule';
     const started = this.recorder.start(job, { trigger, scheduledAt });
-    this.track(job, this.runRecorded(job, started)).catch((error: unknown) => this.storeFailed(job.name, error));
+    this.track(job, this.runRecorded(job, started)).catch((error: unknown) => {
+      if (error instanceof SlotTakenError || error instanceof JobBusyError) void this.claimLost(job.name, scheduledAt, error);
+      else this.storeFailed(job.name, error);
+    });
+  }
+
+  /**
+   * The store refused the claim: the slot is someone else's (or this node's, before a crash), a run
+   * is in flight on another node, or this node's copy of the job is stale. Nothing ran. Take the
+   * job as the store has it; a taken slot is passed over, anything else is tried again shortly.
+   */
+  private async claimLost(name: string, slot: number, error: SlotTakenError | JobBusyError): Promise<void> {
+    try {
+      const stored = await this.options.store.getJob(name);
+      if (stored === null) {
+        if (this.jobs.has(name)) this.remove(name);
+        return;
+      }
+      if (error instanceof SlotTakenError) {
+        this.cache(planSlotTaken(stored, slot, this.now(), this.options.timeZone));
+      } else {
+        this.cache(stored);
+        if (this.heap.has(name)) this.heap.set(name, Math.max(stored.nextRunAt ?? 0, this.now() + BUSY_RETRY_MS));
+      }
+      this.arm();
+    } catch (failure) {
+      this.storeFailed(name, failure);
+    }
   }
 
   /**

@@ -99,3 +99,25 @@ export class VersionNotFoundError extends Error {
     super(`job "${jobName}" has no version ${version}`);
   }
 }
+
+/**
+ * The slot (job, scheduled time) was already claimed in the store: another node ran it, or this
+ * node did before it crashed. The slot must not run again.
+ */
+export class SlotTakenError extends Error {
+  override name = 'SlotTakenError';
+  constructor(
+    readonly jobName: string,
+    readonly scheduledAt: number,
+  ) {
+    super(`the slot ${new Date(scheduledAt).toISOString()} of job "${jobName}" was already claimed`);
+  }
+}
+
+/** A run of the job is in flight on some node (no overlap holds across the cluster). */
+export class JobBusyError extends Error {
+  override name = 'JobBusyError';
+  constructor(readonly jobName: string) {
+    super(`job "${jobName}" is running; wait for the run to end`);
+  }
+}

@@ -205,6 +205,7 @@ export interface RunRow {
   code_version: number | null;
   run_by: string | null;
   cancelled_by: string | null;
+  node?: string | null;
 }
 
 /** The outcome a run is kept under: a run in flight is `running` in the store, queued or not. */
@@ -230,6 +231,7 @@ export function runFromRow(row: RunRow): RunRecord {
     codeVersion: row.code_version,
     by: row.run_by as By,
     cancelledBy: row.cancelled_by as By,
+    node: row.node ?? null,
   };
 }
 

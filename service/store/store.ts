@@ -113,11 +113,16 @@ export interface Store {
   saveCode(name: string, code: string, options?: SaveCodeOptions): Promise<Job>;
 
   // ── runs ──
-  /** Records a run as in flight and resolves to its id. */
+  /**
+   * Records a run as `running` and resolves to its id. This write is the run's claim: the MySQL
+   * store refuses a scheduled slot (job, scheduledAt) that is already recorded (SlotTakenError) and
+   * a run of a job that is running on any node (JobBusyError), so no two nodes run one slot.
+   */
   startRun(run: NewRun): Promise<number>;
   /**
    * Records the starts of several runs in one transaction (one round trip), answering each in
-   * order: its id, or why that one row was refused (its job is gone) while the others stand.
+   * order: its id, or why that one row was refused (its job is gone; SlotTakenError, JobBusyError)
+   * while the others stand. This write is each run's claim (see `startRun`).
    * Rejects, with nothing written, only when the store itself failed.
    */
   startRuns(runs: readonly NewRun[]): Promise<StartAnswer[]>;
@@ -135,10 +140,13 @@ export interface Store {
   getRun(id: number): Promise<RunRecord | null>;
   /** Newest first, filtered as `query` says; every filter is served by an index. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;
-  /** The dashboard's figures, computed by SQL aggregates over indexed columns. */
+  /** The dashboard's figures, computed by SQL over the rollups (run-rollups.ts). */
   runStats(query: StatsQuery): Promise<StoreStats>;
-  /** Marks every `running` run `interrupted` (at boot, and after a shutdown deadline). Resolves to the count. */
-  interruptRunning(at: number, message: string): Promise<number>;
+  /**
+   * Marks every `running` run `interrupted` (at boot, and after a shutdown deadline); with `node`,
+   * only the runs that node recorded. Resolves to the count.
+   */
+  interruptRunning(at: number, message: string, node?: string): Promise<number>;
 
   // ── settings and sessions ──
   getSetting(key: string): Promise<string | null>;

@@ -15,7 +15,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
-import { DataArgumentError, DataQuotaError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
 import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats } from './store.js';
 
 type Answer<T> = T | Promise<T>;
@@ -41,7 +41,7 @@ export interface StoreTables {
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
     stats(query: StatsQuery): Answer<StoreStats>;
-    interruptRunning(at: number, message: string): Answer<number>;
+    interruptRunning(at: number, message: string, node?: string): Answer<number>;
   };
   data: {
     get(source: string, idOrQuery: string | Record<string, unknown>): Answer<DataObject | null>;
@@ -71,7 +71,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, StoreError];
+const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, SlotTakenError, JobBusyError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -153,8 +153,8 @@ export abstract class TableStore implements Store {
   async runStats(query: StatsQuery): Promise<StoreStats> {
     return this.guard('compute run statistics', () => this.tables.runs.stats(query));
   }
-  async interruptRunning(at: number, message: string): Promise<number> {
-    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message), 'write');
+  async interruptRunning(at: number, message: string, node?: string): Promise<number> {
+    return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message, node), 'write');
   }
 
   // ── settings and sessions ──

@@ -53,6 +53,25 @@ describe('the sandbox pool', () => {
     }
   });
 
+  it('does not grow for a burst of short runs: more threads than cores would clear it no sooner', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
+    try {
+      let most = 0;
+      const runs = Array.from({ length: 600 }, () =>
+        pool.run(trivial).then((outcome) => {
+          most = Math.max(most, pool.stats().workers);
+          return outcome;
+        }),
+      );
+      for (const outcome of await Promise.all(runs)) assert.equal(outcome.outcome, 'success');
+      // One thread clears the burst in well over GROW_AFTER_MS, so a pool growing for waiting runs
+      // would reach its maximum; a run slowed past LONG_RUN_MS by a loaded machine may add one or two.
+      assert.ok(most < 4, `grew to ${most} threads`);
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('gives every run a thread of its own, host waits included, and keeps one spare ready behind them', async () => {
     const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
     try {
@@ -111,7 +130,7 @@ describe('the sandbox pool', () => {
     await assert.rejects(pool.run(trivial), SandboxDisposedError);
   });
 
-  it('keeps memory flat over thousands of runs', async () => {
+  it('keeps memory flat over thousands of runs: the live V8 heap and the WASM memory of each thread', async () => {
     // Capped at its base size: a loaded machine may slow a run enough to grow the pool, and a
     // new thread's memory is not a leak.
     const pool = await SandboxPool.create({ workers: 2, maxWorkers: 2 });
@@ -123,14 +142,24 @@ describe('the sandbox pool', () => {
           for (const outcome of outcomes) assert.equal(outcome.outcome, 'success');
         }
       };
-      // The threads' V8 heaps and WASM pages settle over the first few thousand runs.
+      const live = async () => {
+        const threads = await pool.memory(true);
+        assert.equal(threads.length, 2);
+        return threads;
+      };
+      // The first runs compile and cache what every later run reuses.
+      await batch(500);
+      const before = await live();
       await batch(3000);
-      const before = process.memoryUsage().rss;
-      await batch(3000);
-      const grown = (process.memoryUsage().rss - before) / (1024 * 1024);
-      // Steady state wanders by about ±10 MB; a leak of 12 KB a run would pass 32 MB. Leaks in
-      // the runtime itself are caught exactly by the WASM heap check in runtime.test.ts.
-      assert.ok(grown < 32, `RSS grew ${grown.toFixed(1)} MiB over 3000 runs`);
+      const after = await live();
+      for (let i = 0; i < 2; i++) {
+        // What a thread keeps alive after a full collection wanders by tens of KB; a leak of 1 KB
+        // a run (1,500 runs a thread) would add 1.5 MB.
+        const grownKb = (after[i]!.heapUsed - before[i]!.heapUsed) / 1024;
+        assert.ok(grownKb < 512, `thread ${i} keeps ${grownKb.toFixed(0)} KB more after 3000 runs`);
+        // WASM memory never shrinks: any growth past its pre-grown size is a guest heap not freed.
+        assert.equal(after[i]!.wasm, before[i]!.wasm);
+      }
       assert.equal(pool.stats().running, 0);
     } finally {
       await pool.dispose();

@@ -182,6 +182,62 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     ],
   },
   {
+    version: 5,
+    description: 'nodes: slot claims, one run in flight per job, the node of each run, heartbeats, the change feed',
+    statements: [
+      // Slots run twice before this step keep their first run: the unique key below is the claim
+      // that makes a second one impossible from now on.
+      `DELETE later FROM quickjobs_runs later JOIN quickjobs_runs first
+         ON later.job = first.job AND later.scheduled_at = first.scheduled_at AND later.id > first.id`,
+      // A job never had two runs in flight before either; should it have, only the newest stays.
+      `UPDATE quickjobs_runs older JOIN quickjobs_runs newer
+         ON older.job = newer.job AND older.id < newer.id AND newer.outcome = 'running'
+       SET older.outcome = 'interrupted', older.finished_at = older.queued_at,
+         older.error = '{"message":"another run of this job was in flight"}'
+       WHERE older.outcome = 'running'`,
+      // One ALTER, done whole or not at all. The two unique keys are the claim (SPEC §8): a slot
+      // (job, scheduled_at) is recorded once, and a job has at most one run in flight on any node
+      // (in_flight_job is the job's name while the run is in flight, NULL after; NULLs never collide).
+      {
+        sql: `ALTER TABLE quickjobs_runs
+          ADD COLUMN node VARCHAR(255) NULL,
+          ADD COLUMN in_flight_job VARCHAR(64) AS (IF(outcome = 'running', job, NULL)) STORED,
+          ADD UNIQUE KEY quickjobs_runs_slot (job, scheduled_at),
+          ADD UNIQUE KEY quickjobs_runs_in_flight (in_flight_job),
+          ADD KEY quickjobs_runs_by_node (node, outcome)`,
+        unlessColumn: ['quickjobs_runs', 'node'],
+      },
+      // heartbeat_at is the server's clock (NOW(6)): liveness is judged in SQL, never by a node's clock.
+      `CREATE TABLE IF NOT EXISTS quickjobs_nodes (
+        id           VARCHAR(255) NOT NULL,
+        epoch        BIGINT NOT NULL,
+        alive        TINYINT NOT NULL,
+        started_at   BIGINT NOT NULL,
+        heartbeat_at DATETIME(6) NOT NULL,
+        jobs         INT NOT NULL DEFAULT 0,
+        running      INT NOT NULL DEFAULT 0,
+        PRIMARY KEY (id)
+      ) ${TABLE_OPTIONS}`,
+      // One row: the cluster's generation (bumped by each cluster start) and the change feed's
+      // counter, taken as the last step of a change's transaction so the feed is in commit order.
+      `CREATE TABLE IF NOT EXISTS quickjobs_cluster (
+        id         TINYINT NOT NULL,
+        generation BIGINT NOT NULL,
+        change_seq BIGINT NOT NULL,
+        PRIMARY KEY (id)
+      ) ${TABLE_OPTIONS}`,
+      'INSERT IGNORE INTO quickjobs_cluster (id, generation, change_seq) VALUES (1, 0, 0)',
+      `CREATE TABLE IF NOT EXISTS quickjobs_changes (
+        seq  BIGINT NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        job  VARCHAR(64) NULL,
+        node VARCHAR(255) NOT NULL,
+        at   BIGINT NOT NULL,
+        PRIMARY KEY (seq)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
     version: 7,
     description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     statements: [

@@ -2,7 +2,7 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
-import { JobNotFoundError } from '../errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
 import { type RunRow, runFromRow } from '../rows.js';
 import { runConditions } from '../run-filters.js';
 import { addToRollups, MYSQL_ROLLUPS } from '../run-rollups.js';
@@ -12,15 +12,23 @@ import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by';
+  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by, node';
 
-const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by) VALUES ";
-const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?)";
+const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by, node) VALUES ";
+const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?, ?)";
 
-const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null];
+const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null, run.node ?? null];
+
+/** Errors after which each start of a batch is tried alone, so only the refused ones fail. */
+const ONE_BY_ONE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK']);
+
+/** Sorted by (job, slot): batches that insert in one order never deadlock over each other's gap locks. */
+function bySlot(x: NewRun, y: NewRun): number {
+  if (x.job !== y.job) return x.job < y.job ? -1 : 1;
+  return (x.scheduledAt ?? -1) - (y.scheduledAt ?? -1);
+}
 
 const ROLL_UP_RUN = addToRollups(MYSQL_ROLLUPS, 'id = ?');
-const ROLL_UP_INTERRUPTED = addToRollups(MYSQL_ROLLUPS, "outcome = 'running'", "'interrupted'");
 const STATS = statsSql(MYSQL_ROLLUPS);
 
 export class RunTable {
@@ -30,34 +38,54 @@ export class RunTable {
     private readonly runHistory: number,
   ) {}
 
+  /**
+   * The claim: one autocommit INSERT that is also the run's start record. Two unique keys make it
+   * exclusive in the database, whatever the nodes' clocks say: (job, scheduled_at) lets one node
+   * have a slot (SlotTakenError for the others), and in_flight_job lets a job have one run in
+   * flight on all nodes together (JobBusyError).
+   */
   async start(run: NewRun): Promise<number> {
     try {
       const header = await execute(this.pool, INSERT_RUNS + RUN_VALUES, runParams(run));
       return header.insertId;
     } catch (error) {
+      const code = serverErrorCode(error);
       // The foreign key refuses a run of a job that is not there (or was deleted a moment ago).
-      if (serverErrorCode(error) === 'ER_NO_REFERENCED_ROW_2') throw new JobNotFoundError(run.job);
+      if (code === 'ER_NO_REFERENCED_ROW_2') throw new JobNotFoundError(run.job);
+      // Which key refused it is read back (the rare path), never parsed from the message. A
+      // deadlock victim wrote nothing; whoever won is read back the same way.
+      if (code === 'ER_DUP_ENTRY' || code === 'ER_LOCK_DEADLOCK') throw await this.refusal(run);
       throw error;
     }
   }
 
+  private async refusal(run: NewRun): Promise<SlotTakenError | JobBusyError> {
+    if (run.scheduledAt === null) return new JobBusyError(run.job);
+    const [taken] = await selectRows(this.pool, 'SELECT 1 FROM quickjobs_runs WHERE job = ? AND scheduled_at = ?', [run.job, run.scheduledAt]);
+    return taken === undefined ? new JobBusyError(run.job) : new SlotTakenError(run.job, run.scheduledAt);
+  }
+
   /**
-   * One multi-row INSERT: one round trip and one commit for a tick's starts. InnoDB hands a simple
-   * INSERT's rows consecutive ids in every lock mode, so row i has the first id plus i (times the
-   * server's auto_increment_increment). A row whose job is gone fails the whole statement, and
-   * nothing was written: then each run is tried alone, so only that one is refused.
+   * One multi-row INSERT: one round trip and one commit for a tick's starts, and each row its
+   * run's claim (see `start`). InnoDB hands a simple INSERT's rows consecutive ids in every lock
+   * mode, so row i has the first id plus i (times the server's auto_increment_increment). A row
+   * refused (its job is gone, its slot claimed, its job in flight elsewhere) fails the whole
+   * statement, and nothing was written: then each run is tried alone, so only that one is refused.
    */
   async startMany(runs: readonly NewRun[]): Promise<StartAnswer[]> {
     if (runs.length === 1) return [await this.startOne(runs[0]!)];
+    const order = runs.map((run, i) => ({ run, i })).sort((x, y) => bySlot(x.run, y.run));
     try {
-      const params = runs.flatMap(runParams);
+      const params = order.flatMap(({ run }) => runParams(run));
       const header = await execute(this.pool, INSERT_RUNS + runs.map(() => RUN_VALUES).join(', '), params);
       const step = await this.idStep();
-      return runs.map((_, i) => ({ ok: true, id: header.insertId + i * step }));
+      const answers: StartAnswer[] = new Array(runs.length);
+      order.forEach(({ i }, k) => (answers[i] = { ok: true, id: header.insertId + k * step }));
+      return answers;
     } catch (error) {
-      if (serverErrorCode(error) !== 'ER_NO_REFERENCED_ROW_2') throw error;
-      const answers: StartAnswer[] = [];
-      for (const run of runs) answers.push(await this.startOne(run));
+      if (!ONE_BY_ONE.has(serverErrorCode(error) ?? '')) throw error;
+      const answers: StartAnswer[] = new Array(runs.length);
+      for (const { run, i } of order) answers[i] = await this.startOne(run);
       return answers;
     }
   }
@@ -76,7 +104,7 @@ export class RunTable {
     try {
       return { ok: true, id: await this.start(run) };
     } catch (error) {
-      if (error instanceof JobNotFoundError) return { ok: false, error };
+      if (error instanceof JobNotFoundError || error instanceof SlotTakenError || error instanceof JobBusyError) return { ok: false, error };
       throw error;
     }
   }
@@ -178,15 +206,17 @@ export class RunTable {
     });
   }
 
-  async interruptRunning(at: number, message: string): Promise<number> {
+  async interruptRunning(at: number, message: string, node?: string): Promise<number> {
+    const params: SqlParam[] = [at, JSON.stringify({ message })];
+    if (node !== undefined) params.push(node);
+    const which = `outcome = 'running'${node === undefined ? '' : ' AND node = ?'}`;
     return transaction(this.pool, async (connection) => {
-      for (const sql of ROLL_UP_INTERRUPTED) await execute(connection, sql, []);
+      for (const sql of addToRollups(MYSQL_ROLLUPS, which, "'interrupted'")) await execute(connection, sql, node === undefined ? [] : [node]);
       const header = await execute(
         connection,
-      // Its true start, if it had one, is written only with its end: an interrupted run has none.
-      `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ?
-       WHERE outcome = 'running'`,
-        [at, JSON.stringify({ message })],
+        // Its true start, if it had one, is written only with its end: an interrupted run has none.
+        `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ? WHERE ${which}`,
+        params,
       );
       return header.affectedRows;
     });

@@ -158,6 +158,22 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: 'slot claims, one run in flight per job, the node of each run',
+    // The SQLite store serves one node (its file is locked to one process); it keeps the same
+    // claim rules as the MySQL store all the same, so both answer a start alike.
+    sql: `
+      ALTER TABLE runs ADD COLUMN node TEXT;
+      DELETE FROM runs WHERE scheduled_at IS NOT NULL AND id > (
+        SELECT min(id) FROM runs first WHERE first.job = runs.job AND first.scheduled_at = runs.scheduled_at);
+      UPDATE runs SET outcome = 'interrupted', finished_at = queued_at,
+        error = '{"message":"another run of this job was in flight"}'
+      WHERE outcome = 'running' AND id < (SELECT max(id) FROM runs newer WHERE newer.job = runs.job AND newer.outcome = 'running');
+      CREATE UNIQUE INDEX runs_slot ON runs (job, scheduled_at);
+      CREATE UNIQUE INDEX runs_in_flight ON runs (job) WHERE outcome = 'running';
+    `,
+  },
+  {
     version: 7,
     description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     sql: `

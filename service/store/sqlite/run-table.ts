@@ -2,7 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
-import { JobNotFoundError } from '../errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
 import { runConditions, type SqlValue } from '../run-filters.js';
 import { addToRollups, SQLITE_ROLLUPS } from '../run-rollups.js';
 import { statsFromRows, statsReads, statsSql, type StatsRows, type StatsStatement } from '../run-stats.js';
@@ -10,7 +10,7 @@ import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } 
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version' | 'run_by'>;
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version' | 'run_by'> & { node: string | null };
 type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs' | 'cancelled_by'>;
 
 export class RunTable {
@@ -18,12 +18,15 @@ export class RunTable {
   private readonly updateRun: Statement<FinishRun>;
   private readonly selectRun: Statement<[number], RunRow>;
   private readonly selectJobOfRun: Statement<[number], { job: string }>;
+  private readonly selectSlot: Statement<[string, number], { id: number }>;
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
+  private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
   /** Adds one ended run to the rollups. */
   private readonly rollUpRun: Statement<[number]>[];
-  /** Adds every run in flight to the rollups as interrupted, before they are marked so. */
+  /** Add the runs in flight (all, or one node's) to the rollups as interrupted, before they are marked so. */
   private readonly rollUpInterrupted: Statement[];
+  private readonly rollUpInterruptedNode: Statement<[string]>[];
   // One statement per filter combination, made on first use, so each uses the right index (a
   // single statement with "@job IS NULL OR job = @job" would scan every job's runs).
   private readonly listStatements = new Map<string, Statement<SqlValue[], RunRow>>();
@@ -37,8 +40,8 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, run_by)
-       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @run_by
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, run_by, node)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @run_by, @node
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
@@ -49,6 +52,7 @@ export class RunTable {
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
     this.selectJobOfRun = db.prepare('SELECT job FROM runs WHERE id = ?');
+    this.selectSlot = db.prepare('SELECT id FROM runs WHERE job = ? AND scheduled_at = ?');
     // Keeps the newest `keep` runs of the job. A run still in flight is never pruned (its finish
     // must find it), nor the one just finished (its caller is about to show it), however old.
     this.pruneRuns = db.prepare(
@@ -60,15 +64,34 @@ export class RunTable {
       `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
        WHERE outcome = 'running'`,
     );
+    this.interruptNode = db.prepare(
+      `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
+       WHERE outcome = 'running' AND node = @node`,
+    );
     this.rollUpRun = addToRollups(SQLITE_ROLLUPS, 'id = ?').map((sql) => db.prepare<[number]>(sql));
     this.rollUpInterrupted = addToRollups(SQLITE_ROLLUPS, "outcome = 'running'", "'interrupted'").map((sql) => db.prepare(sql));
+    this.rollUpInterruptedNode = addToRollups(SQLITE_ROLLUPS, "outcome = 'running' AND node = ?", "'interrupted'").map((sql) => db.prepare<[string]>(sql));
     const sql = statsSql(SQLITE_ROLLUPS);
     this.statsStatements = Object.fromEntries(
       Object.entries(sql).map(([name, text]) => [name, db.prepare<Array<string | number>>(text)]),
     ) as RunTable['statsStatements'];
   }
 
+  /**
+   * The run's start record, refused by the same unique keys as in the MySQL store: a slot (job,
+   * scheduled_at) is recorded once (SlotTakenError), a job has one run in flight (JobBusyError).
+   */
   start(run: NewRun): number {
+    try {
+      return this.insert(run);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+      if (run.scheduledAt !== null && this.selectSlot.get(run.job, run.scheduledAt) !== undefined) throw new SlotTakenError(run.job, run.scheduledAt);
+      throw new JobBusyError(run.job);
+    }
+  }
+
+  private insert(run: NewRun): number {
     const info = this.insertRun.run({
       job: run.job,
       trigger: run.trigger,
@@ -76,6 +99,7 @@ export class RunTable {
       queued_at: run.queuedAt,
       code_version: run.codeVersion,
       run_by: run.by ?? null,
+      node: run.node ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);
@@ -89,7 +113,7 @@ export class RunTable {
           try {
             return { ok: true, id: this.start(run) };
           } catch (error) {
-            if (error instanceof JobNotFoundError) return { ok: false, error };
+            if (error instanceof JobNotFoundError || error instanceof SlotTakenError || error instanceof JobBusyError) return { ok: false, error };
             throw error;
           }
         }),
@@ -160,11 +184,16 @@ export class RunTable {
       .deferred();
   }
 
-  interruptRunning(at: number, message: string): number {
+  interruptRunning(at: number, message: string, node?: string): number {
+    const error = JSON.stringify({ message });
     return this.db
       .transaction(() => {
+        if (node !== undefined) {
+          for (const statement of this.rollUpInterruptedNode) statement.run(node);
+          return this.interruptNode.run({ at, error, node }).changes;
+        }
         for (const statement of this.rollUpInterrupted) statement.run();
-        return this.interrupt.run({ at, error: JSON.stringify({ message }) }).changes;
+        return this.interrupt.run({ at, error }).changes;
       })
       .immediate();
   }

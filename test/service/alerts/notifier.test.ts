@@ -39,6 +39,7 @@ function run(id: number): RunRecord {
     codeVersion: 3,
     by: null,
     cancelledBy: null,
+    node: null,
   };
 }
 

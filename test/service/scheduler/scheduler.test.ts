@@ -219,7 +219,7 @@ describe('the tick loop', () => {
     assert.equal(runner.started.length, 1, 'tried again');
   });
 
-  it('closes a start the store committed but whose answer was lost, as never executed', async () => {
+  it('closes a start the store committed but whose answer was lost, as never executed, and goes on at the next slot', async () => {
     await addJob('a', {});
     await boot();
     const startRuns = store.startRuns.bind(store);
@@ -238,9 +238,18 @@ describe('the tick loop', () => {
     const [orphan] = await store.listRuns({ job: 'a', limit: 10 });
     assert.equal(orphan?.outcome, 'interrupted');
     assert.match(orphan?.error?.message ?? '', /never executed/);
-    scheduler.tick(clock.now + 5_000);
+    // The slot was claimed by that record: it is not run again (a slot runs at most once), and
+    // the job keeps its cadence from it.
+    clock.now += 5_000;
+    scheduler.tick(clock.now);
     await settle();
-    assert.equal(runner.started.length, 1, 'the slot runs once, later');
+    assert.equal(runner.started.length, 0, 'the claimed slot does not run again');
+    clock.now = T0 + 20_000;
+    scheduler.tick(clock.now);
+    await settle();
+    assert.equal(runner.started.length, 1, 'the next slot runs');
+    const [run] = await store.listRuns({ job: 'a', limit: 1 });
+    assert.equal(run?.scheduledAt, T0 + 20_000);
   });
 
   describe('when the store refuses the end of a run', () => {

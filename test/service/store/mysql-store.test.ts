@@ -118,7 +118,7 @@ describe('the MySQL store on the real server', { skip }, () => {
           assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
           assert.equal(await second.getSetting('k'), 'v');
           // Ids keep growing after a reopen: paging by `before` never meets an old id again.
-          assert.ok((await second.startRun(newRun('kept'))) > runId);
+          assert.ok((await second.startRun(newRun('kept', T0 + 1000))) > runId);
         } finally {
           await second.close();
         }
@@ -197,11 +197,19 @@ describe('the MySQL store on the real server', { skip }, () => {
       ]);
       try {
         await stores[0].createJob(newJob('busy'), '');
+        await stores[0].createJob(newJob('other'), '');
         const ids: number[] = [];
-        for (let i = 0; i < 30; i++) ids.push(await stores[i % 2]!.startRun(newRun('busy', T0 + i)));
-        await Promise.all(
-          ids.map((id, i) => stores[i % 2]!.finishRun(id, succeeded(T0 + i), { lastRunAt: T0 + i, status: 'ok' })),
-        );
+        // One run of a job is in flight at a time (the claim): each run of 'busy' ends while the
+        // other node records a run of 'other', so finishes of both jobs commit side by side.
+        for (let i = 0; i < 30; i++) {
+          const id = await stores[i % 2]!.startRun(newRun('busy', T0 + i));
+          ids.push(id);
+          const other = await stores[(i + 1) % 2]!.startRun(newRun('other', T0 + i));
+          await Promise.all([
+            stores[i % 2]!.finishRun(id, succeeded(T0 + i), { lastRunAt: T0 + i, status: 'ok' }),
+            stores[(i + 1) % 2]!.finishRun(other, succeeded(T0 + i), { lastRunAt: T0 + i, status: 'ok' }),
+          ]);
+        }
         const runs = await stores[1].listRuns({ job: 'busy', limit: 100 });
         assert.ok(runs.every((run) => run.outcome === 'success'));
         // Each finish keeps the newest five plus itself, so the last few to commit may linger

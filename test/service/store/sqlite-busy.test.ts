@@ -87,7 +87,8 @@ describe('SQLite under concurrent writers on several connections', () => {
       for (const job of ['a', 'b']) {
         try {
           const startedAt = Date.now();
-          const id = await store.startRun({ job, trigger: 'schedule', scheduledAt: startedAt, queuedAt: startedAt, codeVersion: 1 });
+          // Each slot once (a slot is claimed once): one per write, not per millisecond.
+          const id = await store.startRun({ job, trigger: 'schedule', scheduledAt: mainWrites, queuedAt: startedAt, codeVersion: 1 });
           await store.finishRun(id, { startedAt, finishedAt: startedAt + 1, waitMs: 0, durationMs: 1, result: 'OK', outcome: 'success', error: null, logs: [] }, { lastRunAt: startedAt });
           await store.saveCode(job, `return ${mainWrites}`);
           await store.updateJob(job, { lastResult: 'OK' });

@@ -94,6 +94,7 @@ export class JobsPage extends LitElement {
           ${this.status
             ? html`<span class="counts">· ${this.status.jobs.total} jobs, ${this.status.jobs.running} running</span>`
             : null}
+          ${this.renderNodes()}
         </span>
         <div class="actions">
           <button class="btn" type="button" @click=${this.handleReload} ?disabled=${this.reloading}
@@ -104,6 +105,22 @@ export class JobsPage extends LitElement {
       </div>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : null} ${this.renderJobs()}
     `;
+  }
+
+  /** Several nodes on one store: each with whether it is alive, its jobs and its runs in flight. */
+  private renderNodes(): TemplateResult | null {
+    const nodes = this.status?.nodes;
+    if (nodes === undefined || nodes.length < 2) return null;
+    return html`<span class="counts" data-nodes>
+      · nodes:
+      ${nodes.map(
+        (node) =>
+          html`<span data-node=${node.id} data-alive=${String(node.alive)}
+            title="${node.alive ? 'alive' : 'not answering'}; heartbeat ${node.heartbeatAt}; started ${node.startedAt}"
+            >${node.alive ? '●' : '○'} ${node.id}${node.id === this.status?.node ? ' (this one)' : ''} (${node.jobs} jobs, ${node.running} running)</span
+          > `,
+      )}
+    </span>`;
   }
 
   private renderJobs(): TemplateResult {

@@ -69,7 +69,7 @@ export class RunList extends LitElement {
           ${run.outcome === 'success' ? (run.result ?? 'OK') : run.outcome}</span
         >
         <time class="meta" datetime=${run.startedAt ?? run.queuedAt} title=${utcTime(run.startedAt ?? run.queuedAt)}>${localTime(run.startedAt ?? run.queuedAt)}</time>
-        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft && run.trigger !== 'draft' ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}</span>
+        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft && run.trigger !== 'draft' ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}${run.node ? html`, on <span data-run-node>${run.node}</span>` : ''}</span>
         ${runTiming(run) !== '' ? html`<span class="meta timing">${runTiming(run)}</span>` : nothing}
       </summary>
       <div class="body">

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { JobStatus } from '../../../../service/jobs/types.js';
-import { JobNotFoundError } from '../../../../service/store/errors.js';
+import { JobBusyError, JobNotFoundError, SlotTakenError } from '../../../../service/store/errors.js';
 import { CONFORMANCE_RUN_HISTORY, newJob, newRun, type StoreContext, succeeded, T0 } from './context.js';
 
 export function describeRuns(context: StoreContext): void {
@@ -40,6 +40,7 @@ export function describeRuns(context: StoreContext): void {
         codeVersion: null,
         by: 'token',
         cancelledBy: null,
+        node: null,
       });
     });
 
@@ -47,17 +48,18 @@ export function describeRuns(context: StoreContext): void {
       await assert.rejects(context.store.startRun(newRun('ghost')), JobNotFoundError);
     });
 
-    it('records a batch of starts in one call, refusing only the row whose job is gone', async () => {
+    it('records a batch of starts in one call, refusing only the rows whose job is gone or already in flight', async () => {
       await context.store.createJob(newJob('a'), '');
       await context.store.createJob(newJob('b'), '');
-      const answers = await context.store.startRuns([newRun('a', T0), newRun('ghost', T0), newRun('b', T0 + 1), newRun('a', T0 + 2)]);
-      assert.equal(answers.length, 4);
-      assert.equal(answers[1]!.ok, false);
+      await context.store.createJob(newJob('c'), '');
+      const answers = await context.store.startRuns([newRun('a', T0), newRun('ghost', T0), newRun('b', T0 + 1), newRun('a', T0 + 2), newRun('c', T0 + 3)]);
+      assert.equal(answers.length, 5);
       assert.ok(!answers[1]!.ok && answers[1]!.error instanceof JobNotFoundError);
+      assert.ok(!answers[3]!.ok && answers[3]!.error instanceof JobBusyError);
       const ids = answers.filter((answer) => answer.ok).map((answer) => (answer.ok ? answer.id : 0));
       assert.equal(new Set(ids).size, 3);
       // Each id names the row it answered.
-      for (const [i, expected] of [[0, newRun('a', T0)], [2, newRun('b', T0 + 1)], [3, newRun('a', T0 + 2)]] as const) {
+      for (const [i, expected] of [[0, newRun('a', T0)], [2, newRun('b', T0 + 1)], [4, newRun('c', T0 + 3)]] as const) {
         const answer = answers[i]!;
         assert.ok(answer.ok);
         const run = await context.store.getRun(answer.id);
@@ -71,9 +73,10 @@ export function describeRuns(context: StoreContext): void {
     it('records the ends of several runs in one call, each as finishRun would', async () => {
       await context.store.createJob(newJob('a'), '');
       await context.store.createJob(newJob('b'), '');
+      await context.store.createJob(newJob('c'), '');
       const a = await context.store.startRun(newRun('a'));
       const b = await context.store.startRun(newRun('b'));
-      const late = await context.store.startRun(newRun('b', T0 + 1));
+      const late = await context.store.startRun(newRun('c', T0 + 1));
       await context.store.interruptRunning(T0 + 5, 'the service stopped');
       const c = await context.store.startRun(newRun('a', T0 + 10));
       const before = await context.store.getJob('a');
@@ -194,13 +197,17 @@ export function describeRuns(context: StoreContext): void {
       );
     });
 
-    it('never prunes a run still in flight, nor a late one just finished', async () => {
+    it('claims a slot once and a job for one run at a time: a second start is refused, naming why', async () => {
       await context.store.createJob(newJob('busy'), '');
-      const inFlight = await context.store.startRun(newRun('busy'));
-      await finishedRuns('busy', CONFORMANCE_RUN_HISTORY + 2, T0 + 1000);
-      assert.equal((await context.store.getRun(inFlight))?.outcome, 'running');
-      await context.store.finishRun(inFlight, succeeded());
-      assert.equal((await context.store.getRun(inFlight))?.outcome, 'success');
+      const first = await context.store.startRun(newRun('busy', T0));
+      await assert.rejects(context.store.startRun(newRun('busy', T0 + 1000)), JobBusyError);
+      await assert.rejects(context.store.startRun(newRun('busy', T0, { trigger: 'manual', scheduledAt: null })), JobBusyError);
+      await context.store.finishRun(first, succeeded());
+      await assert.rejects(context.store.startRun(newRun('busy', T0)), SlotTakenError);
+      const manual = await context.store.startRun(newRun('busy', T0 + 5, { trigger: 'manual', scheduledAt: null }));
+      await context.store.finishRun(manual, succeeded());
+      await context.store.startRun(newRun('busy', T0 + 1000));
+      assert.equal((await context.store.listRuns({ job: 'busy', limit: 10 })).length, 3);
     });
 
     describe('listing', () => {
@@ -209,7 +216,8 @@ export function describeRuns(context: StoreContext): void {
         await context.store.createJob(newJob('b'), '');
         const a1 = await context.store.startRun(newRun('a'));
         const b1 = await context.store.startRun(newRun('b'));
-        const a2 = await context.store.startRun(newRun('a'));
+        await context.store.finishRun(a1, succeeded());
+        const a2 = await context.store.startRun(newRun('a', T0 + 1000));
         const ids = async (query: Parameters<typeof context.store.listRuns>[0]) =>
           (await context.store.listRuns(query)).map((run) => run.id);
 

@@ -1,0 +1,320 @@
+/**
+ * This node's place in a cluster of nodes sharing one MySQL store (SPEC §8). It joins (cluster
+ * start or joining a live cluster), heartbeats every second, declares silent nodes dead and takes
+ * their runs over, works out which jobs are its share (rendezvous hashing over the live nodes),
+ * and reads the change feed so every node's scheduler sees every change within a second.
+ *
+ * It starts nothing new unless it holds its place: registered, not fenced by another node, and
+ * with a heartbeat the store took less than HOLD_MS ago (so it stops before others, judging by the
+ * server's clock, can find it dead). The store's claims keep slots exactly-once regardless.
+ */
+import type { Pool } from 'mysql2/promise';
+import type { Logger } from 'pino';
+
+import type { Job } from '../jobs/types.js';
+import { StoreError } from '../store/errors.js';
+import { mysqlUnavailableReason } from '../store/mysql/pool.js';
+import type { Store } from '../store/store.js';
+import { ClusterTable, isLive, type Change, type NodeRow } from './cluster-table.js';
+import { assignJobs, ownerOf } from './rendezvous.js';
+
+export const HEARTBEAT_MS = 1_000;
+/** Without a heartbeat taken for this long, start nothing: others find a node dead at 5 s. */
+const HOLD_MS = 4_000;
+const FEED_POLL_MS = 200;
+/** A node that finds its id held waits this long for the holder's heartbeat to move. */
+const SAME_ID_WAIT_MS = 6_500;
+/** Every so often each node reads every job again, in case a change was never announced. */
+const FULL_SYNC_MS = 30_000;
+
+/** What the cluster needs of the scheduler. */
+export interface ClusterScheduler {
+  sync(jobs: Job[]): void;
+  upsert(job: Job): void;
+  remove(name: string): void;
+  list(): Job[];
+  readonly runningCount: number;
+}
+
+export interface ClusterOptions {
+  pool: Pool;
+  id: string;
+  store: Pick<Store, 'listJobs' | 'getJob'>;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  now?: () => number;
+}
+
+export interface NodeStatus {
+  id: string;
+  startedAt: string;
+  heartbeatAt: string;
+  alive: boolean;
+  jobs: number;
+  running: number;
+}
+
+export class Cluster {
+  readonly id: string;
+  private readonly table: ClusterTable;
+  private readonly now: () => number;
+  private epoch = 0;
+  private changeSeq = 0;
+  private live: string[] = [];
+  private known: NodeRow[] = [];
+  private lastHeartbeatSent = Number.NEGATIVE_INFINITY;
+  private fenced = false;
+  private unreachable: string | null = null;
+  private scheduler: ClusterScheduler | null = null;
+  private refreshPeriods: () => Promise<void> = async () => {};
+  private timers: NodeJS.Timeout[] = [];
+  private beating = false;
+  private polling = false;
+  private leaving = false;
+  private lastFullSync = 0;
+  private assignment = new Map<string, string>();
+  private assignedFor = '';
+
+  constructor(private readonly options: ClusterOptions) {
+    this.id = options.id;
+    this.table = new ClusterTable(options.pool);
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Takes this node's place. Resolves `clusterStart` true when no other node was alive (the boot
+   * rules of SPEC §4 then apply: Run Once pending, stop → ok). Throws StoreError when a live node
+   * already has this id.
+   */
+  async join(): Promise<{ clusterStart: boolean }> {
+    const deadline = this.now() + SAME_ID_WAIT_MS;
+    let held: NodeRow | null = null;
+    for (;;) {
+      const joined = await this.table.join(this.id, this.now(), 'its node stopped answering while this run was in flight');
+      if (joined !== null) {
+        this.epoch = joined.epoch;
+        this.changeSeq = joined.changeSeq;
+        this.lastHeartbeatSent = performance.now();
+        await this.readNodes();
+        // Heartbeats start now, not when the scheduler is ready: a slow start must not look dead.
+        this.every(HEARTBEAT_MS, () => this.beat());
+        return { clusterStart: joined.clusterStart };
+      }
+      // A live row with this id: another node, or this node's previous process killed a moment
+      // ago. Only a heartbeat that moves tells them apart.
+      const now = await this.table.node(this.id);
+      if (held !== null && now !== null && now.heartbeatAt !== held.heartbeatAt) {
+        throw new StoreError(`another live node already uses the node id "${this.id}"; set QUICKJOBS_NODE_ID to a unique id`);
+      }
+      held ??= now;
+      if (this.now() > deadline) throw new StoreError(`the node id "${this.id}" is held by a node that still heartbeats; set QUICKJOBS_NODE_ID to a unique id`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  /**
+   * Hands the cluster its scheduler and the way to read the periods again: the change feed and
+   * changes of the live nodes re-arm it from now on.
+   */
+  run(scheduler: ClusterScheduler, refreshPeriods: () => Promise<void>): void {
+    this.scheduler = scheduler;
+    this.refreshPeriods = refreshPeriods;
+    if (this.reassign()) scheduler.sync(scheduler.list());
+    this.lastFullSync = this.now();
+    this.every(FEED_POLL_MS, () => this.poll());
+  }
+
+  private every(ms: number, work: () => Promise<void>): void {
+    const timer = setInterval(() => void work(), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** Whether this node may start runs now: registered, not fenced, heartbeat recent. */
+  get holding(): boolean {
+    return !this.leaving && !this.fenced && this.epoch > 0 && performance.now() - this.lastHeartbeatSent < HOLD_MS;
+  }
+
+  /** Whether this node schedules `job` now. */
+  owns(job: string): boolean {
+    return this.holding && (this.assignment.get(job) ?? ownerOf(job, this.live)) === this.id;
+  }
+
+  /**
+   * Spreads the active jobs over the live nodes again when either changed; true when it did (the
+   * scheduler then re-arms for its new share).
+   */
+  private reassign(): boolean {
+    if (this.scheduler === null) return false;
+    const active = this.scheduler.list().filter((job) => job.active).map((job) => job.name).sort();
+    const key = `${this.live.join('\n')}\u0000${active.join('\n')}`;
+    if (key === this.assignedFor) return false;
+    this.assignedFor = key;
+    this.assignment = assignJobs(active, this.live);
+    return true;
+  }
+
+  /** Why this node starts nothing, in words; null while it holds its place. */
+  get problem(): string | null {
+    if (this.leaving) return 'this node is stopping';
+    if (this.unreachable !== null) return `cannot reach the store: ${this.unreachable}`;
+    if (this.fenced) return 'another node declared this node dead; rejoining';
+    if (!this.holding) return 'no heartbeat taken by the store for 4 s';
+    return null;
+  }
+
+  /** Tells the other nodes about a change (fire and forget: the periodic full read covers a lost one). */
+  announce(kind: Change['kind'], job: string | null = null): void {
+    this.table.announce(kind, job, this.id, this.now()).catch((error: unknown) => {
+      this.options.log.warn({ err: error, kind, job }, 'could not announce a change to the other nodes; they see it within 30 s');
+    });
+  }
+
+  nodes(): NodeStatus[] {
+    return this.known.map((node) => ({
+      id: node.id,
+      startedAt: new Date(node.startedAt).toISOString(),
+      heartbeatAt: new Date(node.heartbeatAt).toISOString(),
+      alive: isLive(node),
+      jobs: node.jobs,
+      running: node.running,
+    }));
+  }
+
+  /** Stops taking part and leaves the cluster, so the others take this node's jobs at once. */
+  async leave(): Promise<void> {
+    this.leaving = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    if (this.fenced || this.epoch === 0) return;
+    await this.table.leave(this.id, this.epoch).catch(() => undefined);
+  }
+
+  /** Stops starting runs (shutdown), staying registered until `leave`. */
+  stopClaiming(): void {
+    this.leaving = true;
+  }
+
+  private ownedCount(): number {
+    if (this.scheduler === null) return 0;
+    let count = 0;
+    for (const job of this.scheduler.list()) if (job.active && this.assignment.get(job.name) === this.id) count++;
+    return count;
+  }
+
+  /** One heartbeat, then the node list: takeovers of silent nodes, and a new share on any change. */
+  private async beat(): Promise<void> {
+    if (this.beating || this.leaving) return;
+    this.beating = true;
+    const wasHolding = this.holding;
+    try {
+      const sent = performance.now();
+      if (this.fenced) {
+        await this.rejoin();
+      } else if (await this.table.heartbeat(this.id, this.epoch, this.ownedCount(), this.scheduler?.runningCount ?? 0)) {
+        this.lastHeartbeatSent = sent;
+      } else {
+        this.fenced = true;
+        this.options.log.error({ node: this.id }, 'another node declared this node dead (it was silent for 5 s); starting nothing until it rejoins');
+        await this.rejoin();
+      }
+      await this.takeOverSilent();
+      const changed = await this.readNodes();
+      if (this.unreachable !== null) {
+        this.options.log.warn({ node: this.id }, 'the store is reachable again; this node takes part again');
+        this.unreachable = null;
+      }
+      if (changed || this.holding !== wasHolding) await this.resync();
+      else if (this.reassign()) this.scheduler?.sync(this.scheduler.list());
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /** Fenced: its runs were recorded interrupted by the node that found it dead. Joins again. */
+  private async rejoin(): Promise<void> {
+    const joined = await this.table.join(this.id, this.now(), 'its node stopped answering while this run was in flight');
+    if (joined === null) return; // its old row still looks alive; try on the next beat
+    this.epoch = joined.epoch;
+    this.fenced = false;
+    this.lastHeartbeatSent = performance.now();
+    this.options.log.warn({ node: this.id, epoch: this.epoch }, 'rejoined the cluster');
+  }
+
+  private async takeOverSilent(): Promise<void> {
+    for (const node of this.known) {
+      if (node.id === this.id || !node.alive || isLive(node)) continue;
+      const interrupted = await this.table.takeOver(node, this.now(), `node ${node.id} stopped answering while this run was in flight`);
+      if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted }, 'a node was silent for 5 s: took over its jobs');
+    }
+  }
+
+  /** Reads the node list; true when the live set changed. */
+  private async readNodes(): Promise<boolean> {
+    this.known = await this.table.nodes();
+    const live = this.known.filter(isLive).map((node) => node.id);
+    // This node counts itself live while it holds its place, whatever the read shows.
+    if (this.holding && !live.includes(this.id)) live.push(this.id);
+    live.sort();
+    const changed = live.join('\n') !== this.live.join('\n');
+    this.live = live;
+    return changed;
+  }
+
+  /** Every job as the store has it, the scheduler re-armed for this node's share. */
+  private async resync(): Promise<void> {
+    if (this.scheduler === null) return;
+    const jobs = await this.options.store.listJobs();
+    this.scheduler.sync(jobs);
+    this.lastFullSync = this.now();
+    if (this.reassign()) this.scheduler.sync(this.scheduler.list());
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.leaving || this.scheduler === null) return;
+    this.polling = true;
+    try {
+      if (this.now() - this.lastFullSync > FULL_SYNC_MS) await this.resync();
+      const changes = await this.table.changesAfter(this.changeSeq);
+      for (const change of changes) {
+        this.changeSeq = change.seq;
+        if (change.node !== this.id) await this.apply(change);
+      }
+      if (changes.length > 0 && this.changeSeq % 1000 === 0) await this.table.pruneChanges(this.changeSeq - 1000);
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async apply(change: Change): Promise<void> {
+    const scheduler = this.scheduler!;
+    if (change.kind === 'periods') return this.refreshPeriods();
+    if (change.kind === 'reload') {
+      await this.refreshPeriods();
+      return this.resync();
+    }
+    if (change.job === null) return this.resync();
+    if (change.kind === 'delete') {
+      if (scheduler.list().some((job) => job.name === change.job)) scheduler.remove(change.job);
+      return;
+    }
+    const job = await this.options.store.getJob(change.job);
+    if (job === null) {
+      if (scheduler.list().some((j) => j.name === change.job)) scheduler.remove(change.job);
+    } else {
+      scheduler.upsert(job);
+    }
+  }
+
+  /** Logged once per outage, not once per beat. */
+  private failed(error: unknown): void {
+    const reason = mysqlUnavailableReason(error) ?? (error as Error).message;
+    if (this.unreachable === null) {
+      this.options.log.error({ node: this.id, err: error }, `cannot reach the store (${reason}); this node starts no runs until it can`);
+    }
+    this.unreachable = reason;
+  }
+}
