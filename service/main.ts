@@ -181,6 +181,9 @@ export async function createService(config: Config, options: CreateOptions = {})
       },
       isRunning: (name) => scheduler.isRunning(name),
       runNow: (name, code, by) => scheduler.runNow(name, code, by),
+      // The API's nextRunAt and the status hover account for the job's period.
+      nextRunFor: (job) => scheduler.nextRunFor(job),
+      periodWaitFor: (job) => scheduler.periodWaitFor(job),
     },
     checkScript,
     timeZone: core.timeZone,

@@ -54,7 +54,7 @@ export function describeConsole(context: StoreContext): void {
       assert.equal(draft.cancelledBy, 'webmin');
       const scheduled = await context.store.getRun(r.alphaRunning!);
       assert.equal(scheduled?.cancelledBy, null);
-      const byScheduler = await run(newRun('alpha', T0 + 9000, { by: null }));
+      const byScheduler = await run(newRun('beta', T0 + 9000, { by: null }));
       assert.equal((await context.store.getRun(byScheduler))?.by, null);
     });
   });
