@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- memory`: the installed service (`bin/quickjobs.js start`, the build in dist/,
- * on the Node that runs the bench) with 1,000 trivial jobs at a 1-second interval. The service
+ * `npm run bench -- memory`: the service as `npm start` starts it (the build in dist/, with the
+ * same node flags, on the Node that runs the bench) with 1,000 trivial jobs at a 1-second interval. The service
  * process's RSS is sampled every 5 s; the figures are min/median/max per minute, the peak after
  * warm-up and the growth per hour after warm-up (a line fitted through the samples).
  *
@@ -56,7 +56,9 @@ export async function benchMemory(): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'quickjobs-bench-memory-'));
   await mkdir(join(dataDir, 'jobs'));
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/quickjobs.js'), 'start'], {
+  const start = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const args = start.split(/\s+/).slice(1); // without the leading `node`
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,

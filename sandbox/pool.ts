@@ -18,6 +18,7 @@
  * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
  * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
@@ -71,6 +72,8 @@ const MAX_STARTING = 2;
 const LONG_RUN_MS = 100;
 /** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
 const GROW_AFTER_MS = 100;
+/** How long `memory()` waits for a thread's answer. */
+const MEMORY_ANSWER_MS = 1000;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
@@ -187,10 +190,12 @@ export class SandboxPool {
    * The memory of each ready thread not executing guest code now (a busy one would answer only
    * when its step ends). `collect` runs a full collection in each first, for what the threads
    * keep alive rather than what they have not yet collected: a leak check, not a metrics scrape.
+   * A thread that has not answered within MEMORY_ANSWER_MS (it began a long step) is left out.
    */
   async memory(collect = false): Promise<ThreadMemory[]> {
     const slots = [...this.slots].filter((slot) => slot.isReady && !slot.busy && !slot.retiring);
-    const answers = await Promise.all(slots.map((slot) => slot.memory(collect)));
+    const late = () => delay(MEMORY_ANSWER_MS, undefined, { ref: false });
+    const answers = await Promise.all(slots.map((slot) => Promise.race([slot.memory(collect), late()])));
     return answers.filter((memory): memory is ThreadMemory => memory !== undefined);
   }
 
@@ -322,10 +327,18 @@ export class SandboxPool {
       pauses: undefined,
       startedAt: Date.now(),
       long: false,
-      held: setTimeout(() => {
-        run.long = true;
-        this.topUp();
-      }, LONG_RUN_MS),
+      // Checked again after the poll phase: a main thread that was busy for LONG_RUN_MS fires
+      // this timer before it reads the `end` that the worker sent long ago, and a run that has
+      // ended is not long.
+      held: setTimeout(
+        () =>
+          setImmediate(() => {
+            if (!this.active.has(id)) return;
+            run.long = true;
+            this.topUp();
+          }),
+        LONG_RUN_MS,
+      ),
 
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(

@@ -225,7 +225,12 @@ export async function createService(config: Config, options: CreateOptions = {})
       ...(cluster === null ? {} : { cluster: { holding: cluster.holding, problem: cluster.problem } }),
     }),
     nodeProblem: cluster === null ? undefined : () => cluster.problem,
-    metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    metrics: async () =>
+      metrics.render({
+        jobsByStatus: countByStatus(scheduler.list()),
+        pool: pool.stats(),
+        sandboxHeaps: (await pool.memory()).map((thread) => thread.heapUsed),
+      }),
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
   });
