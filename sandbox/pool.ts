@@ -58,6 +58,12 @@ export interface SandboxPoolStats {
   running: number;
 }
 
+/** A cancelled run's end: the signal's reason when it is a string, else a plain message. */
+function cancelledEnd(signal: AbortSignal): RunEnd {
+  const reason: unknown = signal.reason;
+  return { outcome: 'cancelled', error: { message: typeof reason === 'string' ? reason : 'the run was cancelled' } };
+}
+
 /** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
 export const DEFAULT_MAX_WORKERS = 16;
 /** Threads loading at once while the pool grows for queued runs. */
@@ -80,6 +86,8 @@ interface PendingRun {
   queuedAt: number;
   hooks: RunHooks;
   resolve: (outcome: RunOutcome) => void;
+  /** Stops listening to `hooks.signal`. */
+  unlisten: () => void;
 }
 
 interface ActiveRun extends PendingRun {
@@ -138,10 +146,34 @@ export class SandboxPool {
    */
   run(request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
+    const { signal } = hooks;
+    if (signal?.aborted) return Promise.resolve({ ...cancelledEnd(signal), logs: [] });
     return new Promise((resolve) => {
-      this.queue.push({ request, hooks, resolve, queuedAt: performance.now() });
+      const pending: PendingRun = { request, hooks, resolve, queuedAt: performance.now(), unlisten: () => undefined };
+      if (signal) {
+        const onAbort = () => this.cancel(pending, signal);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(pending);
       this.drain();
     });
+  }
+
+  /** Ends a run whose signal was aborted: dropped from the queue, or ended and interrupted on its thread. */
+  private cancel(pending: PendingRun, signal: AbortSignal): void {
+    // Matched by `resolve`: a run put back in the queue after its thread died is a new entry.
+    const queued = this.queue.findIndex((entry) => entry.resolve === pending.resolve);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.resolve({ ...cancelledEnd(signal), logs: [] });
+      return;
+    }
+    for (const run of this.active.values()) {
+      if (run.resolve !== pending.resolve) continue;
+      this.finish(run, cancelledEnd(signal));
+      return;
+    }
   }
 
   stats(): SandboxPoolStats {
@@ -178,7 +210,10 @@ export class SandboxPool {
     clearTimeout(this.growTimer);
     clearTimeout(this.respawnTimer);
     const shutDown = { outcome: 'error', error: { message: 'the sandbox was shut down before the run ended' } } as const;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ...shutDown, logs: [] });
+    for (const pending of this.queue.splice(0)) {
+      pending.unlisten();
+      pending.resolve({ ...shutDown, logs: [] });
+    }
     for (const run of [...this.active.values()]) this.finish(run, shutDown);
     await Promise.all([...this.slots].map((slot) => slot.stop()));
     this.slots.clear();
@@ -382,7 +417,13 @@ export class SandboxPool {
     run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
-    if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
+    run.unlisten();
+    if (!fromWorker) {
+      // Guest code may be executing on the thread now (a spinner): interrupt it there, since the
+      // thread reads the `cancel` message only once the guest yields.
+      run.slot.interrupt(run.id);
+      run.slot.post({ type: 'cancel', runId: run.id });
+    }
     run.resolve(capOutcome({ ...end, logs: run.logs, startedAt: run.startedAt }, run.request.logLimitBytes));
     // A guest that filled its heap left the thread's WASM memory grown and resident (it never
     // shrinks): end the thread rather than keep that memory for good.
@@ -435,7 +476,7 @@ export class SandboxPool {
     clearTimeout(run.timer);
     clearTimeout(run.held);
     run.abort?.abort();
-    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt });
+    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt, unlisten: run.unlisten });
   }
 
   /** Back to `workers` threads, and the queue moving. */

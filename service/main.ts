@@ -180,11 +180,15 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name),
-      runNow: (name, code) => scheduler.runNow(name, code),
+      runNow: (name, code, by) => scheduler.runNow(name, code, by),
+      // The API's nextRunAt and the status hover account for the job's period.
+      nextRunFor: (job) => scheduler.nextRunFor(job),
+      periodWaitFor: (job) => scheduler.periodWaitFor(job),
     },
     checkScript,
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
+    compiledPeriod: (name) => periods.compiledPeriod(name),
   });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
