@@ -119,6 +119,7 @@ export class AppShell extends LitElement {
         ${this.auth === 'in'
           ? html`<nav class="pages" aria-label="Pages">
                 ${this.navLink('Dashboard', 'dashboard')} ${this.navLink('Jobs', 'jobs')} ${this.navLink('Runs', 'runs')}
+                ${this.navLink('Periods', 'periods')}
               </nav>
               <nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
           : null}
@@ -127,7 +128,7 @@ export class AppShell extends LitElement {
     `;
   }
 
-  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs'): TemplateResult {
+  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods'): TemplateResult {
     const current = this.route.page === page;
     const target = page === 'runs' ? href({ page, query: '' }) : href({ page });
     return html`<a href=${target} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
