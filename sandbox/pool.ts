@@ -8,7 +8,7 @@
  * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
  * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
  * queued GROW_AFTER_MS gets a new thread too while long runs leave fewer than `workers` threads
- * for the rest. Short runs alone never grow the pool: a thread costs memory (about 20 MB) and
+ * for the rest. Short runs alone never grow the pool: a thread costs memory (about 18 MB) and
  * more threads than cores run short work no sooner. At the cap, runs queue.
  *
  * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
