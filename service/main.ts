@@ -193,11 +193,15 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name),
-      runNow: (name, code, mode) => scheduler.runNow(name, code, mode),
+      runNow: (name, code, by, mode) => scheduler.runNow(name, code, by, mode),
+      // The API's nextRunAt and the status hover account for the job's period.
+      nextRunFor: (job) => scheduler.nextRunFor(job),
+      periodWaitFor: (job) => scheduler.periodWaitFor(job),
     },
     checkScript,
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
+    compiledPeriod: (name) => periods.compiledPeriod(name),
     codeRules: core.codeRules,
     onPolicyRefusal: ({ rule, line, job, action }) => {
       // Loud by default: every refusal is in the log and in /metrics.
@@ -240,7 +244,12 @@ export async function createService(config: Config, options: CreateOptions = {})
       ...(cluster === null ? {} : { cluster: { holding: cluster.holding, problem: cluster.problem } }),
     }),
     nodeProblem: cluster === null ? undefined : () => cluster.problem,
-    metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    metrics: async () =>
+      metrics.render({
+        jobsByStatus: countByStatus(scheduler.list()),
+        pool: pool.stats(),
+        sandboxHeaps: (await pool.memory()).map((thread) => thread.heapUsed),
+      }),
     secrets,
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),

@@ -50,6 +50,7 @@ export class PoolRunner implements Runner {
           runEvents.log(runId, mask.empty ? entry : { ...entry, message: mask.text(entry.message) });
         },
         ...(request.onThread ? { onThread: request.onThread } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
       },
     );
     return maskOutcome(outcome, masker());

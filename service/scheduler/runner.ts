@@ -3,7 +3,7 @@
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
 import type { Held } from '../jobs/held.js';
-import type { Job, JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../jobs/types.js';
+import type { By, Job, JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -11,6 +11,8 @@ export interface RunStart {
   scheduledAt: number | null;
   /** Draft code to run instead of the saved code (never saved). */
   code?: string;
+  /** Who asked for it; null (the default) for the scheduler. */
+  by?: By;
   /** `safe` holds the draft's side effects (SPEC §10); saved code always runs live. */
   mode?: RunMode;
 }
@@ -23,6 +25,8 @@ export interface RunRequest {
   code: string;
   /** Called when the run stops waiting and takes a sandbox thread of its own. */
   onThread?: () => void;
+  /** Aborted to cancel the run; the runner then resolves with outcome `cancelled`. */
+  signal?: AbortSignal;
   /** Absent: live. */
   mode?: RunMode;
 }
@@ -33,7 +37,7 @@ export interface RunRequest {
  */
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError; logs: LogEntry[] }
 ) & {
   startedAt?: number;
   /** What a safe draft held instead of doing. */

@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 
+import { rebuildRollups, rollupTables, SQLITE_ROLLUPS } from '../run-rollups.js';
 import { StoreError } from '../errors.js';
 
 export interface Migration {
@@ -182,6 +183,21 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         updated_by TEXT
       );
+    `,
+  },
+  {
+    version: 7,
+    description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
+    sql: `
+      -- 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
+      ALTER TABLE runs ADD COLUMN run_by TEXT;
+      ALTER TABLE runs ADD COLUMN cancelled_by TEXT;
+      ALTER TABLE code_versions ADD COLUMN saved_by TEXT;
+      -- The Runs page's filters, newest first.
+      CREATE INDEX runs_by_outcome ON runs (outcome, id);
+      CREATE INDEX runs_by_trigger ON runs (trigger, id);
+      CREATE INDEX runs_by_queued ON runs (queued_at);
+      ${[...rollupTables(SQLITE_ROLLUPS, { int: 'INTEGER', text: 'TEXT', suffix: 'WITHOUT ROWID' }), ...rebuildRollups(SQLITE_ROLLUPS)].join(';\n')};
     `,
   },
 ];

@@ -15,6 +15,8 @@ import '../jobs-page/jobs-page.js';
 import '../job-form/job-form.js';
 import '../editor-page/editor-page.js';
 import '../periods-page/periods-page.js';
+import '../runs-page/runs-page.js';
+import '../dashboard-page/dashboard-page.js';
 import '../secrets-page/secrets-page.js';
 
 /**
@@ -113,18 +115,23 @@ export class AppShell extends LitElement {
   override render(): TemplateResult {
     return html`
       <header>
-        <!-- A button, not a link: the main region sits in this shadow root, where a #main link cannot point. -->
-        <button class="skip" type="button" @click=${this.handleSkip}>Skip to content</button>
-        <a class="brand" href=${href({ page: 'jobs' })}>quick<span>jobs</span></a>
+        <a class="brand" href=${href({ page: 'dashboard' })}>quick<span>jobs</span></a>
         ${this.auth === 'in'
-          ? html`<nav aria-label="Account">
-              <a class="btn" href=${href({ page: 'secrets' })} aria-current=${this.route.page === 'secrets' ? 'page' : nothing}>Secrets</a>
-              <button class="btn" type="button" @click=${this.handleLogout}>Log out</button>
-            </nav>`
+          ? html`<nav class="pages" aria-label="Pages">
+                ${this.navLink('Dashboard', 'dashboard')} ${this.navLink('Jobs', 'jobs')} ${this.navLink('Runs', 'runs')}
+                ${this.navLink('Periods', 'periods')} ${this.navLink('Secrets', 'secrets')}
+              </nav>
+              <nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
           : null}
       </header>
       <main id="main" tabindex="-1">${this.renderMain()}</main>
     `;
+  }
+
+  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods' | 'secrets'): TemplateResult {
+    const current = this.route.page === page;
+    const target = page === 'runs' ? href({ page, query: '' }) : href({ page });
+    return html`<a href=${target} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
   }
 
   private handleSkip(event: Event): void {
@@ -140,6 +147,10 @@ export class AppShell extends LitElement {
   private renderRoute(): TemplateResult {
     const route = this.route;
     switch (route.page) {
+      case 'dashboard':
+        return html`<qj-dashboard-page></qj-dashboard-page>`;
+      case 'runs':
+        return html`<qj-runs-page .query=${route.query}></qj-runs-page>`;
       case 'jobs':
         return html`<qj-jobs-page></qj-jobs-page>`;
       case 'new':
