@@ -120,7 +120,7 @@ return job;
   it('sets a secret with the keyboard and never shows its value again', async () => {
     // The draft was never saved: leaving the editor asks first.
     page.once('dialog', (question) => void question.accept());
-    await page.locator('qj-app header a', { hasText: 'Secrets' }).focus();
+    await page.locator('qj-app nav.pages a', { hasText: /^Secrets$/ }).focus();
     await page.keyboard.press('Enter');
     await page.locator('qj-secrets-page #secret-name').waitFor();
     assert.deepEqual(await axeViolations(page), [], 'the empty page');
@@ -191,7 +191,7 @@ return job;
   });
 
   it('passes WCAG 2.1 AA on the jobs page, whose menu now lists Secrets', async () => {
-    await page.locator('qj-app header a', { hasText: 'Jobs' }).first().focus();
+    await page.locator('qj-app nav.pages a', { hasText: /^Jobs$/ }).focus();
     await page.keyboard.press('Enter');
     await page.locator('qj-jobs-page').waitFor();
     assert.deepEqual(await axeViolations(page), []);

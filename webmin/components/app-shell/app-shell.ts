@@ -4,7 +4,7 @@
  * keeps in its own light DOM (so in the document, outside every shadow root, as Monaco needs) and
  * slots into the editor page.
  */
-import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { LitElement, html, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { api } from '../../api.js';
 import { href, parseRoute, type Route } from '../../lib/routes.js';
@@ -114,6 +114,7 @@ export class AppShell extends LitElement {
 
   override render(): TemplateResult {
     return html`
+      <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
       <header>
         <a class="brand" href=${href({ page: 'dashboard' })}>quick<span>jobs</span></a>
         ${this.auth === 'in'
