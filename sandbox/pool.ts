@@ -306,11 +306,20 @@ export class SandboxPool {
     return free;
   }
 
-  /** A ready thread holding no run and executing nothing; among equals the one given work longest ago (its next context is prepared). */
+  /**
+   * A ready thread holding no run and executing nothing. The oldest `workers` threads take turns,
+   * the one given work longest ago first (its next context is prepared); a thread grown past them
+   * gets a run only when none of them is free, so once the long runs that grew the pool are over,
+   * the grown threads fall idle and retire instead of sharing the steady load.
+   */
   private freeSlot(): WorkerSlot | undefined {
     let best: WorkerSlot | undefined;
+    let position = 0;
     for (const slot of this.slots) {
-      if (!slot.isReady || slot.retiring || slot.busy || slot.runs.size > 0) continue;
+      if (slot.retiring) continue;
+      const base = position++ < this.minWorkers;
+      if (!slot.isReady || slot.busy || slot.runs.size > 0) continue;
+      if (!base) return best ?? slot; // the base threads come first in the set
       if (!best || slot.lastWorkAt < best.lastWorkAt) best = slot;
     }
     return best;
