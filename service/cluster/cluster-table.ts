@@ -7,9 +7,7 @@
 import type { Pool } from 'mysql2/promise';
 
 import { execute, selectRows, transaction } from '../store/mysql/sql.js';
-
-/** A node unseen for this long is dead (SPEC §8). */
-export const DEAD_AFTER_MS = 5_000;
+import { DEAD_AFTER_MS } from './timing.js';
 
 export interface NodeRow {
   id: string;
@@ -144,7 +142,7 @@ export class ClusterTable {
     });
   }
 
-  /** A graceful stop: the node leaves at once instead of being found dead 5 s later. */
+  /** A graceful stop: the node leaves at once instead of being found dead seconds later. */
   async leave(id: string, epoch: number): Promise<void> {
     await execute(this.pool, 'UPDATE quickjobs_nodes SET alive = 0, epoch = epoch + 1 WHERE id = ? AND epoch = ?', [id, epoch]);
   }

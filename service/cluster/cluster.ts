@@ -1,8 +1,9 @@
 /**
  * This node's place in a cluster of nodes sharing one MySQL store (SPEC §8). It joins (cluster
- * start or joining a live cluster), heartbeats every second, declares silent nodes dead and takes
+ * start or joining a live cluster), heartbeats (timing.ts), declares silent nodes dead and takes
  * their runs over, works out which jobs are its share (rendezvous hashing over the live nodes),
- * and reads the change feed so every node's scheduler sees every change within a second.
+ * and reads the change feed (change-feed.ts) so every node's scheduler sees every change within a
+ * second.
  *
  * It starts nothing new unless it holds its place: registered, not fenced by another node, and
  * with a heartbeat the store took less than HOLD_MS ago (so it stops before others, judging by the
@@ -11,30 +12,16 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 
-import type { Job } from '../jobs/types.js';
 import { StoreError } from '../store/errors.js';
 import { mysqlUnavailableReason } from '../store/mysql/pool.js';
 import type { Store } from '../store/store.js';
 import { ClusterTable, isLive, type Change, type NodeRow } from './cluster-table.js';
+import { ChangeFeed } from './change-feed.js';
+import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
+import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, SAME_ID_WAIT_MS } from './timing.js';
 
-export const HEARTBEAT_MS = 1_000;
-/** Without a heartbeat taken for this long, start nothing: others find a node dead at 5 s. */
-const HOLD_MS = 4_000;
-const FEED_POLL_MS = 200;
-/** A node that finds its id held waits this long for the holder's heartbeat to move. */
-const SAME_ID_WAIT_MS = 6_500;
-/** Every so often each node reads every job again, in case a change was never announced. */
-const FULL_SYNC_MS = 30_000;
-
-/** What the cluster needs of the scheduler. */
-export interface ClusterScheduler {
-  sync(jobs: Job[]): void;
-  upsert(job: Job): void;
-  remove(name: string): void;
-  list(): Job[];
-  readonly runningCount: number;
-}
+export type { ClusterScheduler } from './cluster-scheduler.js';
 
 export interface ClusterOptions {
   pool: Pool;
@@ -59,18 +46,16 @@ export class Cluster {
   private readonly now: () => number;
   private epoch = 0;
   private changeSeq = 0;
+  private feed: ChangeFeed | null = null;
   private live: string[] = [];
   private known: NodeRow[] = [];
   private lastHeartbeatSent = Number.NEGATIVE_INFINITY;
   private fenced = false;
   private unreachable: string | null = null;
   private scheduler: ClusterScheduler | null = null;
-  private refreshPeriods: () => Promise<void> = async () => {};
   private timers: NodeJS.Timeout[] = [];
   private beating = false;
-  private polling = false;
   private leaving = false;
-  private lastFullSync = 0;
   private assignment = new Map<string, string>();
   private assignedFor = '';
 
@@ -117,10 +102,23 @@ export class Cluster {
    */
   run(scheduler: ClusterScheduler, refreshPeriods: () => Promise<void>): void {
     this.scheduler = scheduler;
-    this.refreshPeriods = refreshPeriods;
+    const { store } = this.options;
+    const feed = new ChangeFeed({
+      table: this.table,
+      store,
+      scheduler,
+      node: this.id,
+      from: this.changeSeq,
+      now: this.now,
+      refreshPeriods,
+      resync: () => this.resync(),
+    });
+    this.feed = feed;
     if (this.reassign()) scheduler.sync(scheduler.list());
-    this.lastFullSync = this.now();
-    this.every(FEED_POLL_MS, () => this.poll());
+    this.every(FEED_POLL_MS, async () => {
+      if (this.leaving) return;
+      await feed.poll().catch((error: unknown) => this.failed(error));
+    });
   }
 
   private every(ms: number, work: () => Promise<void>): void {
@@ -158,7 +156,7 @@ export class Cluster {
     if (this.leaving) return 'this node is stopping';
     if (this.unreachable !== null) return `cannot reach the store: ${this.unreachable}`;
     if (this.fenced) return 'another node declared this node dead; rejoining';
-    if (!this.holding) return 'no heartbeat taken by the store for 4 s';
+    if (!this.holding) return `no heartbeat taken by the store for ${HOLD_MS / 1000} s`;
     return null;
   }
 
@@ -201,7 +199,11 @@ export class Cluster {
     return count;
   }
 
-  /** One heartbeat, then the node list: takeovers of silent nodes, and a new share on any change. */
+  /**
+   * One heartbeat, then the node list: takeovers of silent nodes, and a new share on any change.
+   * The list is read before the takeovers, so a node is taken over on ages read just now (not
+   * one round old), and read again after one, so its jobs move in this same round.
+   */
   private async beat(): Promise<void> {
     if (this.beating || this.leaving) return;
     this.beating = true;
@@ -214,11 +216,11 @@ export class Cluster {
         this.lastHeartbeatSent = sent;
       } else {
         this.fenced = true;
-        this.options.log.error({ node: this.id }, 'another node declared this node dead (it was silent for 5 s); starting nothing until it rejoins');
+        this.options.log.error({ node: this.id }, 'another node declared this node dead (its heartbeat was too old); starting nothing until it rejoins');
         await this.rejoin();
       }
-      await this.takeOverSilent();
-      const changed = await this.readNodes();
+      let changed = await this.readNodes();
+      if (await this.takeOverSilent()) changed = (await this.readNodes()) || changed;
       if (this.unreachable !== null) {
         this.options.log.warn({ node: this.id }, 'the store is reachable again; this node takes part again');
         this.unreachable = null;
@@ -242,12 +244,16 @@ export class Cluster {
     this.options.log.warn({ node: this.id, epoch: this.epoch }, 'rejoined the cluster');
   }
 
-  private async takeOverSilent(): Promise<void> {
+  /** Declares the nodes found silent dead; true when any was still marked alive (won or not). */
+  private async takeOverSilent(): Promise<boolean> {
+    let any = false;
     for (const node of this.known) {
       if (node.id === this.id || !node.alive || isLive(node)) continue;
+      any = true;
       const interrupted = await this.table.takeOver(node, this.now(), `node ${node.id} stopped answering while this run was in flight`);
-      if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted }, 'a node was silent for 5 s: took over its jobs');
+      if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted, silentMs: Math.round(node.ageMs) }, 'a node fell silent: took over its jobs');
     }
+    return any;
   }
 
   /** Reads the node list; true when the live set changed. */
@@ -267,46 +273,8 @@ export class Cluster {
     if (this.scheduler === null) return;
     const jobs = await this.options.store.listJobs();
     this.scheduler.sync(jobs);
-    this.lastFullSync = this.now();
+    this.feed?.synced();
     if (this.reassign()) this.scheduler.sync(this.scheduler.list());
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling || this.leaving || this.scheduler === null) return;
-    this.polling = true;
-    try {
-      if (this.now() - this.lastFullSync > FULL_SYNC_MS) await this.resync();
-      const changes = await this.table.changesAfter(this.changeSeq);
-      for (const change of changes) {
-        this.changeSeq = change.seq;
-        if (change.node !== this.id) await this.apply(change);
-      }
-      if (changes.length > 0 && this.changeSeq % 1000 === 0) await this.table.pruneChanges(this.changeSeq - 1000);
-    } catch (error) {
-      this.failed(error);
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  private async apply(change: Change): Promise<void> {
-    const scheduler = this.scheduler!;
-    if (change.kind === 'periods') return this.refreshPeriods();
-    if (change.kind === 'reload') {
-      await this.refreshPeriods();
-      return this.resync();
-    }
-    if (change.job === null) return this.resync();
-    if (change.kind === 'delete') {
-      if (scheduler.list().some((job) => job.name === change.job)) scheduler.remove(change.job);
-      return;
-    }
-    const job = await this.options.store.getJob(change.job);
-    if (job === null) {
-      if (scheduler.list().some((j) => j.name === change.job)) scheduler.remove(change.job);
-    } else {
-      scheduler.upsert(job);
-    }
   }
 
   /** Logged once per outage, not once per beat. */
