@@ -159,6 +159,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     onStoreError: () => metrics.storeError(),
     node: nodeId,
     owns: cluster === null ? undefined : (name) => cluster.owns(name),
+    holding: cluster === null ? undefined : () => cluster.holding,
   });
   // Every change a person makes is announced to the other nodes through the store.
   const periods = new PeriodService({

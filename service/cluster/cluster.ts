@@ -54,7 +54,10 @@ export class Cluster {
   private unreachable: string | null = null;
   private scheduler: ClusterScheduler | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private beating = false;
+  private pulsing = false;
+  private surveying = false;
+  /** Whether this node held its place at the last survey: a change re-arms its share. */
+  private surveyedHolding = true;
   private leaving = false;
   private assignment = new Map<string, string>();
   private assignedFor = '';
@@ -81,7 +84,8 @@ export class Cluster {
         this.lastHeartbeatSent = performance.now();
         await this.readNodes();
         // Heartbeats start now, not when the scheduler is ready: a slow start must not look dead.
-        this.every(HEARTBEAT_MS, () => this.beat());
+        this.every(HEARTBEAT_MS, () => this.pulse());
+        this.every(HEARTBEAT_MS, () => this.survey());
         return { clusterStart: joined.clusterStart };
       }
       // A live row with this id: another node, or this node's previous process killed a moment
@@ -200,14 +204,13 @@ export class Cluster {
   }
 
   /**
-   * One heartbeat, then the node list: takeovers of silent nodes, and a new share on any change.
-   * The list is read before the takeovers, so a node is taken over on ages read just now (not
-   * one round old), and read again after one, so its jobs move in this same round.
+   * One heartbeat. On a timer of its own, apart from the survey: a takeover that waits on a lock
+   * (a paused node's open transaction holds one until it wakes) must never age this node's own
+   * heartbeat, or the live nodes would start finding each other dead.
    */
-  private async beat(): Promise<void> {
-    if (this.beating || this.leaving) return;
-    this.beating = true;
-    const wasHolding = this.holding;
+  private async pulse(): Promise<void> {
+    if (this.pulsing || this.leaving) return;
+    this.pulsing = true;
     try {
       const sent = performance.now();
       if (this.fenced) {
@@ -219,25 +222,43 @@ export class Cluster {
         this.options.log.error({ node: this.id }, 'another node declared this node dead (its heartbeat was too old); starting nothing until it rejoins');
         await this.rejoin();
       }
-      let changed = await this.readNodes();
-      if (await this.takeOverSilent()) changed = (await this.readNodes()) || changed;
       if (this.unreachable !== null) {
         this.options.log.warn({ node: this.id }, 'the store is reachable again; this node takes part again');
         this.unreachable = null;
       }
-      if (changed || this.holding !== wasHolding) await this.resync();
-      else if (this.reassign()) this.scheduler?.sync(this.scheduler.list());
     } catch (error) {
       this.failed(error);
     } finally {
-      this.beating = false;
+      this.pulsing = false;
+    }
+  }
+
+  /**
+   * The node list: takeovers of silent nodes, and a new share on any change. The list is read
+   * before the takeovers, so a node is taken over on ages read just now (not one round old), and
+   * read again after one, so its jobs move in this same round.
+   */
+  private async survey(): Promise<void> {
+    if (this.surveying || this.leaving) return;
+    this.surveying = true;
+    try {
+      const holding = this.holding;
+      let changed = await this.readNodes();
+      if (await this.takeOverSilent()) changed = (await this.readNodes()) || changed;
+      if (changed || holding !== this.surveyedHolding) await this.resync();
+      else if (this.reassign()) this.scheduler?.sync(this.scheduler.list());
+      this.surveyedHolding = holding;
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.surveying = false;
     }
   }
 
   /** Fenced: its runs were recorded interrupted by the node that found it dead. Joins again. */
   private async rejoin(): Promise<void> {
     const joined = await this.table.join(this.id, this.now(), 'its node stopped answering while this run was in flight');
-    if (joined === null) return; // its old row still looks alive; try on the next beat
+    if (joined === null) return; // its old row still looks alive; try on the next heartbeat
     this.epoch = joined.epoch;
     this.fenced = false;
     this.lastHeartbeatSent = performance.now();

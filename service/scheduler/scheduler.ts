@@ -10,7 +10,7 @@ import type { InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobBusyError, JobNotFoundError, SlotTakenError } from '../store/errors.js';
-import { AlreadyRunningError } from './errors.js';
+import { AlreadyRunningError, NodeNotHoldingError } from './errors.js';
 import type { CompiledPeriod } from './period-compile.js';
 import { periodWait, wakeAt } from './period-plan.js';
 import { planBoot, planDue, planReload, planSlotTaken } from './plan.js';
@@ -50,6 +50,8 @@ export interface SchedulerOptions {
    * place in the store). A single node owns every job.
    */
   owns?: (name: string) => boolean;
+  /** Whether this node holds its place in the cluster now; always in a single node. */
+  holding?: () => boolean;
 }
 
 /** How soon a job whose claim met a run in flight elsewhere (or a stale copy) is tried again. */
@@ -89,6 +91,7 @@ export class Scheduler {
       retryDelaysMs: options.finishRetryDelaysMs,
       onError: options.onStoreError,
       node: options.node ?? null,
+      holding: options.holding,
     });
   }
 
@@ -322,6 +325,7 @@ export class Scheduler {
     const started = this.recorder.start(job, { trigger, scheduledAt });
     this.track(job, this.runRecorded(job, started)).catch((error: unknown) => {
       if (error instanceof SlotTakenError || error instanceof JobBusyError) void this.claimLost(job.name, scheduledAt, error);
+      else if (error instanceof NodeNotHoldingError) this.cache(this.jobs.get(job.name) ?? job); // armed again once it holds (sync)
       else this.storeFailed(job.name, error);
     });
   }
@@ -370,6 +374,9 @@ export class Scheduler {
   }
 
   private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
+    // Claimed while holding, answered after losing the place (paused past the dead limit): the
+    // node that found it dead records this run interrupted and runs the job on; never execute it.
+    if (this.options.holding?.() === false) return { outcome: 'interrupted', error: { message: 'this node lost its place in the cluster before the run began; it never executed' }, logs: [] };
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
       const onThread = () => {
