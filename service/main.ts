@@ -198,6 +198,9 @@ export async function createService(config: Config, options: CreateOptions = {})
   // Joining a live cluster, the boot rules (Run Once pending, stop → ok) are not this node's to apply.
   await scheduler.start({ fresh: clusterStart, ownRunsOnly: cluster !== null });
   cluster?.run(scheduler, () => periods.refresh());
+  // Nodes that joined while this one applied the boot rules may have read the jobs before them:
+  // every job changed (Run Once pending, stop → ok), so every node reads them all again.
+  if (clusterStart) cluster?.announce('job');
 
   const healthWatch = watchStoreHealth(store);
   const app = createApp({
