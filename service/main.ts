@@ -17,8 +17,6 @@ import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
-import { Cluster } from './cluster/cluster.js';
-import { lockSqliteFile, type FileLock } from './cluster/sqlite-lock.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
@@ -28,16 +26,14 @@ import { JobService } from './job-service/job-service.js';
 import { PeriodService } from './periods/period-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
+import type { Cluster } from './cluster/cluster.js';
 import { Metrics } from './metrics/metrics.js';
+import { openNodeStore } from './node-store.js';
 import { PoolRunner } from './runs/pool-runner.js';
 import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
 import { installShutdown } from './shutdown.js';
 import { watchStoreHealth } from './store/health-watch.js';
-import { openStore } from './store/open-store.js';
-import { createStorePool, STORE_DEADLINE_MS } from './store/mysql/pool.js';
-import { parseMysqlUrl } from './store/mysql/target.js';
-import { StoreError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', rootUrl()), 'utf8')) as { version: string }).version;
@@ -88,33 +84,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: WARNING ${message}`);
   });
   const nodeId = core.nodeId ?? `${hostname()}:${core.port}`;
-  const lock: FileLock | null = core.store.kind === 'sqlite' ? lockSqliteFile(core.store.file) : null;
-  const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true }).catch((error: unknown) => {
-    lock?.release();
-    throw error;
-  });
-  // A store that opens but cannot take a write (read-only file or folder, full disk) would fail
-  // every run; refuse to start with the reason instead.
-  const writable = await store.ping();
-  if (!writable.ok) {
-    await store.close();
-    lock?.release();
-    throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
-  }
-  // Several nodes on one MySQL store: take this node's place before anything is scheduled.
-  const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;
-  const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log });
-  let clusterStart = true;
-  if (cluster !== null) {
-    try {
-      ({ clusterStart } = await cluster.join());
-    } catch (error) {
-      await clusterPool!.end().catch(() => undefined);
-      await store.close();
-      throw error;
-    }
-    log.info({ node: nodeId, clusterStart }, clusterStart ? 'started the cluster' : 'joined a live cluster');
-  }
+  const { store, cluster, clusterStart, releasePlace, releaseLock } = await openNodeStore(core, nodeId, log);
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
@@ -245,12 +215,11 @@ export async function createService(config: Config, options: CreateOptions = {})
       scheduler.stop();
       scheduler.stopRecording();
       healthWatch.stop();
-      await cluster?.leave();
-      await clusterPool?.end().catch(() => undefined);
+      await releasePlace();
       await alerts.close();
       await pool.dispose();
       await store.close();
-      lock?.release();
+      releaseLock();
     },
   };
 }

@@ -16,6 +16,7 @@ import { periodWait, wakeAt } from './period-plan.js';
 import { planBoot, planDue, planReload, planSlotTaken } from './plan.js';
 import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
 import type { RunOutcome, Runner, RunStart } from './runner.js';
+import { InFlight } from './in-flight.js';
 import { TimerHeap } from './timer-heap.js';
 
 export type SchedulerStatus = 'running' | 'reloading';
@@ -64,9 +65,7 @@ export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
   private readonly heap = new TimerHeap();
-  private readonly running = new Map<string, Promise<unknown>>();
-  /** Runs recorded and not yet ended, by id: waiting for a sandbox thread, or on one. */
-  private readonly inFlightRuns = new Map<number, InFlightOutcome>();
+  private readonly flight = new InFlight();
   private readonly recorder: RunRecorder;
   private readonly now: () => number;
   private readonly owns: (name: string) => boolean;
@@ -130,7 +129,7 @@ export class Scheduler {
       seen.add(job.name);
       const before = this.jobs.get(job.name);
       this.cache(job);
-      if (before?.updatedAt !== job.updatedAt) this.options.events.emit('job', job, this.running.has(job.name));
+      if (before?.updatedAt !== job.updatedAt) this.options.events.emit('job', job, this.flight.has(job.name));
     }
     for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
     this.arm();
@@ -157,7 +156,7 @@ export class Scheduler {
   tick(now: number): void {
     for (const name of this.heap.popDue(now)) {
       const job = this.jobs.get(name);
-      if (!job || this.running.has(name)) continue; // re-armed when its run ends
+      if (!job || this.flight.has(name)) continue; // re-armed when its run ends
       if (!this.owns(name)) continue; // another node's share; re-armed if it becomes ours
       const due = planDue(job, now, this.options.timeZone, this.periodOf(job));
       if (due.run) {
@@ -179,7 +178,7 @@ export class Scheduler {
     for (const job of this.jobs.values()) {
       if (job.period === null) continue;
       this.cache(job);
-      this.options.events.emit('job', job, this.running.has(job.name));
+      this.options.events.emit('job', job, this.flight.has(job.name));
     }
     this.arm();
   }
@@ -205,30 +204,28 @@ export class Scheduler {
   }
 
   isRunning(name: string): boolean {
-    return this.running.has(name);
+    return this.flight.has(name);
   }
 
   /** Runs executing on a sandbox thread now (their job's code began, or is about to). */
   get runningCount(): number {
-    let running = 0;
-    for (const outcome of this.inFlightRuns.values()) if (outcome === 'running') running++;
-    return running;
+    return this.flight.runningCount;
   }
 
   /** Runs recorded and waiting for a sandbox thread. */
   get queuedCount(): number {
-    return this.inFlightRuns.size - this.runningCount;
+    return this.flight.queuedCount;
   }
 
   /** Whether run `id` waits for a thread or runs on one; undefined once it ended (or if it is not this process's). */
   inFlight(id: number): InFlightOutcome | undefined {
-    return this.inFlightRuns.get(id);
+    return this.flight.outcome(id);
   }
 
   /** Takes a job as the store now has it (created or edited) and schedules it from its state. */
   upsert(job: Job): void {
     this.cache(job);
-    this.options.events.emit('job', job, this.running.has(job.name));
+    this.options.events.emit('job', job, this.flight.has(job.name));
     this.arm();
   }
 
@@ -247,7 +244,7 @@ export class Scheduler {
   async runNow(name: string, code?: string): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
-    if (this.running.has(name)) throw new AlreadyRunningError(name);
+    if (this.flight.has(name)) throw new AlreadyRunningError(name);
     const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
@@ -267,13 +264,8 @@ export class Scheduler {
   }
 
   /** Resolves true when no run is in flight, or false when the deadline passes first. */
-  async waitForRuns(deadlineMs: number): Promise<boolean> {
-    const deadline = new Promise<false>((resolve) => setTimeout(resolve, deadlineMs, false).unref());
-    while (this.running.size > 0) {
-      const settled = await Promise.race([Promise.allSettled([...this.running.values()]).then(() => true), deadline]);
-      if (!settled) return this.running.size === 0;
-    }
-    return true;
+  waitForRuns(deadlineMs: number): Promise<boolean> {
+    return this.flight.drain(deadlineMs);
   }
 
   private async doReload(refresh: () => Promise<void>): Promise<void> {
@@ -292,7 +284,7 @@ export class Scheduler {
         const next = patch ? { ...job, ...patch } : job;
         const before = this.jobs.get(job.name);
         this.cache(next);
-        if (before?.updatedAt !== next.updatedAt || patch) this.options.events.emit('job', next, this.running.has(job.name));
+        if (before?.updatedAt !== next.updatedAt || patch) this.options.events.emit('job', next, this.flight.has(job.name));
       }
       for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
       await this.options.store.updateJobs(patches);
@@ -360,13 +352,13 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
-    this.inFlightRuns.set(started.id, 'queued');
+    this.flight.queued(started.id);
     this.options.onRunStarted?.(started);
     let outcome: RunOutcome;
     try {
       outcome = await this.execute(job, started);
     } finally {
-      this.inFlightRuns.delete(started.id);
+      this.flight.ended(started.id);
     }
     // Plan from the job as it is now: a person may have edited it while it ran.
     const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
@@ -380,7 +372,7 @@ export class Scheduler {
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
       const onThread = () => {
-        if (this.inFlightRuns.has(started.id)) this.inFlightRuns.set(started.id, 'running');
+        this.flight.onThread(started.id);
       };
       return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread });
     } catch (error) {
@@ -405,9 +397,9 @@ export class Scheduler {
       this.options.onRunFinished?.(updated ?? job, finished.record, finished.event);
     });
     const settle = () => {
-      if (this.running.get(job.name) === recorded) this.running.delete(job.name);
+      this.flight.release(job.name, recorded);
     };
-    this.running.set(job.name, recorded);
+    this.flight.hold(job.name, recorded);
     this.options.events.emit('job', this.jobs.get(job.name) ?? job, true);
     recorded.catch(settle);
     return run.then(async (finished) => {
