@@ -150,7 +150,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         scheduler.remove(name);
         cluster?.announce('delete', name);
       },
-      isRunning: (name) => scheduler.isRunning(name),
+      isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
       runNow: (name, code) => scheduler.runNow(name, code),
     },
     checkScript,
@@ -167,7 +167,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   await syncFolder();
   // Joining a live cluster, the boot rules (Run Once pending, stop → ok) are not this node's to apply.
   await scheduler.start({ fresh: clusterStart, ownRunsOnly: cluster !== null });
-  cluster?.run(scheduler, () => periods.refresh());
+  cluster?.run(scheduler, { refreshPeriods: () => periods.refresh(), events, runEvents });
   // Nodes that joined while this one applied the boot rules may have read the jobs before them:
   // every job changed (Run Once pending, stop → ok), so every node reads them all again.
   if (clusterStart) cluster?.announce('job');
@@ -180,6 +180,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     scheduler,
     events,
     runEvents,
+    remoteLines: cluster?.liveLines,
     apiToken: core.apiToken,
     trustProxy: core.trustProxy,
     version: VERSION,

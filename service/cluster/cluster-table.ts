@@ -60,6 +60,27 @@ export function isLive(node: NodeRow): boolean {
   return node.alive && node.ageMs < DEAD_AFTER_MS;
 }
 
+/** A node as `/status` lists it (SPEC §8). */
+export interface NodeStatus {
+  id: string;
+  startedAt: string;
+  heartbeatAt: string;
+  alive: boolean;
+  jobs: number;
+  running: number;
+}
+
+export function nodeStatus(node: NodeRow): NodeStatus {
+  return {
+    id: node.id,
+    startedAt: new Date(node.startedAt).toISOString(),
+    heartbeatAt: new Date(node.heartbeatAt).toISOString(),
+    alive: isLive(node),
+    jobs: node.jobs,
+    running: node.running,
+  };
+}
+
 export class ClusterTable {
   constructor(private readonly pool: Pool) {}
 
@@ -165,6 +186,15 @@ export class ClusterTable {
       [seq, limit],
     );
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  }
+
+  /** The jobs with a run in flight on a node other than `node` (the in-flight key's index only). */
+  async jobsInFlightElsewhere(node: string): Promise<string[]> {
+    const rows = await selectRows<{ job: string; node: string | null }>(
+      this.pool,
+      'SELECT in_flight_job AS job, node FROM quickjobs_runs FORCE INDEX (quickjobs_runs_in_flight) WHERE in_flight_job IS NOT NULL',
+    );
+    return rows.filter((row) => row.node !== node).map((row) => row.job);
   }
 
   /** Keeps the feed short: every node reads it within a second, so old entries serve no one. */

@@ -12,14 +12,20 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 
+import type { ServiceEvents } from '../events/service-events.js';
+import type { RunEvents } from '../runs/run-events.js';
 import { StoreError } from '../store/errors.js';
 import { mysqlUnavailableReason } from '../store/mysql/pool.js';
 import type { Store } from '../store/store.js';
-import { ClusterTable, isLive, type Change, type NodeRow } from './cluster-table.js';
+import { ClusterTable, isLive, nodeStatus, type Change, type NodeRow, type NodeStatus } from './cluster-table.js';
+
+export type { NodeStatus } from './cluster-table.js';
 import { ChangeFeed } from './change-feed.js';
 import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
-import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, SAME_ID_WAIT_MS } from './timing.js';
+import { LiveLinesShipper, LiveLinesTable } from './live-lines.js';
+import { RemoteRuns } from './remote-runs.js';
+import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
 
 export type { ClusterScheduler } from './cluster-scheduler.js';
 
@@ -31,22 +37,17 @@ export interface ClusterOptions {
   now?: () => number;
 }
 
-export interface NodeStatus {
-  id: string;
-  startedAt: string;
-  heartbeatAt: string;
-  alive: boolean;
-  jobs: number;
-  running: number;
-}
 
 export class Cluster {
   readonly id: string;
+  /** Live log lines of runs watched from another node (see live-lines.ts). */
+  readonly liveLines: LiveLinesTable;
   private readonly table: ClusterTable;
   private readonly now: () => number;
   private epoch = 0;
   private changeSeq = 0;
   private feed: ChangeFeed | null = null;
+  private remote: RemoteRuns | null = null;
   private live: string[] = [];
   private known: NodeRow[] = [];
   private lastHeartbeatSent = Number.NEGATIVE_INFINITY;
@@ -65,6 +66,7 @@ export class Cluster {
   constructor(private readonly options: ClusterOptions) {
     this.id = options.id;
     this.table = new ClusterTable(options.pool);
+    this.liveLines = new LiveLinesTable(options.pool);
     this.now = options.now ?? Date.now;
   }
 
@@ -104,7 +106,7 @@ export class Cluster {
    * Hands the cluster its scheduler and the way to read the periods again: the change feed and
    * changes of the live nodes re-arm it from now on.
    */
-  run(scheduler: ClusterScheduler, refreshPeriods: () => Promise<void>): void {
+  run(scheduler: ClusterScheduler, { refreshPeriods, events, runEvents }: { refreshPeriods: () => Promise<void>; events: ServiceEvents; runEvents: RunEvents }): void {
     this.scheduler = scheduler;
     const { store } = this.options;
     const feed = new ChangeFeed({
@@ -119,10 +121,24 @@ export class Cluster {
     });
     this.feed = feed;
     if (this.reassign()) scheduler.sync(scheduler.list());
-    this.every(FEED_POLL_MS, async () => {
-      if (this.leaving) return;
-      await feed.poll().catch((error: unknown) => this.failed(error));
+    this.follow(FEED_POLL_MS, () => feed.poll());
+    const remote = new RemoteRuns({ table: this.table, store, scheduler, events, node: this.id });
+    this.remote = remote;
+    const shipper = new LiveLinesShipper(this.liveLines, runEvents);
+    this.follow(REMOTE_RUNS_POLL_MS, () => remote.poll());
+    this.follow(LINES_POLL_MS, () => shipper.poll());
+  }
+
+  /** Polls the store for what the other nodes did, until this node leaves. */
+  private follow(ms: number, poll: () => Promise<void>): void {
+    this.every(ms, async () => {
+      if (!this.leaving) await poll().catch((error: unknown) => this.failed(error));
     });
+  }
+
+  /** Whether a run of the job is in flight on another node (read every REMOTE_RUNS_POLL_MS). */
+  runningElsewhere(job: string): boolean {
+    return this.remote?.has(job) ?? false;
   }
 
   private every(ms: number, work: () => Promise<void>): void {
@@ -172,14 +188,7 @@ export class Cluster {
   }
 
   nodes(): NodeStatus[] {
-    return this.known.map((node) => ({
-      id: node.id,
-      startedAt: new Date(node.startedAt).toISOString(),
-      heartbeatAt: new Date(node.heartbeatAt).toISOString(),
-      alive: isLive(node),
-      jobs: node.jobs,
-      running: node.running,
-    }));
+    return this.known.map(nodeStatus);
   }
 
   /** Stops taking part and leaves the cluster, so the others take this node's jobs at once. */

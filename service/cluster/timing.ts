@@ -23,6 +23,12 @@ export const HOLD_MS = 2_000;
 /** How often each node reads the change feed: an edit reaches every node within about this. */
 export const FEED_POLL_MS = 200;
 
+/** How often each node reads which runs are in flight on the others (for its /events). */
+export const REMOTE_RUNS_POLL_MS = 500;
+
+/** How often each node copies the new log lines of its runs watched from another node. */
+export const LINES_POLL_MS = 300;
+
 /** Every so often each node reads every job again, in case a change was never announced. */
 export const FULL_SYNC_MS = 30_000;
 

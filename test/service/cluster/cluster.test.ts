@@ -93,6 +93,45 @@ describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
     assert.equal(answer.body.error.code, 'already_running');
   });
 
+  it('shows on /events a run starting and ending on another node', async () => {
+    const code = 'const job = core.job();\njob.run = async () => { await core.sleep(1); return job.OK; };\nreturn job;\n';
+    assert.equal((await node('a').api('/jobs', { method: 'POST', body: { name: 'pulse', interval: 3, code } })).status, 201);
+    const owner = (await waitFor(async () => (await runs("job = 'pulse'"))[0], 8_000, 'a run of pulse')).node!;
+    const watcher = ['a', 'b', 'c'].find((id) => id !== owner)!;
+    const stream = await openEvents(node(watcher));
+    try {
+      const started = await stream.next((e) => e.event === 'job' && e.data.name === 'pulse' && e.data.running === true, 6_000, 'pulse running on the watcher');
+      const ended = await stream.next((e) => e.event === 'job' && e.data.name === 'pulse' && e.data.running === false, 4_000, 'pulse ended on the watcher');
+      assert.ok(ended.at > started.at);
+      // Read again from the store with the run's end: the watcher's copy shows that last run.
+      assert.equal(ended.data.status, 'ok');
+      assert.ok(ended.data.lastRunAt !== null);
+      const listed = (await node(watcher).api('/jobs/pulse')).body;
+      assert.equal(typeof listed.running, 'boolean');
+    } finally {
+      stream.close();
+    }
+    assert.equal((await node('a').api('/jobs/pulse', { method: 'DELETE' })).status, 200);
+  });
+
+  it('streams the live log lines of a run on another node', async () => {
+    const code = 'const job = core.job();\njob.run = async () => { for (let i = 0; i < 8; i++) { core.log("line " + i); await core.sleep(0.25); } return job.OK; };\nreturn job;\n';
+    assert.equal((await node('b').api('/jobs', { method: 'POST', body: { name: 'chatty', interval: 4, code } })).status, 201);
+    const run = await waitFor(async () => (await runs("job = 'chatty' AND outcome = 'running'"))[0], 10_000, 'a run of chatty');
+    const watcher = ['a', 'b', 'c'].find((id) => id !== run.node)!;
+    const stream = await openEvents(node(watcher), `/runs/${run.id}/events`);
+    try {
+      const first = await stream.next((e) => e.event === 'log', 3_000, 'a live line on the watcher');
+      const end = await stream.next((e) => e.event === 'end', 5_000, 'the end');
+      // Lines arrived while the run ran, not all at its end.
+      assert.ok(end.at - first.at >= 500, `first line ${end.at - first.at} ms before the end`);
+      assert.match(first.data.message, /^line \d$/);
+    } finally {
+      stream.close();
+    }
+    assert.equal((await node('a').api('/jobs/chatty', { method: 'DELETE' })).status, 200);
+  });
+
   it('uses code saved through one node in the next run on another, taken up by its scheduler within 1 s', async () => {
     const [recent] = await runs("job = 'tick-00' ORDER BY id DESC LIMIT 1 -- ");
     const owner = recent!.node!;
