@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
+import { benchConsole } from './console.js';
 import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
 import { benchMemory } from './memory.js';
@@ -50,6 +51,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['periods-waiting', benchPeriodWaiting],
   ['periods-sweep', benchPeriodSweep],
   ['webmin', benchWebmin],
+  ['console', benchConsole],
   ['memory', benchMemory],
   ['soak-sqlite', () => benchSoak(0, 'sqlite')],
   ['soak-sqlite-kill9', () => benchSoak(10, 'sqlite')],

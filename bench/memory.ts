@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- memory`: the installed service (`bin/quickjobs.js start`, the build in dist/,
- * on the Node that runs the bench) with 1,000 trivial jobs at a 1-second interval. The service
+ * `npm run bench -- memory`: the service as `npm start` starts it (the build in dist/, with the
+ * same node flags, on the Node that runs the bench) with 1,000 trivial jobs at a 1-second interval. The service
  * process's RSS is sampled every 5 s; the figures are min/median/max per minute, the peak after
  * warm-up and the growth per hour after warm-up (a line fitted through the samples).
  *
@@ -26,14 +26,16 @@ export async function rssOf(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** The sum of `quickjobs_runs_total` over jobs and outcomes. */
-async function finishedRuns(baseUrl: string, token: string): Promise<number> {
+/** The sum of `quickjobs_runs_total` over jobs and outcomes, and the sandbox threads now. */
+async function readMetrics(baseUrl: string, token: string): Promise<{ runs: number; threads: number }> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
-  let total = 0;
+  const figures = { runs: 0, threads: 0 };
   for (const line of (await response.text()).split('\n')) {
-    if (line.startsWith('quickjobs_runs_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('quickjobs_runs_total{')) figures.runs += value;
+    if (line.startsWith('quickjobs_pool_workers ')) figures.threads = value;
   }
-  return total;
+  return figures;
 }
 
 /** Least-squares slope of `values` over `times` (per ms). */
@@ -56,7 +58,9 @@ export async function benchMemory(): Promise<Record<string, number>> {
   const dataDir = await mkdtemp(join(tmpdir(), 'quickjobs-bench-memory-'));
   await mkdir(join(dataDir, 'jobs'));
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/quickjobs.js'), 'start'], {
+  const start = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const args = start.split(/\s+/).slice(1); // without the leading `node`
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -91,9 +95,13 @@ export async function benchMemory(): Promise<Record<string, number>> {
     }
     const began = Date.now();
     const samples: Array<{ at: number; mb: number }> = [];
+    // More threads than QUICKJOBS_WORKERS means runs held their thread for long: on a machine
+    // whose other load starves the service, every run does, and the figures are not this workload's.
+    let threads = 0;
     while (Date.now() - began < minutes * 60_000) {
       await new Promise((resolve) => setTimeout(resolve, SAMPLE_MS));
       samples.push({ at: Date.now() - began, mb: await rssOf(child.pid!) });
+      threads = Math.max(threads, (await readMetrics(baseUrl, token)).threads);
     }
     const figures: Record<string, number> = { 'rss at start MB': startupMb };
     for (let minute = 0; minute < minutes; minute++) {
@@ -110,7 +118,8 @@ export async function benchMemory(): Promise<Record<string, number>> {
     figures['after warm-up max MB'] = Math.max(...mbs);
     figures['after warm-up median MB'] = median;
     figures['growth per hour %'] = ((perMs * 3_600_000) / median) * 100;
-    figures['runs per second'] = (await finishedRuns(baseUrl, token)) / ((Date.now() - began) / 1000);
+    figures['runs per second'] = (await readMetrics(baseUrl, token)).runs / ((Date.now() - began) / 1000);
+    figures['most sandbox threads'] = threads;
     return figures;
   } finally {
     child.kill('SIGTERM');

@@ -13,7 +13,7 @@ declare namespace QuickJobs {
   type JobResult = 'OK' | 'SLEEP' | 'STOP' | 'EXIT';
 
   /** Why this run started. */
-  type Trigger = 'schedule' | 'manual' | 'boot';
+  type Trigger = 'schedule' | 'manual' | 'boot' | 'draft';
 
   /**
    * The error codes a helper answers with, by name. Only the numbers reach a job: compare

@@ -8,7 +8,7 @@
  * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
  * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
  * queued GROW_AFTER_MS gets a new thread too while long runs leave fewer than `workers` threads
- * for the rest. Short runs alone never grow the pool: a thread costs memory (about 20 MB) and
+ * for the rest. Short runs alone never grow the pool: a thread costs memory (about 18 MB) and
  * more threads than cores run short work no sooner. At the cap, runs queue.
  *
  * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
@@ -18,6 +18,7 @@
  * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
  * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
 import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
@@ -57,6 +58,12 @@ export interface SandboxPoolStats {
   running: number;
 }
 
+/** A cancelled run's end: the signal's reason when it is a string, else a plain message. */
+function cancelledEnd(signal: AbortSignal): RunEnd {
+  const reason: unknown = signal.reason;
+  return { outcome: 'cancelled', error: { message: typeof reason === 'string' ? reason : 'the run was cancelled' } };
+}
+
 /** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
 export const DEFAULT_MAX_WORKERS = 16;
 /** Threads loading at once while the pool grows for queued runs. */
@@ -65,6 +72,8 @@ const MAX_STARTING = 2;
 const LONG_RUN_MS = 100;
 /** How long the first queued run may wait before the pool adds a thread for it (a burst of short runs clears sooner). */
 const GROW_AFTER_MS = 100;
+/** How long `memory()` waits for a thread's answer. */
+const MEMORY_ANSWER_MS = 1000;
 /** Node fires longer timers after 1 ms; a limit this long is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A thread grown past `workers` is ended after this long without runs. */
@@ -77,6 +86,8 @@ interface PendingRun {
   queuedAt: number;
   hooks: RunHooks;
   resolve: (outcome: RunOutcome) => void;
+  /** Stops listening to `hooks.signal`. */
+  unlisten: () => void;
 }
 
 interface ActiveRun extends PendingRun {
@@ -135,10 +146,34 @@ export class SandboxPool {
    */
   run(request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
     if (this.disposed) return Promise.reject(new SandboxDisposedError());
+    const { signal } = hooks;
+    if (signal?.aborted) return Promise.resolve({ ...cancelledEnd(signal), logs: [] });
     return new Promise((resolve) => {
-      this.queue.push({ request, hooks, resolve, queuedAt: performance.now() });
+      const pending: PendingRun = { request, hooks, resolve, queuedAt: performance.now(), unlisten: () => undefined };
+      if (signal) {
+        const onAbort = () => this.cancel(pending, signal);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.unlisten = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.queue.push(pending);
       this.drain();
     });
+  }
+
+  /** Ends a run whose signal was aborted: dropped from the queue, or ended and interrupted on its thread. */
+  private cancel(pending: PendingRun, signal: AbortSignal): void {
+    // Matched by `resolve`: a run put back in the queue after its thread died is a new entry.
+    const queued = this.queue.findIndex((entry) => entry.resolve === pending.resolve);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      pending.resolve({ ...cancelledEnd(signal), logs: [] });
+      return;
+    }
+    for (const run of this.active.values()) {
+      if (run.resolve !== pending.resolve) continue;
+      this.finish(run, cancelledEnd(signal));
+      return;
+    }
   }
 
   stats(): SandboxPoolStats {
@@ -155,10 +190,12 @@ export class SandboxPool {
    * The memory of each ready thread not executing guest code now (a busy one would answer only
    * when its step ends). `collect` runs a full collection in each first, for what the threads
    * keep alive rather than what they have not yet collected: a leak check, not a metrics scrape.
+   * A thread that has not answered within MEMORY_ANSWER_MS (it began a long step) is left out.
    */
   async memory(collect = false): Promise<ThreadMemory[]> {
     const slots = [...this.slots].filter((slot) => slot.isReady && !slot.busy && !slot.retiring);
-    const answers = await Promise.all(slots.map((slot) => slot.memory(collect)));
+    const late = () => delay(MEMORY_ANSWER_MS, undefined, { ref: false });
+    const answers = await Promise.all(slots.map((slot) => Promise.race([slot.memory(collect), late()])));
     return answers.filter((memory): memory is ThreadMemory => memory !== undefined);
   }
 
@@ -173,7 +210,10 @@ export class SandboxPool {
     clearTimeout(this.growTimer);
     clearTimeout(this.respawnTimer);
     const shutDown = { outcome: 'error', error: { message: 'the sandbox was shut down before the run ended' } } as const;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ...shutDown, logs: [] });
+    for (const pending of this.queue.splice(0)) {
+      pending.unlisten();
+      pending.resolve({ ...shutDown, logs: [] });
+    }
     for (const run of [...this.active.values()]) this.finish(run, shutDown);
     await Promise.all([...this.slots].map((slot) => slot.stop()));
     this.slots.clear();
@@ -287,10 +327,18 @@ export class SandboxPool {
       pauses: undefined,
       startedAt: Date.now(),
       long: false,
-      held: setTimeout(() => {
-        run.long = true;
-        this.topUp();
-      }, LONG_RUN_MS),
+      // Checked again after the poll phase: a main thread that was busy for LONG_RUN_MS fires
+      // this timer before it reads the `end` that the worker sent long ago, and a run that has
+      // ended is not long.
+      held: setTimeout(
+        () =>
+          setImmediate(() => {
+            if (!this.active.has(id)) return;
+            run.long = true;
+            this.topUp();
+          }),
+        LONG_RUN_MS,
+      ),
 
       // The wall clock covers host waits, which no interrupt handler can stop.
       timer: setTimeout(
@@ -369,7 +417,13 @@ export class SandboxPool {
     run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
-    if (!fromWorker) run.slot.post({ type: 'cancel', runId: run.id });
+    run.unlisten();
+    if (!fromWorker) {
+      // Guest code may be executing on the thread now (a spinner): interrupt it there, since the
+      // thread reads the `cancel` message only once the guest yields.
+      run.slot.interrupt(run.id);
+      run.slot.post({ type: 'cancel', runId: run.id });
+    }
     run.resolve(capOutcome({ ...end, logs: run.logs, startedAt: run.startedAt }, run.request.logLimitBytes));
     // A guest that filled its heap left the thread's WASM memory grown and resident (it never
     // shrinks): end the thread rather than keep that memory for good.
@@ -422,7 +476,7 @@ export class SandboxPool {
     clearTimeout(run.timer);
     clearTimeout(run.held);
     run.abort?.abort();
-    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt });
+    this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt, unlisten: run.unlisten });
   }
 
   /** Back to `workers` threads, and the queue moving. */

@@ -19,7 +19,7 @@ import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
 
 /** How a run ended, without its log (the log went out line by line). */
-export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError };
+export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError };
 
 /** What a run asks of whoever drives it. */
 export interface RunChannel {
@@ -34,6 +34,8 @@ export interface RunChannel {
   began?(at: number): void;
   /** Called every ~0.6 ms while guest code executes: a chance to pass on what the run queued. */
   heartbeat?(): void;
+  /** Asked with every heartbeat: true once the run's owner has given up on it (cancelled), to stop a spinning guest. */
+  abandoned?(): boolean;
 }
 
 const isJobResult = (value: unknown): value is JobResult => (JOB_RESULTS as readonly unknown[]).includes(value);
@@ -78,7 +80,7 @@ export class JobRun {
     this.runtime.setMemoryLimit(request.memoryBytes);
     this.runtime.setInterruptHandler(() => {
       channel.heartbeat?.();
-      return performance.now() > this.deadline || this.memory.poll();
+      return performance.now() > this.deadline || channel.abandoned?.() === true || this.memory.poll();
     });
     prepared.bind({
       log: (level, message) => this.log.write(level, message),

@@ -7,8 +7,9 @@ import type { HostCallName, JobResult } from './core-names.js';
 
 export { HOST_CALLS, JOB_RESULTS, type HostCallName, type JobResult } from './core-names.js';
 
-/** Why a run started. */
-export type RunTrigger = 'schedule' | 'manual' | 'boot';
+/** Why a run started: its slot, a person (saved code, or an unsaved `draft`), or a Run Once job's slot. */
+export const RUN_TRIGGERS = ['schedule', 'manual', 'boot', 'draft'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export type LogLevel = 'info' | 'warn' | 'error';
 
@@ -53,7 +54,7 @@ export interface RunRequest {
  */
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError; logs: LogEntry[] }
 ) & {
   /**
    * When the job's code began (epoch ms): the moment the worker handed it to QuickJS. Absent when
@@ -85,6 +86,11 @@ export interface RunHooks {
   host?: HostCall;
   /** Called once, when the run leaves the queue for a thread of its own (it is no longer waiting). */
   onThread?: () => void;
+  /**
+   * Cancels the run when aborted: it ends at once as `cancelled` (its reason, a string, as the
+   * message), its pending host calls are aborted and guest code still executing is interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 /** The result of checking a script without running it. */

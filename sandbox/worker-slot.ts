@@ -25,9 +25,9 @@ const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb
  * tsx, it is `worker.ts`, and the thread must register tsx itself: on Node 20 a worker inherits
  * `--import tsx` in its execArgv, yet `.ts` files still fail there with "Unknown file extension".
  */
-function newWorker(host: InThreadHostSpec | undefined): Worker {
+function newWorker(host: InThreadHostSpec | undefined, interrupts: Int32Array): Worker {
   const url = new URL(FROM_SOURCE ? './worker.ts' : './worker.js', import.meta.url);
-  const options = { workerData: { host }, resourceLimits: WORKER_HEAP_LIMITS };
+  const options = { workerData: { host, interrupts }, resourceLimits: WORKER_HEAP_LIMITS };
   if (!FROM_SOURCE) return new Worker(url, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); });`;
@@ -43,8 +43,16 @@ export interface SlotEvents {
   exit(slot: WorkerSlot, reason: string | undefined): void;
 }
 
+/** Runs a thread can be asked to interrupt at once; more at the same moment wait for their `cancel` message. */
+export const INTERRUPT_SLOTS = 8;
+
 export class WorkerSlot {
   private readonly worker: Worker;
+  /**
+   * Ids of runs the pool has ended while the thread may be executing them, shared with the thread:
+   * its interrupt handler stops guest code of a run listed here without waiting for a message.
+   */
+  private readonly interrupts = new Int32Array(new SharedArrayBuffer(INTERRUPT_SLOTS * 4));
   /** Posted `start`/`reply` messages the worker has not acknowledged. */
   private unacknowledged = 0;
   /** Ids of the runs this worker holds (executing or waiting on the host). */
@@ -73,7 +81,7 @@ export class WorkerSlot {
     events: SlotEvents,
     private readonly host?: InThreadHostSpec,
   ) {
-    this.worker = newWorker(host);
+    this.worker = newWorker(host, this.interrupts);
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {
@@ -116,6 +124,13 @@ export class WorkerSlot {
   /** True while the worker runs guest code (or has been asked to). */
   get busy(): boolean {
     return this.unacknowledged > 0;
+  }
+
+  /** Asks the thread to interrupt run `runId` if it is executing it; the thread clears the mark on `cancel`. */
+  interrupt(runId: number): void {
+    for (let i = 0; i < INTERRUPT_SLOTS; i++) {
+      if (Atomics.compareExchange(this.interrupts, i, 0, runId) === 0) return;
+    }
   }
 
   /** Posts a message; `start` and `reply` count as work until acknowledged. */

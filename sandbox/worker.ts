@@ -37,6 +37,17 @@ function describe(error: unknown): string {
 
 const module = await newSandboxModule();
 const hostSpec = (workerData as { host?: InThreadHostSpec } | null)?.host;
+/** Runs the pool has ended and wants interrupted now, shared with it (worker-slot.ts). */
+const interrupts = (workerData as { interrupts?: Int32Array } | null)?.interrupts ?? new Int32Array(0);
+
+function isInterrupted(runId: number): boolean {
+  for (let i = 0; i < interrupts.length; i++) if (Atomics.load(interrupts, i) === runId) return true;
+  return false;
+}
+
+function clearInterrupt(runId: number): void {
+  for (let i = 0; i < interrupts.length; i++) Atomics.compareExchange(interrupts, i, runId, 0);
+}
 let host: InThreadHost | undefined;
 if (hostSpec) {
   try {
@@ -174,6 +185,7 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
       }
       flush(false);
     },
+    abandoned: () => isInterrupted(runId),
   });
   runs.set(runId, { run, jobName: message.request.jobName, abort: undefined });
   run.start();
@@ -208,6 +220,7 @@ function handle(message: ToWorker): void {
     case 'cancel': {
       const run = runs.get(message.runId)?.run;
       release(message.runId);
+      clearInterrupt(message.runId);
       run?.cancel();
       return;
     }

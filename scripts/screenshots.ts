@@ -33,6 +33,13 @@ try {
   for (const width of [1440, 390]) {
     await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
     await page.goto(`${service.baseUrl}/#/`);
+    await page.locator('qj-outcome-chart canvas').waitFor();
+    await page.screenshot({ path: new URL(`dashboard-${width}.png`, SHOTS_DIR).pathname, fullPage: width < 600 });
+    const [run] = (await service.api('/runs?job=ticker&limit=1')).body as Array<{ id: number }>;
+    await page.goto(`${service.baseUrl}/#/runs?job=ticker&run=${run!.id}`);
+    await page.locator('qj-runs-page section.detail').waitFor();
+    await page.screenshot({ path: new URL(`runs-${width}.png`, SHOTS_DIR).pathname, fullPage: width < 600 });
+    await page.goto(`${service.baseUrl}/#/jobs`);
     await page.locator('tr[data-job="ticker"] td[data-label="Last run"] time').waitFor();
     await page.screenshot({ path: new URL(`jobs-${width}.png`, SHOTS_DIR).pathname, fullPage: width < 600 });
     await page.goto(`${service.baseUrl}/#/jobs/ticker/code`);
@@ -40,7 +47,7 @@ try {
     await page.locator('section.recent details').first().waitFor();
     await page.evaluate('document.fonts.ready');
     await page.screenshot({ path: new URL(`editor-${width}.png`, SHOTS_DIR).pathname });
-    console.log(`screenshots: wrote jobs-${width}.png and editor-${width}.png`);
+    console.log(`screenshots: wrote dashboard, runs, jobs and editor at ${width} px`);
   }
 } finally {
   await browser.close();

@@ -16,6 +16,7 @@ import { periodsRoutes } from './api/periods-routes.js';
 import { runsRoutes, type RemoteLines } from './api/runs-routes.js';
 import { PeriodInUseError } from './periods/errors.js';
 import type { PeriodService } from './periods/period-service.js';
+import { consoleRoutes } from './api/console-routes.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
 import type { ServiceEvents } from './events/service-events.js';
 import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
@@ -23,7 +24,7 @@ import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreUnavailableError, VersionConflictError } from './store/errors.js';
+import { JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreUnavailableError, VersionConflictError, VersionNotFoundError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
   api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines }));
+  api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 
@@ -104,6 +106,7 @@ type ErrorBody = { code: string; message: string } & Record<string, unknown>;
 function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof ApiError) return [error.status, { code: error.code, message: error.message, ...error.extra }];
   if (error instanceof JobNotFoundError) return [404, { code: 'not_found', message: error.message, job: error.jobName }];
+  if (error instanceof VersionNotFoundError) return [404, { code: 'not_found', message: error.message, job: error.jobName }];
   if (error instanceof JobExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
   if (error instanceof VersionConflictError) {
     return [409, { code: 'conflict', message: error.message, currentVersion: error.currentVersion }];

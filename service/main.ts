@@ -151,11 +151,15 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
-      runNow: (name, code) => scheduler.runNow(name, code),
+      runNow: (name, code, by) => scheduler.runNow(name, code, by),
+      // The API's nextRunAt and the status hover account for the job's period.
+      nextRunFor: (job) => scheduler.nextRunFor(job),
+      periodWaitFor: (job) => scheduler.periodWaitFor(job),
     },
     checkScript,
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
+    compiledPeriod: (name) => periods.compiledPeriod(name),
   });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
@@ -196,7 +200,12 @@ export async function createService(config: Config, options: CreateOptions = {})
       ...(cluster === null ? {} : { cluster: { holding: cluster.holding, problem: cluster.problem } }),
     }),
     nodeProblem: cluster === null ? undefined : () => cluster.problem,
-    metrics: async () => metrics.render({ jobsByStatus: countByStatus(scheduler.list()), pool: pool.stats() }),
+    metrics: async () =>
+      metrics.render({
+        jobsByStatus: countByStatus(scheduler.list()),
+        pool: pool.stats(),
+        sandboxHeaps: (await pool.memory()).map((thread) => thread.heapUsed),
+      }),
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
   });

@@ -2,8 +2,15 @@
 
 export type JobStatus = 'ok' | 'sleep' | 'stop' | 'exit' | 'once-pending' | 'once-done';
 export type JobResult = 'OK' | 'SLEEP' | 'STOP' | 'EXIT';
-export type RunOutcome = 'queued' | 'running' | 'success' | 'error' | 'timeout' | 'interrupted';
-export type RunTrigger = 'schedule' | 'manual' | 'boot';
+export const RUN_OUTCOMES = ['queued', 'running', 'success', 'error', 'timeout', 'interrupted', 'cancelled'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+/** How a run can end: what the dashboard counts (runs in flight are counted apart). */
+export const ENDED_OUTCOMES = ['success', 'error', 'timeout', 'interrupted', 'cancelled'] as const;
+export type EndedOutcome = (typeof ENDED_OUTCOMES)[number];
+export const RUN_TRIGGERS = ['schedule', 'manual', 'boot', 'draft'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+/** Who started a run or saved a version: the webmin, an API token, or null for the service. */
+export type By = 'webmin' | 'token' | null;
 
 export interface Notify {
   email: string[];
@@ -74,8 +81,62 @@ export interface Run {
   error: { message: string; line?: number; column?: number } | null;
   logs: LogEntry[];
   codeVersion: number | null;
+  by: By;
+  cancelledBy: By;
   /** The node that ran it. */
   node?: string | null;
+}
+
+/** `GET /runs` filters, as the Runs page keeps them in its address. */
+export interface RunFilters {
+  job?: string;
+  outcome?: RunOutcome;
+  trigger?: RunTrigger;
+  since?: string;
+  until?: string;
+  before?: number;
+  limit?: number;
+}
+
+export interface CodeVersionInfo {
+  version: number;
+  savedAt: string;
+  bytes: number;
+  by: By;
+}
+
+export interface Slots {
+  timezone: string;
+  /** The period the runs are limited to, or null. */
+  period: string | null;
+  /** When it will run. */
+  slots: string[];
+  /** The same, with the slot each run stands for (earlier when it waited for its period to open). */
+  runs: Array<{ at: string; slot: string }>;
+  /** Slots of its cadence that its period leaves out. */
+  skipped: string[];
+}
+
+export interface PeriodStats {
+  runs: number;
+  byOutcome: Record<RunOutcome, number>;
+  successRate: number | null;
+  meanDurationMs: number | null;
+  p95DurationMs: number | null;
+  meanLatenessMs: number | null;
+  p95LatenessMs: number | null;
+}
+
+export interface Stats {
+  since: string;
+  until: string;
+  timeZone: string;
+  jobs: Record<string, number>;
+  days: Array<{ day: string; outcomes: Record<RunOutcome, number> }>;
+  period: PeriodStats;
+  previous: PeriodStats & { since: string; until: string };
+  failingMost: Array<{ job: string; failures: number; runs: number }>;
+  inFlight: number;
 }
 
 export interface ServiceStatus {
@@ -92,6 +153,8 @@ export interface ServiceStatus {
 export interface JobCode {
   code: string;
   version: number;
+  savedAt?: string;
+  by?: By;
 }
 
 /** One alert about a job and its delivery attempts. */

@@ -4,7 +4,7 @@
  * the app shell can show the login page wherever the user was.
  */
 import { ApiError } from './api-error.js';
-import type { AlertDelivery, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, ServiceStatus } from './api-types.js';
+import type { AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, ServiceStatus, Slots, Stats } from './api-types.js';
 
 export { ApiError };
 export type * from './api-types.js';
@@ -37,6 +37,13 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 const job = (name: string): string => `/jobs/${encodeURIComponent(name)}`;
 const period = (name: string): string => `/periods/${encodeURIComponent(name)}`;
 
+/** A query string of the set values. */
+function query(values: object): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) if (value !== undefined && value !== '') params.set(key, String(value));
+  return params.toString();
+}
+
 export const api = {
   login: (password: string): Promise<unknown> => call('POST', '/login', { password }),
   logout: (): Promise<unknown> => call('POST', '/logout'),
@@ -59,6 +66,21 @@ export const api = {
   listRuns: (jobName: string, limit = 20): Promise<Run[]> =>
     call('GET', `/runs?job=${encodeURIComponent(jobName)}&limit=${limit}`),
   getRun: (id: number): Promise<Run> => call('GET', `/runs/${id}`),
+  /** Runs matching the filters, newest first. */
+  findRuns: (filters: RunFilters): Promise<Run[]> => call('GET', `/runs?${query(filters)}`),
+  /** Stops a running run; 409 `ended` when it ended first. */
+  cancelRun: (id: number): Promise<Run> => call('POST', `/runs/${id}/cancel`),
+  stats: (days: 7 | 14 | 30): Promise<Stats> => call('GET', `/stats?days=${days}`),
+  upcoming: (name: string, n = 5): Promise<Slots> => call('GET', `${job(name)}/upcoming?n=${n}`),
+  previewSchedule: (
+    schedule: { interval?: number; cron?: string; timezone?: string | null; period?: string | null; missed?: 'once' | 'skip' },
+    n = 5,
+  ): Promise<Slots> =>
+    call('POST', '/schedule/preview', { ...schedule, n }),
+  listVersions: (name: string): Promise<CodeVersionInfo[]> => call('GET', `${job(name)}/versions`),
+  getVersion: (name: string, version: number): Promise<JobCode> => call('GET', `${job(name)}/versions/${version}`),
+  /** Saves version `version`'s code as the newest version. */
+  restoreVersion: (name: string, version: number): Promise<{ version: number }> => call('POST', `${job(name)}/versions/${version}/restore`),
   /** Alerts sent about the job, newest first, with their delivery attempts. */
   listAlerts: (name: string): Promise<AlertDelivery[]> => call('GET', `${job(name)}/alerts`),
 

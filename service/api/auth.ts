@@ -12,6 +12,7 @@ import { newSessionToken, sessionIdOf } from '../auth/session-token.js';
 import type { Store } from '../store/store.js';
 import { optionalString, readObject } from './body.js';
 import { clientInfo } from './client.js';
+import './actor.js';
 import { ApiError } from './errors.js';
 
 export const SESSION_COOKIE = 'quickjobs_session';
@@ -40,10 +41,14 @@ export function requireAuth(options: AuthOptions): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header?.startsWith('Bearer ') && options.apiToken !== null && secretsEqual(header.slice(7).trim(), options.apiToken)) {
+      c.set('actor', 'token');
       return next();
     }
     const id = await sessionId(c, options.store);
-    if (id !== null && (await options.store.getSession(id, now())) !== null) return next();
+    if (id !== null && (await options.store.getSession(id, now())) !== null) {
+      c.set('actor', 'webmin');
+      return next();
+    }
     throw new ApiError(401, 'unauthorized', 'log in, or send Authorization: Bearer <token>');
   };
 }

@@ -1,7 +1,10 @@
 /** `/api/v1/jobs`: create, read, change and delete jobs and their code; run one now. */
 import { Hono } from 'hono';
 import { parseJobFields } from '../jobs/job-input.js';
-import type { JobService } from '../job-service/job-service.js';
+import { MAX_UPCOMING, personVia, type JobService } from '../job-service/job-service.js';
+import { actorOf } from './actor.js';
+import { upcomingJson } from './upcoming-json.js';
+import { wholeNumber } from './console-query.js';
 import { JobNotFoundError } from '../store/errors.js';
 import { optionalString, readObject } from './body.js';
 import { ApiError } from './errors.js';
@@ -25,7 +28,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     delete body.code;
     const fields = parseJobFields(body, 'create');
     if (!fields.ok) throw invalid(fields);
-    return c.json(json(await jobs.create(fields.value, code)), 201);
+    return c.json(json(await jobs.create(fields.value, code, personVia(actorOf(c)))), 201);
   });
 
   app.get('/:name', async (c) => c.json(json(await jobs.get(c.req.param('name')))));
@@ -36,7 +39,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     delete body.code;
     const fields = parseJobFields(body, 'update');
     if (!fields.ok) throw invalid(fields);
-    return c.json(json(await jobs.update(c.req.param('name'), fields.value, code)));
+    return c.json(json(await jobs.update(c.req.param('name'), fields.value, code, personVia(actorOf(c)))));
   });
 
   app.delete('/:name', async (c) => {
@@ -49,7 +52,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const name = c.req.param('name');
     const code = await jobs.code(name);
     if (!code) throw new JobNotFoundError(name);
-    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
+    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt), by: code.by });
   });
 
   app.put('/:name/code', async (c) => {
@@ -63,7 +66,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     for (const key of Object.keys(body)) {
       if (key !== 'code' && key !== 'baseVersion') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
-    const job = await jobs.saveCode(c.req.param('name'), code, base as number | undefined);
+    const job = await jobs.saveCode(c.req.param('name'), code, base as number | undefined, personVia(actorOf(c)));
     return c.json({ version: job.version });
   });
 
@@ -77,7 +80,22 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const version = Number(c.req.param('version'));
     const code = Number.isInteger(version) ? await jobs.code(name, version) : null;
     if (!code) throw new ApiError(404, 'not_found', `job "${name}" has no version ${c.req.param('version')}`);
-    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt) });
+    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt), by: code.by });
+  });
+
+  app.post('/:name/versions/:version/restore', async (c) => {
+    const name = c.req.param('name');
+    const raw = c.req.param('version');
+    const version = Number(raw);
+    if (!/^\d+$/.test(raw) || version < 1) throw new ApiError(404, 'not_found', `job "${name}" has no version ${raw}`);
+    const job = await jobs.restore(name, version, personVia(actorOf(c)));
+    return c.json({ version: job.version, restored: version });
+  });
+
+  app.get('/:name/upcoming', async (c) => {
+    const n = wholeNumber(c.req.query('n'), 'n', 5, 1, MAX_UPCOMING);
+    const job = await jobs.get(c.req.param('name'));
+    return c.json(upcomingJson(jobs.upcoming(job, n), job.timezone ?? jobs.timeZone, job.period));
   });
 
   app.get('/:name/alerts', async (c) => {
@@ -90,7 +108,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     for (const key of Object.keys(body)) {
       if (key !== 'code') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
-    return c.json(runJson(await jobs.runNow(c.req.param('name'), code)));
+    return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c))));
   });
 
   return app;

@@ -1,15 +1,19 @@
 /** `/api/v1/runs`: the recorded runs, and a run's log live while it runs. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { RUN_OUTCOMES, type InFlightOutcome, type LogEntry, type RunOutcomeName, type RunRecord } from '../jobs/types.js';
+import type { By, InFlightOutcome, LogEntry, RunRecord } from '../jobs/types.js';
 import type { RunEvents } from '../runs/run-events.js';
 import type { Store } from '../store/store.js';
+import { actorOf } from './actor.js';
+import { parseRunQuery } from './console-query.js';
 import { ApiError } from './errors.js';
 import { runJson } from './serialize.js';
 
 /** Which runs in flight wait for a thread and which hold one: only the process running them knows. */
 export interface LiveRuns {
   inFlight(id: number): InFlightOutcome | undefined;
+  /** Cancels a run in flight here; resolves to it as recorded, or null when none with that id is in flight here. */
+  cancel(id: number, by: By): Promise<RunRecord | null>;
 }
 
 /** The log lines of runs in flight on other nodes, through the store (several nodes on one store). */
@@ -22,26 +26,35 @@ export interface RemoteLines {
 /** How often a run in flight on another node is read again for its lines and its end. */
 const REMOTE_POLL_MS = 500;
 
-export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Store; runEvents: RunEvents; live?: LiveRuns; remoteLines?: RemoteLines }): Hono {
+export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Store; runEvents: RunEvents; live: LiveRuns; remoteLines?: RemoteLines }): Hono {
   const app = new Hono();
   /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
   const present = (run: RunRecord): RunRecord =>
-    run.outcome === 'running' && live?.inFlight(run.id) === 'queued' ? { ...run, outcome: 'queued' } : run;
+    run.outcome === 'running' && live.inFlight(run.id) === 'queued' ? { ...run, outcome: 'queued' } : run;
 
   app.get('/', async (c) => {
-    const job = c.req.query('job');
-    const limit = positiveInt(c.req.query('limit'), 'limit', 50, 1000);
-    const before = c.req.query('before') === undefined ? undefined : positiveInt(c.req.query('before'), 'before', 0, Number.MAX_SAFE_INTEGER);
-    const outcome = outcomeFilter(c.req.query('outcome'));
+    const query = parseRunQuery(c.req.query());
     // Queued and running runs are one set in the store: ask for enough of it (no more than the
     // jobs in flight, one run each) and sort them here.
-    const inFlight = outcome === 'queued' || outcome === 'running';
-    const runs = (await store.listRuns({ job: job || undefined, limit: inFlight ? 1000 : limit, before, outcome })).map(present);
-    const chosen = inFlight ? runs.filter((run) => run.outcome === outcome).slice(0, limit) : runs;
+    const inFlight = query.outcome === 'queued' || query.outcome === 'running';
+    const runs = (await store.listRuns(inFlight ? { ...query, limit: 1000 } : query)).map(present);
+    const chosen = inFlight ? runs.filter((run) => run.outcome === query.outcome).slice(0, query.limit) : runs;
     return c.json(chosen.map(runJson));
   });
 
   app.get('/:id', async (c) => c.json(runJson(present(await findRun(store, c.req.param('id'))))));
+
+  app.post('/:id/cancel', async (c) => {
+    const id = runId(c.req.param('id'));
+    const cancelled = await live.cancel(id, actorOf(c));
+    if (cancelled?.outcome === 'cancelled') return c.json(runJson(cancelled));
+    // It ended on its own first (then it keeps that one outcome), or it is not executing here.
+    const run = cancelled ?? (await findRun(store, String(id)));
+    if (run.outcome === 'running') {
+      throw new ApiError(409, 'not_cancellable', `run ${id} is recorded as running but is not executing here; its end is still being recorded`, { run: runJson(run) });
+    }
+    throw new ApiError(409, 'ended', `run ${id} has already ended (${run.outcome})`, { run: runJson(run) });
+  });
 
   app.get('/:id/events', async (c) => {
     const id = runId(c.req.param('id'));
@@ -97,21 +110,4 @@ function runId(raw: string): number {
   const id = Number(raw);
   if (!Number.isInteger(id) || id < 1) throw new ApiError(404, 'not_found', `run ${raw} does not exist`);
   return id;
-}
-
-function outcomeFilter(raw: string | undefined): RunOutcomeName | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!(RUN_OUTCOMES as readonly string[]).includes(raw)) {
-    throw new ApiError(400, 'bad_request', `outcome must be one of ${RUN_OUTCOMES.join(', ')}`, { field: 'outcome' });
-  }
-  return raw as RunOutcomeName;
-}
-
-function positiveInt(raw: string | undefined, field: string, fallback: number, max: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
-    throw new ApiError(400, 'bad_request', `${field} must be a whole number from 1 to ${max}`, { field });
-  }
-  return value;
 }

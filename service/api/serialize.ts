@@ -56,6 +56,8 @@ export function runJson(run: RunRecord) {
     error: run.error,
     logs: run.logs,
     codeVersion: run.codeVersion,
+    by: run.by,
+    cancelledBy: run.cancelledBy,
     node: run.node,
   };
 }

@@ -5,12 +5,15 @@
  */
 import type { CheckResult } from '../../sandbox/types.js';
 import { InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
-import type { JobFieldsInput } from '../jobs/job-input.js';
+import { DEFAULT_SETTINGS, type JobFieldsInput } from '../jobs/job-input.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
-import { NEW_JOB_STATE, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
+import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
-import { JobNotFoundError } from '../store/errors.js';
+import type { CompiledPeriod } from '../scheduler/period-compile.js';
+import { type Upcoming, upcoming } from '../scheduler/upcoming.js';
+import { slotAfter } from '../scheduler/cadence.js';
+import { JobNotFoundError, VersionNotFoundError } from '../store/errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 
 /** Where a change comes from; a person's edit makes the job theirs. */
@@ -18,9 +21,19 @@ export interface ChangeSource {
   owner: JobOwner;
   sourceHash: string | null;
   path?: string;
+  /** Through what a person made it (saved on the code version); null for the jobs folder. */
+  by?: By;
 }
 
 const PERSON: ChangeSource = { owner: 'user', sourceHash: null };
+
+/** A person's change through the webmin or an API token. */
+export function personVia(by: By): ChangeSource {
+  return { ...PERSON, by };
+}
+
+/** Most upcoming slots one request may ask for. */
+export const MAX_UPCOMING = 50;
 
 export interface JobServiceOptions {
   store: Store;
@@ -28,6 +41,8 @@ export interface JobServiceOptions {
   checkScript: (code: string) => Promise<CheckResult>;
   /** Whether a period of that name exists; a job's `period` must name one. Without it, any name goes. */
   periodExists?: (name: string) => boolean;
+  /** The period of that name as the scheduler uses it, for the upcoming runs; without it, periods are not applied there. */
+  compiledPeriod?: (name: string) => CompiledPeriod | null;
   timeZone: string;
   now?: () => number;
 }
@@ -64,7 +79,7 @@ export class JobService {
       createdAt: now,
       updatedAt: now,
     };
-    const job = await this.options.store.createJob({ ...draft, ...planCreate(draft as Job, now, this.options.timeZone) }, script);
+    const job = await this.options.store.createJob({ ...draft, ...planCreate(draft as Job, now, this.options.timeZone) }, script, source.by ?? null);
     this.options.scheduler.upsert(job);
     return job;
   }
@@ -99,7 +114,8 @@ export class JobService {
       updatedAt: now,
     };
     if (source.path) patch.path = source.path;
-    const job = code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch });
+    const job =
+      code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch, by: source.by ?? null });
     this.options.scheduler.upsert(job);
     return job;
   }
@@ -110,9 +126,52 @@ export class JobService {
     const job = await this.options.store.saveCode(name, code, {
       baseVersion,
       patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
+      by: source.by ?? null,
     });
     this.options.scheduler.upsert(job);
     return job;
+  }
+
+  /**
+   * Saves version `version`'s code again as the newest version (checked like any save). Throws
+   * JobNotFoundError, or VersionNotFoundError when the job has no such version.
+   */
+  async restore(name: string, version: number, source: ChangeSource = PERSON): Promise<Job> {
+    const saved = await this.options.store.getCode(name, version);
+    if (!saved) {
+      await this.get(name);
+      throw new VersionNotFoundError(name, version);
+    }
+    return this.saveCode(name, saved.code, undefined, source);
+  }
+
+  /** The job's next `n` runs from now, its period applied, and the slots its period skips (scheduler/upcoming.ts). */
+  upcoming(job: Job, n: number): Upcoming {
+    return upcoming(job, this.periodOf(job.period), this.now(), n, this.options.timeZone);
+  }
+
+  /** The same for unsaved settings, counted from now as a new job's would be. */
+  preview(settings: Pick<Job, 'interval' | 'cron' | 'timezone' | 'period' | 'missed'>, n: number): Upcoming {
+    this.assertPeriod(settings.period);
+    const now = this.now();
+    const job: Job = {
+      ...DEFAULT_SETTINGS,
+      ...NEW_JOB_STATE,
+      ...settings,
+      name: 'preview',
+      nextRunAt: slotAfter(settings, now, this.options.timeZone),
+      path: '',
+      owner: 'user',
+      sourceHash: null,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return upcoming(job, this.periodOf(job.period), now, n, this.options.timeZone);
+  }
+
+  private periodOf(name: string | null): CompiledPeriod | null {
+    return name === null || !this.options.compiledPeriod ? null : this.options.compiledPeriod(name);
   }
 
   async remove(name: string): Promise<boolean> {
@@ -130,13 +189,18 @@ export class JobService {
     };
   }
 
+  /** The service's zone, for jobs without their own. */
+  get timeZone(): string {
+    return this.options.timeZone;
+  }
+
   isRunning(name: string): boolean {
     return this.options.scheduler.isRunning(name);
   }
 
-  /** Runs the job now, with `code` instead of its saved code if given. */
-  runNow(name: string, code?: string): Promise<RunRecord> {
-    return this.options.scheduler.runNow(name, code);
+  /** Runs the job now, with `code` instead of its saved code if given (a `draft` run). */
+  runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
+    return this.options.scheduler.runNow(name, code, by);
   }
 
   /** The newest code version, or the given one; null if the job or the version does not exist. */

@@ -77,14 +77,19 @@ export interface Job extends JobSettings, JobState {
 }
 
 /**
- * Every outcome a run can have, the one list: the API's filter, the metrics and the webmin's
- * icons are built from it. `queued` and `running` are a run in flight (waiting for a sandbox
- * thread, then on one); the others are how it ended.
+ * Every outcome a run can have, the one list: the API's filter, the stats, the metrics and the
+ * webmin's icons are built from it. `queued` and `running` are a run in flight (waiting for a
+ * sandbox thread, then on one); the others are how it ended, `cancelled` when a person stopped it
+ * (not an error).
  */
-export const RUN_OUTCOMES = ['queued', 'running', 'success', 'error', 'timeout', 'interrupted'] as const;
+export const RUN_OUTCOMES = ['queued', 'running', 'success', 'error', 'timeout', 'interrupted', 'cancelled'] as const;
 export type RunOutcomeName = (typeof RUN_OUTCOMES)[number];
 /** Outcomes of a run still in flight. */
 export type InFlightOutcome = Extract<RunOutcomeName, 'queued' | 'running'>;
+
+/** Who started a run or saved a code version: a webmin session, an API token, or null for the service itself. */
+export type ActorName = 'webmin' | 'token';
+export type By = ActorName | null;
 
 export interface RunRecord {
   id: number;
@@ -107,25 +112,34 @@ export interface RunRecord {
   logs: LogEntry[];
   /** The code version that ran; null for an unsaved draft. */
   codeVersion: number | null;
+  /** Who started it; null for the scheduler. */
+  by: By;
+  /** Who cancelled it; null unless its outcome is `cancelled`. */
+  cancelledBy: By;
   /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
   node: string | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { node?: string | null };
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { by?: By; node?: string | null };
 
-export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'>;
+export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'> & {
+  cancelledBy?: By;
+};
 
 export interface CodeVersion {
   job: string;
   version: number;
   code: string;
   savedAt: number;
+  /** Who saved it; null for the jobs folder or the service. */
+  by: By;
 }
 
 export interface CodeVersionInfo {
   version: number;
   savedAt: number;
   bytes: number;
+  by: By;
 }
 
 /** One alert (email or webhook) about a job, with every delivery attempt. */

@@ -21,6 +21,8 @@ export interface FinishedRunMetric {
 export interface MetricsSnapshot {
   jobsByStatus: Record<string, number>;
   pool: { busy: number; queued: number; workers: number };
+  /** The V8 heap in use in each sandbox thread that answered (threads in a long guest step do not). */
+  sandboxHeaps: number[];
 }
 
 /** Run durations range from a millisecond to the longest timeouts (minutes). */
@@ -97,6 +99,8 @@ export class Metrics {
     lines.push(sampleLine('quickjobs_pool_busy_workers', {}, snapshot.pool.busy));
     lines.push(...headerLines('quickjobs_pool_queue_depth', 'gauge', 'Runs waiting for a free worker.'));
     lines.push(sampleLine('quickjobs_pool_queue_depth', {}, snapshot.pool.queued));
+    lines.push(...headerLines('quickjobs_sandbox_heap_bytes', 'gauge', 'V8 heap in use in the sandbox threads, summed (threads in a long guest step are left out).'));
+    lines.push(sampleLine('quickjobs_sandbox_heap_bytes', {}, snapshot.sandboxHeaps.reduce((a, b) => a + b, 0)));
 
     lines.push(...headerLines('quickjobs_store_errors_total', 'counter', 'Store operations that failed.'));
     lines.push(sampleLine('quickjobs_store_errors_total', {}, this.storeErrors));

@@ -32,7 +32,11 @@ export class PoolRunner implements Runner {
         logLimitBytes,
       },
       // The pool's workers answer the job's core.* calls themselves (service/helpers/worker-host.ts).
-      { onLog: (entry) => runEvents.log(runId, entry), ...(request.onThread ? { onThread: request.onThread } : {}) },
+      {
+        onLog: (entry) => runEvents.log(runId, entry),
+        ...(request.onThread ? { onThread: request.onThread } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      },
     );
   }
 }

@@ -27,6 +27,8 @@ export interface RunFacts {
   error: string | null;
   /** Cut short through no fault of its own (its sandbox thread died of another run's fault). */
   interrupted?: boolean;
+  /** A person cancelled it: not an error, so the job keeps its status and cadence. */
+  cancelled?: boolean;
 }
 
 export interface DuePlan {
@@ -128,6 +130,10 @@ export function planDue(job: Job, now: number, defaultTz: string, period: Compil
 /** After a scheduled (or boot) run ended. Manual runs change no state and never come here. */
 export function planAfterRun(job: Job, run: RunFacts, now: number, defaultTz: string): AfterRunPlan {
   const ran: JobPatch = { lastRunAt: run.startedAt, lastScheduledAt: run.scheduledAt };
+  if (run.cancelled) {
+    // Neither a result nor an error: status, last result and error stay; the next slot is on cadence.
+    return { patch: { ...ran, nextRunAt: onCadence(job, run.scheduledAt, now, defaultTz) }, event: null };
+  }
   if (run.interrupted) {
     // Not the job's doing: it stays active, its last result and error stand, and it runs at its
     // next slot (a Run Once job runs again now).

@@ -8,7 +8,7 @@
  * once its own row is committed. Each row of a batch is answered on its own, so a row the store
  * refuses (its job is gone; a slot another node claimed) fails only its own run.
  */
-import type { CodeVersion, Job, NewRun, RunRecord } from '../jobs/types.js';
+import type { By, CodeVersion, Job, NewRun, RunRecord } from '../jobs/types.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { NodeNotHoldingError } from './errors.js';
 import type { JobPatch, Store } from '../store/store.js';
@@ -25,6 +25,7 @@ export interface StartedRun {
   /** When the service took the run up; the row holding it is committed. */
   queuedAt: number;
   codeVersion: number | null;
+  by: By;
   /** The node that claimed it; null in a single-node service. */
   node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
@@ -80,8 +81,9 @@ export class RunRecorder {
     const saved = start.code === undefined ? await this.savedCode(job) : null;
     const codeVersion = saved ? saved.version : null;
     const queuedAt = this.options.now();
+    const by = start.by ?? null;
     const node = this.options.node ?? null;
-    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, node };
+    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node };
     let id: number;
     try {
       id = await this.record(row);
@@ -91,7 +93,7 @@ export class RunRecorder {
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, queuedAt }, write: () => this.abandon(job.name, queuedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, node, code: start.code ?? saved?.code };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code };
   }
 
   /** Forgets a deleted job's code. */
@@ -148,7 +150,7 @@ export class RunRecorder {
    * transaction. The write is queued: `written` resolves once it is in the store, however long the
    * store takes to come back.
    */
-  finish(started: StartedRun, outcome: RunOutcome, current: Job | undefined): FinishedRun {
+  finish(started: StartedRun, outcome: RunOutcome, current: Job | undefined, cancelledBy: By = null): FinishedRun {
     const finishedAt = this.options.now();
     // The worker's clock and this one are the same wall clock; a finish stamped a hair before the
     // code's start (clock granularity) still reads as 0 ms.
@@ -168,6 +170,8 @@ export class RunRecorder {
       error: outcome.outcome === 'success' ? null : outcome.error,
       logs: outcome.logs,
       codeVersion: started.codeVersion,
+      by: started.by,
+      cancelledBy: outcome.outcome === 'cancelled' ? cancelledBy : null,
       node: started.node,
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
@@ -214,6 +218,7 @@ export class RunRecorder {
         result: record.result,
         error: record.error?.message ?? null,
         interrupted: record.outcome === 'interrupted',
+        cancelled: record.outcome === 'cancelled',
       },
       record.finishedAt!,
       this.options.timeZone,

@@ -2,7 +2,7 @@
  * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers,
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
-import type { Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
+import type { By, Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -10,6 +10,8 @@ export interface RunStart {
   scheduledAt: number | null;
   /** Draft code to run instead of the saved code (never saved). */
   code?: string;
+  /** Who asked for it; null (the default) for the scheduler. */
+  by?: By;
 }
 
 /** One run to execute, already recorded (as queued) under `runId`. */
@@ -20,6 +22,8 @@ export interface RunRequest {
   code: string;
   /** Called when the run stops waiting and takes a sandbox thread of its own. */
   onThread?: () => void;
+  /** Aborted to cancel the run; the runner then resolves with outcome `cancelled`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,7 +32,7 @@ export interface RunRequest {
  */
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
-  | { outcome: 'error' | 'timeout' | 'interrupted'; error: RunError; logs: LogEntry[] }
+  | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError; logs: LogEntry[] }
 ) & { startedAt?: number };
 
 export interface Runner {

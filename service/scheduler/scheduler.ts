@@ -6,7 +6,7 @@
  * the store before it is acted on.
  */
 import type { Logger } from 'pino';
-import type { InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
+import type { By, InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobBusyError, JobNotFoundError, SlotTakenError } from '../store/errors.js';
@@ -61,9 +61,19 @@ const BUSY_RETRY_MS = 500;
 /** How long a job waits before the loop retries it after the store failed to record its run. */
 const STORE_RETRY_MS = 5_000;
 
+/** A run in flight: how to cancel it, and its end once recorded. */
+interface Cancellable {
+  controller: AbortController;
+  /** Set by `cancel` before it aborts, so the recorder writes who cancelled. */
+  cancelledBy: By | undefined;
+  finished: Promise<FinishedRun>;
+}
+
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
+  /** Runs recorded and not yet ended, by id: how to cancel each, and its end once recorded. */
+  private readonly cancels = new Map<number, Cancellable>();
   private readonly heap = new TimerHeap();
   private readonly flight = new InFlight();
   private readonly recorder: RunRecorder;
@@ -241,15 +251,31 @@ export class Scheduler {
    * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string): Promise<RunRecord> {
+  async runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.flight.has(name)) throw new AlreadyRunningError(name);
-    const started = this.recorder.start(job, { trigger: 'manual', scheduledAt: null, code }).catch((error: unknown) => {
+    const trigger = code === undefined ? 'manual' : 'draft';
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
     const finished = this.track(job, this.runRecorded(job, started));
     return (await finished).record;
+  }
+
+  /**
+   * Cancels a run executing here: it ends at once as `cancelled` (the sandbox interrupts its guest
+   * code and aborts its host calls) and is recorded once. Resolves to the recorded run, whose
+   * outcome is not `cancelled` when it ended on its own first; null when no such run executes here.
+   */
+  async cancel(runId: number, by: By): Promise<RunRecord | null> {
+    const run = this.cancels.get(runId);
+    if (!run) return null;
+    if (!run.controller.signal.aborted) {
+      run.cancelledBy = by;
+      run.controller.abort(`cancelled by ${by ?? 'the service'}`);
+    }
+    return (await run.finished).record;
   }
 
   /**
@@ -352,20 +378,42 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
+    let recorded!: (finished: FinishedRun) => void;
+    let failed!: (error: unknown) => void;
+    const entry: Cancellable = {
+      controller: new AbortController(),
+      cancelledBy: undefined,
+      finished: new Promise<FinishedRun>((resolve, reject) => {
+        recorded = resolve;
+        failed = reject;
+      }),
+    };
+    entry.finished.catch(() => undefined);
     this.flight.queued(started.id);
-    this.options.onRunStarted?.(started);
-    let outcome: RunOutcome;
+    this.cancels.set(started.id, entry);
     try {
-      outcome = await this.execute(job, started);
+      this.options.onRunStarted?.(started);
+      let outcome: RunOutcome;
+      try {
+        outcome = await this.execute(job, started, entry.controller.signal);
+      } finally {
+        this.flight.ended(started.id);
+      }
+      // Plan from the job as it is now: a person may have edited it while it ran.
+      const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
+      const cancelledBy = outcome.outcome === 'cancelled' ? (entry.cancelledBy ?? null) : null;
+      const finished = this.recorder.finish(started, outcome, current, cancelledBy);
+      recorded(finished);
+      return finished;
+    } catch (error) {
+      failed(error);
+      throw error;
     } finally {
-      this.flight.ended(started.id);
+      this.cancels.delete(started.id);
     }
-    // Plan from the job as it is now: a person may have edited it while it ran.
-    const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
-    return this.recorder.finish(started, outcome, current);
   }
 
-  private async execute(job: Job, started: StartedRun): Promise<RunOutcome> {
+  private async execute(job: Job, started: StartedRun, signal: AbortSignal): Promise<RunOutcome> {
     // Claimed while holding, answered after losing the place (paused past the dead limit): the
     // node that found it dead records this run interrupted and runs the job on; never execute it.
     if (this.options.holding?.() === false) return { outcome: 'interrupted', error: { message: 'this node lost its place in the cluster before the run began; it never executed' }, logs: [] };
@@ -374,7 +422,7 @@ export class Scheduler {
       const onThread = () => {
         this.flight.onThread(started.id);
       };
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread });
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread, signal });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

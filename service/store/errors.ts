@@ -90,6 +90,16 @@ export class PeriodExistsError extends Error {
   }
 }
 
+export class VersionNotFoundError extends Error {
+  override name = 'VersionNotFoundError';
+  constructor(
+    readonly jobName: string,
+    readonly version: number,
+  ) {
+    super(`job "${jobName}" has no version ${version}`);
+  }
+}
+
 /**
  * The slot (job, scheduled time) was already claimed in the store: another node ran it, or this
  * node did before it crashed. The slot must not run again.

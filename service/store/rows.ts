@@ -3,6 +3,7 @@
  * 0/1, nested values (notify, error, logs, attempts) JSON text; everything else maps one to one.
  */
 import type {
+  By,
   AlertDelivery,
   CodeVersion,
   Job,
@@ -180,10 +181,11 @@ export interface CodeRow {
   version: number;
   code: string;
   saved_at: number;
+  saved_by: string | null;
 }
 
 export function codeFromRow(row: CodeRow): CodeVersion {
-  return { job: row.job, version: row.version, code: row.code, savedAt: row.saved_at };
+  return { job: row.job, version: row.version, code: row.code, savedAt: row.saved_at, by: row.saved_by as By };
 }
 
 export interface RunRow {
@@ -201,6 +203,8 @@ export interface RunRow {
   error: string | null;
   logs: string;
   code_version: number | null;
+  run_by: string | null;
+  cancelled_by: string | null;
   node?: string | null;
 }
 
@@ -225,6 +229,8 @@ export function runFromRow(row: RunRow): RunRecord {
     error: row.error === null ? null : (JSON.parse(row.error) as RunError),
     logs: JSON.parse(row.logs) as LogEntry[],
     codeVersion: row.code_version,
+    by: row.run_by as By,
+    cancelledBy: row.cancelled_by as By,
     node: row.node ?? null,
   };
 }

@@ -7,6 +7,7 @@
  */
 import type {
   AlertDelivery,
+  By,
   CodeVersion,
   CodeVersionInfo,
   FinishedRun,
@@ -14,8 +15,12 @@ import type {
   NewRun,
   RunOutcomeName,
   RunRecord,
+  RunTrigger,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
+import type { StatsQuery, StoreStats } from './run-stats.js';
+
+export type { StatsQuery, StoreStats };
 
 export type JobPatch = Partial<Omit<Job, 'name' | 'createdAt' | 'version'>>;
 
@@ -41,6 +46,18 @@ export interface RunQuery {
   limit: number;
   /** Only runs with a smaller id. */
   before?: number;
+  trigger?: RunTrigger;
+  /** Taken up (queued) at or after (epoch ms). */
+  since?: number;
+  /** Taken up before (epoch ms). */
+  until?: number;
+}
+
+export interface SaveCodeOptions {
+  baseVersion?: number;
+  patch?: JobPatch;
+  /** Who saves it; null (the default) for the jobs folder or the service. */
+  by?: By;
 }
 
 export type DataObject = Record<string, unknown> & { _id: string };
@@ -76,7 +93,7 @@ export interface Store {
   listJobs(): Promise<Job[]>;
   getJob(name: string): Promise<Job | null>;
   /** Creates the job and its code as version 1 in one transaction. Throws JobExistsError. */
-  createJob(job: Omit<Job, 'version'>, code: string): Promise<Job>;
+  createJob(job: Omit<Job, 'version'>, code: string, by?: By): Promise<Job>;
   /** Throws JobNotFoundError. Resolves to the updated job. */
   updateJob(name: string, patch: JobPatch): Promise<Job>;
   /** Many updates in one transaction (reload, boot); unknown names are ignored. */
@@ -93,7 +110,7 @@ export interface Store {
    * the same transaction. Throws JobNotFoundError, or VersionConflictError when `baseVersion` is
    * given and is not the newest version. Resolves to the job as written.
    */
-  saveCode(name: string, code: string, options?: { baseVersion?: number; patch?: JobPatch }): Promise<Job>;
+  saveCode(name: string, code: string, options?: SaveCodeOptions): Promise<Job>;
 
   // ── runs ──
   /**
@@ -121,8 +138,10 @@ export interface Store {
    */
   finishRuns(ends: readonly RunEnd[]): Promise<void>;
   getRun(id: number): Promise<RunRecord | null>;
-  /** Newest first. */
+  /** Newest first, filtered as `query` says; every filter is served by an index. */
   listRuns(query: RunQuery): Promise<RunRecord[]>;
+  /** The dashboard's figures, computed by SQL over the rollups (run-rollups.ts). */
+  runStats(query: StatsQuery): Promise<StoreStats>;
   /**
    * Marks every `running` run `interrupted` (at boot, and after a shutdown deadline); with `node`,
    * only the runs that node recorded. Resolves to the count.

@@ -6,6 +6,7 @@
  */
 import type {
   AlertDelivery,
+  By,
   CodeVersion,
   CodeVersionInfo,
   FinishedRun,
@@ -15,7 +16,7 @@ import type {
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
 import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, StartAnswer, Store, StoreHealth } from './store.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -24,13 +25,13 @@ export interface StoreTables {
   jobs: {
     list(): Answer<Job[]>;
     get(name: string): Answer<Job | null>;
-    create(job: Omit<Job, 'version'>, code: string): Answer<Job>;
+    create(job: Omit<Job, 'version'>, code: string, by: By): Answer<Job>;
     update(name: string, patch: JobPatch): Answer<Job>;
     updateMany(patches: Array<{ name: string; patch: JobPatch }>): Answer<void>;
     delete(name: string): Answer<boolean>;
     getCode(name: string, version?: number): Answer<CodeVersion | null>;
     listVersions(name: string): Answer<CodeVersionInfo[]>;
-    saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Answer<Job>;
+    saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Answer<Job>;
   };
   runs: {
     start(run: NewRun): Answer<number>;
@@ -39,6 +40,7 @@ export interface StoreTables {
     finishMany(ends: readonly RunEnd[]): Answer<void>;
     get(id: number): Answer<RunRecord | null>;
     list(query: RunQuery): Answer<RunRecord[]>;
+    stats(query: StatsQuery): Answer<StoreStats>;
     interruptRunning(at: number, message: string, node?: string): Answer<number>;
   };
   data: {
@@ -103,8 +105,8 @@ export abstract class TableStore implements Store {
   async getJob(name: string): Promise<Job | null> {
     return this.guard('read a job', () => this.tables.jobs.get(name));
   }
-  async createJob(job: Omit<Job, 'version'>, code: string): Promise<Job> {
-    return this.guard('create a job', () => this.tables.jobs.create(job, code), 'write');
+  async createJob(job: Omit<Job, 'version'>, code: string, by: By = null): Promise<Job> {
+    return this.guard('create a job', () => this.tables.jobs.create(job, code, by), 'write');
   }
   async updateJob(name: string, patch: JobPatch): Promise<Job> {
     return this.guard('update a job', () => this.tables.jobs.update(name, patch), 'write');
@@ -123,7 +125,7 @@ export abstract class TableStore implements Store {
   async listVersions(name: string): Promise<CodeVersionInfo[]> {
     return this.guard('list code versions', () => this.tables.jobs.listVersions(name));
   }
-  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch } = {}): Promise<Job> {
+  async saveCode(name: string, code: string, options: SaveCodeOptions = {}): Promise<Job> {
     return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()), 'write');
   }
 
@@ -147,6 +149,9 @@ export abstract class TableStore implements Store {
   }
   async listRuns(query: RunQuery): Promise<RunRecord[]> {
     return this.guard('list runs', () => this.tables.runs.list(query));
+  }
+  async runStats(query: StatsQuery): Promise<StoreStats> {
+    return this.guard('compute run statistics', () => this.tables.runs.stats(query));
   }
   async interruptRunning(at: number, message: string, node?: string): Promise<number> {
     return this.guard('interrupt running runs', () => this.tables.runs.interruptRunning(at, message, node), 'write');

@@ -105,6 +105,19 @@ describe('the commands in the docs', () => {
   });
 });
 
+describe('the main thread\'s heap flags', () => {
+  it('are the same in npm start, the quickjobs command and the systemd unit', async () => {
+    const flags = (line: string) => line.split(/\s+/).filter((word) => word.startsWith('--max-'));
+    const start = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const expected = flags(start);
+    assert.ok(expected.length > 0, 'npm start sets the heap flags');
+    const shebang = (await readFile('bin/quickjobs.js', 'utf8')).split('\n')[0]!;
+    assert.deepEqual(flags(shebang), expected, 'bin/quickjobs.js');
+    const unit = /^ExecStart=(.*)$/m.exec(await readFile('docs/OPERATIONS.md', 'utf8'))?.[1] ?? '';
+    assert.deepEqual(flags(unit), expected, 'the systemd unit in docs/OPERATIONS.md');
+  });
+});
+
 describe('the job scripts in the docs', () => {
   it('have valid settings and parse', async () => {
     let checked = 0;

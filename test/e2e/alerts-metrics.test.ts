@@ -105,6 +105,9 @@ describe('when a job fails and then recovers', () => {
     assert.equal(count(second, 'success'), successes + 1, 'the counter moved');
     assert.ok(second.find((f) => f.name === 'quickjobs_run_duration_seconds'));
     assert.ok(second.find((f) => f.name === 'quickjobs_jobs'));
+    // Every sandbox thread is idle here and answers: a few MB of V8 heap each.
+    const heap = Number(second.find((f) => f.name === 'quickjobs_sandbox_heap_bytes')?.metrics[0]?.value);
+    assert.ok(heap > 1_000_000, `sandbox heap ${heap}`);
     const unauthorized = await t.service.app.request('/metrics');
     assert.equal(unauthorized.status, 401);
   });

@@ -37,7 +37,8 @@ export async function logIn(page: Page, password: string): Promise<void> {
   await page.locator('#password').waitFor();
   await page.keyboard.type(password);
   await page.keyboard.press('Enter');
-  await page.locator('qj-jobs-page').waitFor();
+  // Wherever the login was asked for, the app shows a page again (the dashboard from the root).
+  await page.locator('qj-app main > *:not(qj-login-page)').first().waitFor();
 }
 
 export interface EditorMarker {

@@ -1,13 +1,14 @@
 /**
  * The webmin's Periods page and the job form's Period choice in a real browser against the real
  * service: create a period with the keyboard, see its week, give a job the period, and read the
- * hover of a job waiting for it.
+ * hover of a job waiting for it. Each view passes axe-core's WCAG 2.1 AA rules.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { gate, probeChromium } from '../helpers/require-service.js';
 import { startService, waitFor, type ServiceHandle } from '../helpers/service.js';
+import { accessibilityViolations } from './axe.js';
 import { collectPageErrors, launchChromium, logIn, scrollWidth } from './browser.js';
 
 const skip = await gate('browser', probeChromium);
@@ -61,6 +62,7 @@ describe('the Periods page in a browser', { skip }, () => {
     const saved = (await service.api('/periods/workhours')).body;
     assert.equal(saved.timezone, 'Europe/Berlin');
     assert.deepEqual(saved.ranges[1], { days: ['sat'], from: '22:00', to: '02:00' });
+    assert.deepEqual(await accessibilityViolations(page), [], 'the period form with its week view');
   });
 
   it('shows the service’s refusal naming the field', async () => {
@@ -68,6 +70,7 @@ describe('the Periods page in a browser', { skip }, () => {
     await page.locator('button[type="submit"]', { hasText: 'Update' }).click();
     await page.locator('[role="alert"]', { hasText: 'ranges[0].to' }).waitFor();
     assert.equal((await service.api('/periods/workhours')).body.ranges[0].to, '18:00');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the period form with its error');
   });
 
   it('gives a job the period from the job form', async () => {
@@ -77,6 +80,10 @@ describe('the Periods page in a browser', { skip }, () => {
     await page.locator('#period').selectOption('workhours');
     await page.locator('button[type="submit"]', { hasText: 'Update' }).click();
     await waitFor(async () => (await service.api('/jobs/report')).body.period === 'workhours', 5000, 'the job to take the period');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the job form with a period');
+    await page.goto(url('#/periods'));
+    await page.locator('qj-week-view li').first().waitFor();
+    assert.deepEqual(await accessibilityViolations(page), [], 'the Periods list');
   });
 
   it('says in the status hover that a job waits for its period, and when that opens', async () => {
@@ -84,7 +91,7 @@ describe('the Periods page in a browser', { skip }, () => {
     await service.api('/periods', { method: 'POST', body: { name: 'later', timezone: 'UTC', ranges: [{ days: ['2031-06-02'], from: '08:00', to: '09:00' }] } });
     await service.api('/jobs', { method: 'POST', body: { name: 'waiter', interval: 60, period: 'later' } });
     assert.equal((await service.api('/jobs/waiter')).body.periodWait.opensAt, opens);
-    await page.goto(url('#/'));
+    await page.goto(url('#/jobs'));
     const icon = page.locator('tr[data-job="waiter"] qj-status-icon [role="img"]');
     await waitFor(async () => ((await icon.getAttribute('aria-label')) ?? '').includes('Waiting'), 10_000, 'the hover text');
     assert.match((await icon.getAttribute('title'))!, /Waiting for period later, opens Mon 08:00/);

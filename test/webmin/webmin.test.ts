@@ -50,6 +50,9 @@ describe('the webmin in a browser', { skip }, () => {
     await page.locator('#login-error', { hasText: 'not right' }).waitFor();
     await page.locator('#password').fill('');
     await logIn(page, service.password);
+    // The dashboard is where a login lands; the jobs are one link away.
+    await page.locator('qj-dashboard-page h1', { hasText: 'Dashboard' }).waitFor();
+    await page.locator('nav a', { hasText: 'Jobs' }).click();
     await page.locator('text=No jobs yet').waitFor();
   });
 
@@ -209,7 +212,7 @@ describe('the webmin in a browser', { skip }, () => {
 
     await page.locator('button.delete').click();
     await dialog.locator('button.confirm').click();
-    await page.waitForURL(/#\/$/);
+    await page.waitForURL(/#\/jobs$/);
     assert.equal((await service.api('/jobs/stopper')).status, 404);
     await page.locator('tr[data-job="stopper"]').waitFor({ state: 'detached' });
   });
@@ -230,7 +233,7 @@ describe('the webmin in a browser', { skip }, () => {
 
   it('fits a 390 px wide screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const hash of ['#/', '#/jobs/ticker', '#/jobs/ticker/code']) {
+    for (const hash of ['#/', '#/jobs', '#/runs', '#/jobs/ticker', '#/jobs/ticker/code']) {
       await page.goto(url(hash));
       await page.locator(hash.endsWith('code') ? 'qj-code-editor .monaco-editor' : 'h1').first().waitFor();
       assert.ok((await scrollWidth(page)) <= 390, `${hash} scrolls sideways`);

@@ -23,6 +23,7 @@ export const sharedStyles = css`
   h2 { font-size: 1.1rem; }
   a { color: var(--qj-accent); }
   a:hover { color: var(--qj-accent-dark); }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   :focus-visible { outline: 3px solid #5b9dff; outline-offset: 2px; border-radius: 3px; }
 
   .btn {

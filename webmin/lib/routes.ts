@@ -1,6 +1,8 @@
 /**
  * Hash routes, so the service only ever serves `/`:
- *   #/              jobs page
+ *   #/              dashboard (the landing page)
+ *   #/jobs          jobs page
+ *   #/runs?FILTERS  runs page (filters in the address, so a view can be shared)
  *   #/new           new job form
  *   #/jobs/NAME     job form (settings)
  *   #/jobs/NAME/code  code editor
@@ -8,6 +10,8 @@
  *   #/periods/NAME  periods: list and that period's form
  */
 export type Route =
+  | { page: 'dashboard' }
+  | { page: 'runs'; query: string }
   | { page: 'jobs' }
   | { page: 'new' }
   | { page: 'job'; name: string }
@@ -20,18 +24,25 @@ export function parseRoute(hash: string): Route {
   if (path === '/periods') return { page: 'periods' };
   const period = /^\/periods\/([^/]+)$/.exec(path);
   if (period) return { page: 'periods', name: decodeURIComponent(period[1]!) };
+  if (path === '/jobs') return { page: 'jobs' };
+  const runs = /^\/runs(?:\?(.*))?$/.exec(path);
+  if (runs) return { page: 'runs', query: runs[1] ?? '' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
     return match[2] ? { page: 'code', name } : { page: 'job', name };
   }
-  return { page: 'jobs' };
+  return { page: 'dashboard' };
 }
 
 export function href(route: Route): string {
   switch (route.page) {
-    case 'jobs':
+    case 'dashboard':
       return '#/';
+    case 'runs':
+      return route.query ? `#/runs?${route.query}` : '#/runs';
+    case 'jobs':
+      return '#/jobs';
     case 'new':
       return '#/new';
     case 'job':

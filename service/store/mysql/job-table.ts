@@ -4,7 +4,7 @@
  */
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
-import type { CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import type { By, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
 import {
   type CodeRow,
@@ -15,7 +15,8 @@ import {
   jobToRow,
   patchColumns,
 } from '../rows.js';
-import type { JobPatch } from '../store.js';
+import { forgetJobSql, MYSQL_ROLLUPS } from '../run-rollups.js';
+import type { JobPatch, SaveCodeOptions } from '../store.js';
 import { applyPatches } from './bulk-update.js';
 import { type Executor, execute, quoteColumn, selectArrays, selectRows, serverErrorCode, transaction } from './sql.js';
 
@@ -23,7 +24,7 @@ const COLUMN_LIST = JOB_COLUMNS.map(quoteColumn).join(', ');
 const INSERT_JOB = `INSERT INTO quickjobs_jobs (${COLUMN_LIST}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
 const SELECT_JOB = `SELECT ${COLUMN_LIST} FROM quickjobs_jobs WHERE name = ?`;
 const SELECT_JOBS = `SELECT ${COLUMN_LIST} FROM quickjobs_jobs ORDER BY name`;
-const INSERT_CODE = 'INSERT INTO quickjobs_code_versions (job, version, code, saved_at) VALUES (?, ?, ?, ?)';
+const INSERT_CODE = 'INSERT INTO quickjobs_code_versions (job, version, code, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)';
 
 export class JobTable {
   constructor(private readonly pool: Pool) {}
@@ -37,7 +38,7 @@ export class JobTable {
     return values === undefined ? null : jobFromValues(values);
   }
 
-  async create(fields: Omit<Job, 'version'>, code: string): Promise<Job> {
+  async create(fields: Omit<Job, 'version'>, code: string, by: By): Promise<Job> {
     return transaction(this.pool, async (connection) => {
       const row = jobToRow({ ...fields, version: 1 });
       try {
@@ -47,7 +48,7 @@ export class JobTable {
         throw error;
       }
       // Version 1 is saved the moment the job is created.
-      await execute(connection, INSERT_CODE, [fields.name, 1, code, fields.createdAt]);
+      await execute(connection, INSERT_CODE, [fields.name, 1, code, fields.createdAt, by]);
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return (await this.get(fields.name, connection))!;
     });
@@ -77,9 +78,12 @@ export class JobTable {
     await transaction(this.pool, (connection) => applyPatches(connection, patches));
   }
 
-  /** Versions, runs and alerts go with it (ON DELETE CASCADE, in the same statement). */
+  /** Versions, runs and alerts go with it (ON DELETE CASCADE, in the same statement), and its line in the per-job rollup. */
   async delete(name: string): Promise<boolean> {
-    return (await execute(this.pool, 'DELETE FROM quickjobs_jobs WHERE name = ?', [name])).affectedRows > 0;
+    return transaction(this.pool, async (connection) => {
+      await execute(connection, forgetJobSql(MYSQL_ROLLUPS), [name]);
+      return (await execute(connection, 'DELETE FROM quickjobs_jobs WHERE name = ?', [name])).affectedRows > 0;
+    });
   }
 
   async getCode(name: string, version?: number): Promise<CodeVersion | null> {
@@ -87,12 +91,12 @@ export class JobTable {
       version === undefined
         ? await selectRows<CodeRow>(
             this.pool,
-            'SELECT job, version, code, saved_at FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC LIMIT 1',
+            'SELECT job, version, code, saved_at, saved_by FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC LIMIT 1',
             [name],
           )
         : await selectRows<CodeRow>(
             this.pool,
-            'SELECT job, version, code, saved_at FROM quickjobs_code_versions WHERE job = ? AND version = ?',
+            'SELECT job, version, code, saved_at, saved_by FROM quickjobs_code_versions WHERE job = ? AND version = ?',
             [name, version],
           );
     return row === undefined ? null : codeFromRow(row);
@@ -100,22 +104,22 @@ export class JobTable {
 
   async listVersions(name: string): Promise<CodeVersionInfo[]> {
     // LENGTH counts bytes (CHAR_LENGTH would count characters), which is what `bytes` promises.
-    const rows = await selectRows<{ version: number; saved_at: number; bytes: number }>(
+    const rows = await selectRows<{ version: number; saved_at: number; bytes: number; saved_by: string | null }>(
       this.pool,
-      'SELECT version, saved_at, LENGTH(code) AS bytes FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC',
+      'SELECT version, saved_at, saved_by, LENGTH(code) AS bytes FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC',
       [name],
     );
-    return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: Number(row.bytes) }));
+    return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: Number(row.bytes), by: row.saved_by as By }));
   }
 
-  async saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Promise<Job> {
+  async saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Promise<Job> {
     return transaction(this.pool, async (connection) => {
       const current = await this.lockVersion(connection, name);
       if (options.baseVersion !== undefined && options.baseVersion !== current) {
         throw new VersionConflictError(name, options.baseVersion, current);
       }
       const version = current + 1;
-      await execute(connection, INSERT_CODE, [name, version, code, now]);
+      await execute(connection, INSERT_CODE, [name, version, code, now, options.by ?? null]);
       await execute(connection, 'UPDATE quickjobs_jobs SET version = ?, updated_at = ? WHERE name = ?', [version, now, name]);
       if (options.patch !== undefined) await this.applyPatch(connection, name, options.patch);
       return (await this.get(name, connection))!;

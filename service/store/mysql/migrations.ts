@@ -10,7 +10,8 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import { StoreError } from '../errors.js';
-import { execute, selectRows, serverErrorCode } from './sql.js';
+import { MYSQL_ROLLUPS, rebuildRollups, rollupTables } from '../run-rollups.js';
+import { execute, selectRows } from './sql.js';
 
 export interface MysqlMigration {
   version: number;
@@ -237,7 +238,28 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     ],
   },
   {
-    version: 6,
+    version: 7,
+    description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
+    statements: [
+      // 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
+      // One ALTER each, done whole or not at all, skipped when a node that died after it comes back.
+      {
+        sql: `ALTER TABLE quickjobs_runs
+          ADD COLUMN run_by VARCHAR(16) NULL,
+          ADD COLUMN cancelled_by VARCHAR(16) NULL,
+          ADD INDEX quickjobs_runs_by_outcome_id (outcome, id),
+          ADD INDEX quickjobs_runs_by_trigger (\`trigger\`, id),
+          ADD INDEX quickjobs_runs_by_queued (queued_at)`,
+        unlessColumn: ['quickjobs_runs', 'run_by'],
+      },
+      { sql: 'ALTER TABLE quickjobs_code_versions ADD COLUMN saved_by VARCHAR(16) NULL', unlessColumn: ['quickjobs_code_versions', 'saved_by'] },
+      ...rollupTables(MYSQL_ROLLUPS, { int: 'BIGINT', text: 'VARCHAR(64)', suffix: TABLE_OPTIONS }),
+      // Cleared first, so the backfill again after a crash does not count runs twice.
+      ...rebuildRollups(MYSQL_ROLLUPS),
+    ],
+  },
+  {
+    version: 8,
     description: 'live log lines of runs watched from another node',
     statements: [
       // A node serving /runs/:id/events for a run on another node asks for its lines here; the

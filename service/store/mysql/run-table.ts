@@ -1,20 +1,23 @@
-/** Runs in MySQL: started, finished (with the job's patch in the same transaction), pruned, listed. */
+/** Runs in MySQL: started, finished (with the job's patch and the rollups in the same transaction), pruned, listed. */
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
-import { type RunRow, runFromRow, storedOutcome } from '../rows.js';
-import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
+import { type RunRow, runFromRow } from '../rows.js';
+import { runConditions } from '../run-filters.js';
+import { addToRollups, MYSQL_ROLLUPS } from '../run-rollups.js';
+import { statsFromRows, statsReads, statsSql, type StatsRows } from '../run-stats.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, node';
+  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by, node';
 
-const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, node) VALUES ";
-const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?)";
+const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by, node) VALUES ";
+const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?, ?)";
 
-const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.node ?? null];
+const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null, run.node ?? null];
 
 /** Errors after which each start of a batch is tried alone, so only the refused ones fail. */
 const ONE_BY_ONE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK']);
@@ -24,6 +27,9 @@ function bySlot(x: NewRun, y: NewRun): number {
   if (x.job !== y.job) return x.job < y.job ? -1 : 1;
   return (x.scheduledAt ?? -1) - (y.scheduledAt ?? -1);
 }
+
+const ROLL_UP_RUN = addToRollups(MYSQL_ROLLUPS, 'id = ?');
+const STATS = statsSql(MYSQL_ROLLUPS);
 
 export class RunTable {
   constructor(
@@ -135,7 +141,7 @@ export class RunTable {
       await execute(
         connection,
         `UPDATE quickjobs_runs SET started_at = ?, finished_at = ?, wait_ms = ?, duration_ms = ?, result = ?, outcome = ?,
-           error = ?, logs = ?
+           error = ?, logs = ?, cancelled_by = ?
          WHERE id = ?`,
         [
           finished.startedAt,
@@ -146,9 +152,11 @@ export class RunTable {
           finished.outcome,
           finished.error === null ? null : JSON.stringify(finished.error),
           JSON.stringify(finished.logs),
+          finished.cancelledBy ?? null,
           id,
         ],
       );
+      for (const sql of ROLL_UP_RUN) await execute(connection, sql, [id]);
       if (jobPatch !== undefined) await this.jobs.applyPatch(connection, owner.job, jobPatch);
       await this.prune(connection, owner.job, id);
     }
@@ -178,42 +186,39 @@ export class RunTable {
     return row === undefined ? null : runFromRow(row);
   }
 
-  /** Newest first; each filter is a plain condition, so the (job, id) index or the primary key serves it. */
+  /** Newest first; each filter is a plain condition, so an index ((job, id), (outcome, id), …) or the primary key serves it. */
   async list(query: RunQuery): Promise<RunRecord[]> {
-    const conditions: string[] = [];
-    const params: SqlParam[] = [];
-    if (query.job !== undefined) {
-      conditions.push('job = ?');
-      params.push(query.job);
-    }
-    if (query.before !== undefined) {
-      conditions.push('id < ?');
-      params.push(query.before);
-    }
-    const outcome = storedOutcome(query.outcome);
-    if (outcome !== undefined) {
-      conditions.push('outcome = ?');
-      params.push(outcome);
-    }
-    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const { where, order, params } = runConditions(query);
     const rows = await selectRows<RunRow>(
       this.pool,
-      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ORDER BY id DESC LIMIT ?`,
+      `SELECT ${RUN_COLUMNS} FROM quickjobs_runs ${where} ${order} LIMIT ?`,
       [...params, query.limit],
     );
     return rows.map(runFromRow);
   }
 
+  /** In one transaction, so every figure describes the same moment. */
+  async stats(query: StatsQuery): Promise<StoreStats> {
+    return transaction(this.pool, async (connection) => {
+      const rows: Record<string, unknown> = {};
+      for (const [key, [name, params]] of Object.entries(statsReads(query))) rows[key] = await selectRows(connection, STATS[name], params);
+      return statsFromRows(rows as StatsRows);
+    });
+  }
+
   async interruptRunning(at: number, message: string, node?: string): Promise<number> {
     const params: SqlParam[] = [at, JSON.stringify({ message })];
     if (node !== undefined) params.push(node);
-    const header = await execute(
-      this.pool,
-      // Its true start, if it had one, is written only with its end: an interrupted run has none.
-      `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ?
-       WHERE outcome = 'running'${node === undefined ? '' : ' AND node = ?'}`,
-      params,
-    );
-    return header.affectedRows;
+    const which = `outcome = 'running'${node === undefined ? '' : ' AND node = ?'}`;
+    return transaction(this.pool, async (connection) => {
+      for (const sql of addToRollups(MYSQL_ROLLUPS, which, "'interrupted'")) await execute(connection, sql, node === undefined ? [] : [node]);
+      const header = await execute(
+        connection,
+        // Its true start, if it had one, is written only with its end: an interrupted run has none.
+        `UPDATE quickjobs_runs SET outcome = 'interrupted', finished_at = ?, error = ? WHERE ${which}`,
+        params,
+      );
+      return header.affectedRows;
+    });
   }
 }

@@ -4,9 +4,10 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-import type { CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import type { By, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
-import type { JobPatch } from '../store.js';
+import { forgetJobSql, SQLITE_ROLLUPS } from '../run-rollups.js';
+import type { JobPatch, SaveCodeOptions } from '../store.js';
 import {
   type CodeRow,
   codeFromRow,
@@ -26,11 +27,12 @@ export class JobTable {
   private readonly selectJobs: Statement<[], JobValues>;
   private readonly selectVersion: Statement<[string], { version: number }>;
   private readonly removeJob: Statement<[string]>;
+  private readonly forgetRollups: Statement<[string]>;
   private readonly insertCode: Statement<CodeRow>;
   private readonly setVersion: Statement<[number, number, string]>;
   private readonly selectNewestCode: Statement<[string], CodeRow>;
   private readonly selectCode: Statement<[string, number], CodeRow>;
-  private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number }>;
+  private readonly selectVersions: Statement<[string], { version: number; saved_at: number; bytes: number; saved_by: string | null }>;
   /** One UPDATE per patch shape (columns in order); a boot or reload repeats the same few shapes. */
   private readonly patchStatements = new Map<string, Statement<unknown[]>>();
 
@@ -44,15 +46,16 @@ export class JobTable {
     this.selectJobs = db.prepare<[], JobValues>(`SELECT ${columns} FROM jobs ORDER BY name`).raw();
     this.selectVersion = db.prepare('SELECT version FROM jobs WHERE name = ?');
     this.removeJob = db.prepare('DELETE FROM jobs WHERE name = ?');
+    this.forgetRollups = db.prepare(forgetJobSql(SQLITE_ROLLUPS));
     this.insertCode = db.prepare(
-      'INSERT INTO code_versions (job, version, code, saved_at) VALUES (@job, @version, @code, @saved_at)',
+      'INSERT INTO code_versions (job, version, code, saved_at, saved_by) VALUES (@job, @version, @code, @saved_at, @saved_by)',
     );
     this.setVersion = db.prepare('UPDATE jobs SET version = ?, updated_at = ? WHERE name = ?');
     this.selectNewestCode = db.prepare('SELECT * FROM code_versions WHERE job = ? ORDER BY version DESC LIMIT 1');
     this.selectCode = db.prepare('SELECT * FROM code_versions WHERE job = ? AND version = ?');
     // length(CAST(... AS BLOB)) counts UTF-8 bytes, where length(text) would count characters.
     this.selectVersions = db.prepare(
-      'SELECT version, saved_at, length(CAST(code AS BLOB)) AS bytes FROM code_versions WHERE job = ? ORDER BY version DESC',
+      'SELECT version, saved_at, saved_by, length(CAST(code AS BLOB)) AS bytes FROM code_versions WHERE job = ? ORDER BY version DESC',
     );
   }
 
@@ -65,11 +68,11 @@ export class JobTable {
     return row === undefined ? null : jobFromValues(row);
   }
 
-  create(fields: Omit<Job, 'version'>, code: string): Job {
+  create(fields: Omit<Job, 'version'>, code: string, by: By): Job {
     return this.db.transaction(() => {
       if (this.insertJob.run(jobToRow({ ...fields, version: 1 })).changes === 0) throw new JobExistsError(fields.name);
       // Version 1 is saved the moment the job is created.
-      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt });
+      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt, saved_by: by });
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return this.get(fields.name)!;
     }).immediate();
@@ -103,9 +106,12 @@ export class JobTable {
     }).immediate();
   }
 
-  /** Versions, runs and alerts go with it (ON DELETE CASCADE). */
+  /** Versions, runs and alerts go with it (ON DELETE CASCADE), and its line in the per-job rollup. */
   delete(name: string): boolean {
-    return this.removeJob.run(name).changes > 0;
+    return this.db.transaction(() => {
+      this.forgetRollups.run(name);
+      return this.removeJob.run(name).changes > 0;
+    })();
   }
 
   getCode(name: string, version?: number): CodeVersion | null {
@@ -114,10 +120,10 @@ export class JobTable {
   }
 
   listVersions(name: string): CodeVersionInfo[] {
-    return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes }));
+    return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes, by: row.saved_by as By }));
   }
 
-  saveCode(name: string, code: string, options: { baseVersion?: number; patch?: JobPatch }, now: number): Job {
+  saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Job {
     return this.db.transaction(() => {
       const job = this.selectVersion.get(name);
       if (job === undefined) throw new JobNotFoundError(name);
@@ -125,7 +131,7 @@ export class JobTable {
         throw new VersionConflictError(name, options.baseVersion, job.version);
       }
       const version = job.version + 1;
-      this.insertCode.run({ job: name, version, code, saved_at: now });
+      this.insertCode.run({ job: name, version, code, saved_at: now, saved_by: options.by ?? null });
       this.setVersion.run(version, now, name);
       if (options.patch !== undefined) this.applyPatch(name, options.patch);
       return this.get(name)!;

@@ -6,6 +6,7 @@
  */
 import type { Database } from 'better-sqlite3';
 
+import { rebuildRollups, rollupTables, SQLITE_ROLLUPS } from '../run-rollups.js';
 import { StoreError } from '../errors.js';
 
 export interface Migration {
@@ -170,6 +171,21 @@ export const MIGRATIONS: readonly Migration[] = [
       WHERE outcome = 'running' AND id < (SELECT max(id) FROM runs newer WHERE newer.job = runs.job AND newer.outcome = 'running');
       CREATE UNIQUE INDEX runs_slot ON runs (job, scheduled_at);
       CREATE UNIQUE INDEX runs_in_flight ON runs (job) WHERE outcome = 'running';
+    `,
+  },
+  {
+    version: 7,
+    description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
+    sql: `
+      -- 'webmin', 'token', or NULL for the scheduler (and for everything recorded before this step).
+      ALTER TABLE runs ADD COLUMN run_by TEXT;
+      ALTER TABLE runs ADD COLUMN cancelled_by TEXT;
+      ALTER TABLE code_versions ADD COLUMN saved_by TEXT;
+      -- The Runs page's filters, newest first.
+      CREATE INDEX runs_by_outcome ON runs (outcome, id);
+      CREATE INDEX runs_by_trigger ON runs (trigger, id);
+      CREATE INDEX runs_by_queued ON runs (queued_at);
+      ${[...rollupTables(SQLITE_ROLLUPS, { int: 'INTEGER', text: 'TEXT', suffix: 'WITHOUT ROWID' }), ...rebuildRollups(SQLITE_ROLLUPS)].join(';\n')};
     `,
   },
 ];

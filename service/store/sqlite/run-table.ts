@@ -1,15 +1,17 @@
-/** Runs: started, finished (with the job's patch in the same transaction), pruned, listed. */
+/** Runs: started, finished (with the job's patch and the rollups in the same transaction), pruned, listed. */
 import type { Database, Statement } from 'better-sqlite3';
 
 import type { FinishedRun, NewRun, RunRecord } from '../../jobs/types.js';
 import { JobBusyError, JobNotFoundError, SlotTakenError } from '../errors.js';
-import type { JobPatch, RunEnd, RunQuery, StartAnswer } from '../store.js';
-import { storedOutcome } from '../rows.js';
+import { runConditions, type SqlValue } from '../run-filters.js';
+import { addToRollups, SQLITE_ROLLUPS } from '../run-rollups.js';
+import { statsFromRows, statsReads, statsSql, type StatsRows, type StatsStatement } from '../run-stats.js';
+import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } from '../store.js';
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version'> & { node: string | null };
-type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs'>;
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version' | 'run_by'> & { node: string | null };
+type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs' | 'cancelled_by'>;
 
 export class RunTable {
   private readonly insertRun: Statement<InsertRun>;
@@ -20,14 +22,15 @@ export class RunTable {
   private readonly pruneRuns: Statement<{ job: string; keep: number; finished: number }>;
   private readonly interrupt: Statement<{ at: number; error: string }>;
   private readonly interruptNode: Statement<{ at: number; error: string; node: string }>;
-  // One statement per filter combination, so each uses the right index (a single statement with
-  // "@job IS NULL OR job = @job" would scan every job's runs).
-  private readonly listAll: Statement<{ limit: number }, RunRow>;
-  private readonly listAllBefore: Statement<{ limit: number; before: number }, RunRow>;
-  private readonly listJob: Statement<{ limit: number; job: string }, RunRow>;
-  private readonly listJobBefore: Statement<{ limit: number; job: string; before: number }, RunRow>;
-  /** The other filter combinations with an outcome are rare (operators' searches): built when asked. */
-  private readonly listOutcome: Statement<{ limit: number; outcome: string }, RunRow>;
+  /** Adds one ended run to the rollups. */
+  private readonly rollUpRun: Statement<[number]>[];
+  /** Add the runs in flight (all, or one node's) to the rollups as interrupted, before they are marked so. */
+  private readonly rollUpInterrupted: Statement[];
+  private readonly rollUpInterruptedNode: Statement<[string]>[];
+  // One statement per filter combination, made on first use, so each uses the right index (a
+  // single statement with "@job IS NULL OR job = @job" would scan every job's runs).
+  private readonly listStatements = new Map<string, Statement<SqlValue[], RunRow>>();
+  private readonly statsStatements: Record<StatsStatement, Statement<Array<string | number>>>;
 
   constructor(
     private readonly db: Database,
@@ -37,13 +40,14 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, node)
-       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @node
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, run_by, node)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @run_by, @node
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
       `UPDATE runs SET started_at = @started_at, finished_at = @finished_at, wait_ms = @wait_ms,
-         duration_ms = @duration_ms, result = @result, outcome = @outcome, error = @error, logs = @logs
+         duration_ms = @duration_ms, result = @result, outcome = @outcome, error = @error, logs = @logs,
+         cancelled_by = @cancelled_by
        WHERE id = @id AND outcome = 'running'`,
     );
     this.selectRun = db.prepare('SELECT * FROM runs WHERE id = ?');
@@ -60,17 +64,17 @@ export class RunTable {
       `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
        WHERE outcome = 'running'`,
     );
-    this.listOutcome = db.prepare('SELECT * FROM runs WHERE outcome = @outcome ORDER BY id DESC LIMIT @limit');
     this.interruptNode = db.prepare(
       `UPDATE runs SET outcome = 'interrupted', finished_at = @at, error = @error
        WHERE outcome = 'running' AND node = @node`,
     );
-    this.listAll = db.prepare('SELECT * FROM runs ORDER BY id DESC LIMIT @limit');
-    this.listAllBefore = db.prepare('SELECT * FROM runs WHERE id < @before ORDER BY id DESC LIMIT @limit');
-    this.listJob = db.prepare('SELECT * FROM runs WHERE job = @job ORDER BY id DESC LIMIT @limit');
-    this.listJobBefore = db.prepare(
-      'SELECT * FROM runs WHERE job = @job AND id < @before ORDER BY id DESC LIMIT @limit',
-    );
+    this.rollUpRun = addToRollups(SQLITE_ROLLUPS, 'id = ?').map((sql) => db.prepare<[number]>(sql));
+    this.rollUpInterrupted = addToRollups(SQLITE_ROLLUPS, "outcome = 'running'", "'interrupted'").map((sql) => db.prepare(sql));
+    this.rollUpInterruptedNode = addToRollups(SQLITE_ROLLUPS, "outcome = 'running' AND node = ?", "'interrupted'").map((sql) => db.prepare<[string]>(sql));
+    const sql = statsSql(SQLITE_ROLLUPS);
+    this.statsStatements = Object.fromEntries(
+      Object.entries(sql).map(([name, text]) => [name, db.prepare<Array<string | number>>(text)]),
+    ) as RunTable['statsStatements'];
   }
 
   /**
@@ -94,6 +98,7 @@ export class RunTable {
       scheduled_at: run.scheduledAt,
       queued_at: run.queuedAt,
       code_version: run.codeVersion,
+      run_by: run.by ?? null,
       node: run.node ?? null,
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
@@ -145,8 +150,10 @@ export class RunTable {
       outcome: finished.outcome,
       error: finished.error === null ? null : JSON.stringify(finished.error),
       logs: JSON.stringify(finished.logs),
+      cancelled_by: finished.cancelledBy ?? null,
     });
     if (updated.changes === 0) return;
+    for (const statement of this.rollUpRun) statement.run(id);
     if (jobPatch !== undefined) this.jobs.applyPatch(owner.job, jobPatch);
     this.pruneRuns.run({ job: owner.job, keep: this.runHistory, finished: id });
   }
@@ -157,37 +164,37 @@ export class RunTable {
   }
 
   list(query: RunQuery): RunRecord[] {
-    const { job, limit, before } = query;
-    const outcome = storedOutcome(query.outcome);
-    let rows: RunRow[];
-    if (outcome !== undefined) {
-      rows = job === undefined && before === undefined ? this.listOutcome.all({ limit, outcome }) : this.listFiltered(query, outcome);
-    } else if (job === undefined) {
-      rows = before === undefined ? this.listAll.all({ limit }) : this.listAllBefore.all({ limit, before });
-    } else {
-      rows = before === undefined ? this.listJob.all({ limit, job }) : this.listJobBefore.all({ limit, job, before });
+    const { key, where, order, params } = runConditions(query);
+    let statement = this.listStatements.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare<SqlValue[], RunRow>(`SELECT * FROM runs ${where} ${order} LIMIT ?`);
+      this.listStatements.set(key, statement);
     }
-    return rows.map(runFromRow);
+    return statement.all(...params, query.limit).map(runFromRow);
   }
 
-  private listFiltered(query: RunQuery, outcome: string): RunRow[] {
-    const conditions = ['outcome = @outcome'];
-    const params: Record<string, string | number> = { outcome, limit: query.limit };
-    if (query.job !== undefined) {
-      conditions.push('job = @job');
-      params.job = query.job;
-    }
-    if (query.before !== undefined) {
-      conditions.push('id < @before');
-      params.before = query.before;
-    }
-    const sql = `SELECT * FROM runs WHERE ${conditions.join(' AND ')} ORDER BY id DESC LIMIT @limit`;
-    return this.db.prepare<Record<string, string | number>, RunRow>(sql).all(params);
+  /** One read transaction, so every figure describes the same moment. */
+  stats(query: StatsQuery): StoreStats {
+    const reads = Object.entries(statsReads(query));
+    return this.db
+      .transaction(() => {
+        const rows = Object.fromEntries(reads.map(([key, [name, params]]) => [key, this.statsStatements[name].all(...params)]));
+        return statsFromRows(rows as StatsRows);
+      })
+      .deferred();
   }
 
   interruptRunning(at: number, message: string, node?: string): number {
     const error = JSON.stringify({ message });
-    if (node !== undefined) return this.interruptNode.run({ at, error, node }).changes;
-    return this.interrupt.run({ at, error }).changes;
+    return this.db
+      .transaction(() => {
+        if (node !== undefined) {
+          for (const statement of this.rollUpInterruptedNode) statement.run(node);
+          return this.interruptNode.run({ at, error, node }).changes;
+        }
+        for (const statement of this.rollUpInterrupted) statement.run();
+        return this.interrupt.run({ at, error }).changes;
+      })
+      .immediate();
   }
 }

@@ -37,6 +37,8 @@ function run(id: number): RunRecord {
     error: { message: 'ReferenceError: reportz is not defined', line: 7, column: 3 },
     logs: [{ at: '2030-01-01T03:00:01.000Z', level: 'info', message: 'fetching the report' }],
     codeVersion: 3,
+    by: null,
+    cancelledBy: null,
     node: null,
   };
 }

@@ -36,6 +36,10 @@ const route: fc.Arbitrary<readonly [string, string]> = fc.oneof<fc.Arbitrary<rea
   fc.tuple(fc.constant('GET'), fc.constant('/runs')),
   runId.map((id) => ['GET', `/runs/${enc(id)}`] as const),
   runId.map((id) => ['GET', `/runs/${enc(id)}/events`] as const),
+  runId.map((id) => ['POST', `/runs/${enc(id)}/cancel`] as const),
+  jobName.map((n) => ['GET', `/jobs/${enc(n)}/upcoming`] as const),
+  fc.tuple(fc.constant('POST'), fc.constant('/schedule/preview')),
+  fc.tuple(fc.constant('GET'), fc.constant('/stats')),
   fc.tuple(fc.constant('GET'), fc.constant('/status')),
   fc.tuple(fc.constant('POST'), fc.constant('/reload')),
   fc.tuple(fc.constant('GET'), fc.constant('/events')),
@@ -62,7 +66,7 @@ const body = fc.oneof(
   fc.constantFrom('{', '{"a":}', 'null', '[]', '""', '1e999', '\ufeff{}', '{"a":1}{"b":2}'),
 );
 
-const query = fc.array(fc.tuple(fc.constantFrom('job', 'limit', 'before', 'n', 'x', 'job[]', '__proto__', ''), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('-1', '0', '1e9', '99999999999999999999', 'NaN', '1.5', '%', '&'))), { maxLength: 4 })
+const query = fc.array(fc.tuple(fc.constantFrom('job', 'limit', 'before', 'n', 'x', 'job[]', '__proto__', '', 'outcome', 'trigger', 'since', 'until', 'days'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('-1', '0', '1e9', '99999999999999999999', 'NaN', '1.5', '%', '&'))), { maxLength: 4 })
   .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')}`));
 
 const headerValue = fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''));

@@ -24,6 +24,7 @@ const parse = createRequire(import.meta.url)('parse-prometheus-text-format') as 
 const snapshot: MetricsSnapshot = {
   jobsByStatus: { ok: 3, exit: 1 },
   pool: { busy: 1, queued: 2, workers: 4 },
+  sandboxHeaps: [10_000_000, 12_000_000],
 };
 
 function family(text: string, name: string): ParsedFamily {
@@ -48,6 +49,7 @@ describe('Metrics', () => {
       'quickjobs_pool_busy_workers',
       'quickjobs_pool_queue_depth',
       'quickjobs_pool_workers',
+      'quickjobs_sandbox_heap_bytes',
       'quickjobs_store_errors_total',
     ]) {
       assert.ok(names.includes(name), `${name} present`);
@@ -97,6 +99,7 @@ describe('Metrics', () => {
     assert.equal(family(text, 'quickjobs_pool_busy_workers').metrics[0]?.value, '1');
     assert.equal(family(text, 'quickjobs_pool_queue_depth').metrics[0]?.value, '2');
     assert.equal(family(text, 'quickjobs_pool_workers').metrics[0]?.value, '4');
+    assert.equal(family(text, 'quickjobs_sandbox_heap_bytes').metrics[0]?.value, '22000000');
   });
 
   it('counts store errors', () => {

@@ -171,3 +171,14 @@ describe('planAfterRun', () => {
     assert.equal(after(cron, ran(slotAt, 'OK')).patch.nextRunAt, Date.parse('2026-01-03T02:00:00Z'));
   });
 });
+
+describe('planAfterRun for a cancelled run', () => {
+  it('keeps the status, the last result and error, and moves to the next slot on the cadence', () => {
+    const job = makeJob({ nextRunAt: T0 + MINUTE, lastResult: 'OK', lastError: null, status: 'ok' });
+    const plan = after(job, { ...ran(T0 + MINUTE, null, 'cancelled by webmin'), cancelled: true });
+    assert.deepEqual(plan, {
+      patch: { lastRunAt: T0 + MINUTE + 5, lastScheduledAt: T0 + MINUTE, nextRunAt: T0 + 2 * MINUTE },
+      event: null,
+    });
+  });
+});

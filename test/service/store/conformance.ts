@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe } from 'node:test';
 import type { Store } from '../../../service/store/store.js';
 import { describeAlertsAndHealth } from './conformance/alert-cases.js';
 import { describeCode } from './conformance/code-cases.js';
+import { describeConsole } from './conformance/console-cases.js';
 import { CONFORMANCE_RUN_HISTORY, type StoreContext } from './conformance/context.js';
 import { describeData } from './conformance/data-cases.js';
 import { describeJobs } from './conformance/job-cases.js';
@@ -53,5 +54,6 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     describeData(context);
     describeAlertsAndHealth(context);
     describePeriods(context);
+    describeConsole(context);
   });
 }

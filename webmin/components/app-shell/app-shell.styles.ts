@@ -10,6 +10,11 @@ export const appShellStyles = css`
   .brand:hover { color: #dbe7ff; }
   .brand span { color: #9cc2ff; }
   header nav { margin-left: auto; display: flex; gap: 0.5rem; }
+  header nav.pages { margin-left: 0.5rem; gap: 0.25rem; flex-wrap: wrap; }
+  header nav.pages + nav { margin-left: auto; }
+  .pages a { color: #dbe7ff; text-decoration: none; padding: 0.3rem 0.6rem; border-radius: var(--qj-radius); }
+  .pages a:hover { background: #23345a; color: #fff; }
+  .pages a[aria-current='page'] { color: #fff; background: #23345a; font-weight: 600; }
   header .btn { background: transparent; color: #fff; border-color: #50607f; min-height: 2rem; }
   header .btn:hover { background: #23345a; color: #fff; }
   main { flex: 1; display: flex; flex-direction: column; padding: 1.25rem; max-width: 1600px; width: 100%; margin: 0 auto; }

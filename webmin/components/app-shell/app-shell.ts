@@ -15,6 +15,8 @@ import '../jobs-page/jobs-page.js';
 import '../job-form/job-form.js';
 import '../editor-page/editor-page.js';
 import '../periods-page/periods-page.js';
+import '../runs-page/runs-page.js';
+import '../dashboard-page/dashboard-page.js';
 
 /**
  * The shell assumes a session and shows the route at once; the first API call that answers 401
@@ -113,13 +115,23 @@ export class AppShell extends LitElement {
     return html`
       <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
       <header>
-        <a class="brand" href=${href({ page: 'jobs' })}>quick<span>jobs</span></a>
+        <a class="brand" href=${href({ page: 'dashboard' })}>quick<span>jobs</span></a>
         ${this.auth === 'in'
-          ? html`<nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
+          ? html`<nav class="pages" aria-label="Pages">
+                ${this.navLink('Dashboard', 'dashboard')} ${this.navLink('Jobs', 'jobs')} ${this.navLink('Runs', 'runs')}
+                ${this.navLink('Periods', 'periods')}
+              </nav>
+              <nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
           : null}
       </header>
       <main id="main" tabindex="-1">${this.renderMain()}</main>
     `;
+  }
+
+  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods'): TemplateResult {
+    const current = this.route.page === page;
+    const target = page === 'runs' ? href({ page, query: '' }) : href({ page });
+    return html`<a href=${target} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
   }
 
   private handleSkip(event: Event): void {
@@ -135,6 +147,10 @@ export class AppShell extends LitElement {
   private renderRoute(): TemplateResult {
     const route = this.route;
     switch (route.page) {
+      case 'dashboard':
+        return html`<qj-dashboard-page></qj-dashboard-page>`;
+      case 'runs':
+        return html`<qj-runs-page .query=${route.query}></qj-runs-page>`;
       case 'jobs':
         return html`<qj-jobs-page></qj-jobs-page>`;
       case 'new':

@@ -43,6 +43,8 @@ declare global {
       focus(): void;
       /** Where on the page a text position is drawn (for tests that point at a word). */
       pointAt(line: number, column: number): { x: number; y: number } | null;
+      /** The original side of the diff on show, or null. */
+      diffOriginal(): string | null;
     };
   }
 }
@@ -57,6 +59,7 @@ const SEVERITIES: Record<number, EditorMarker['severity']> = {
 @customElement('qj-code-editor')
 export class CodeEditor extends LitElement {
   private editor: monaco.editor.IStandaloneCodeEditor | null = null;
+  private diff: { editor: monaco.editor.IStandaloneDiffEditor; original: monaco.editor.ITextModel; host: HTMLElement } | null = null;
   private resolveReady!: () => void;
   /** Settles once Monaco is on screen and `open` may be called. */
   readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
@@ -120,6 +123,7 @@ export class CodeEditor extends LitElement {
         const box = editor.getDomNode()?.getBoundingClientRect();
         return at && box ? { x: box.left + at.left, y: box.top + at.top + at.height / 2 } : null;
       },
+      diffOriginal: () => this.diff?.original.getValue() ?? null,
     };
     this.resolveReady();
   }
@@ -131,6 +135,7 @@ export class CodeEditor extends LitElement {
   /** Shows `code` as job `name`'s script, dropping the previous job's model and undo history. */
   open(name: string, code: string): void {
     const editor = this.requireEditor();
+    this.closeDiff();
     const uri = monaco.Uri.parse(`file:///jobs/${encodeURIComponent(name)}.js`);
     const previous = editor.getModel();
     let model = monaco.editor.getModel(uri);
@@ -145,6 +150,53 @@ export class CodeEditor extends LitElement {
     editor.updateOptions({ ariaLabel: `Code of job ${name}` });
     if (previous && previous !== model) previous.dispose();
     monaco.editor.setModelMarkers(model, SERVICE_OWNER, []);
+  }
+
+  /**
+   * Shows `original` (a saved version) against the code in the editor, in Monaco's diff editor,
+   * read-only, in place of the editor until `closeDiff`.
+   */
+  showDiff(original: string, label: string): void {
+    const editor = this.requireEditor();
+    const current = editor.getModel();
+    if (!current) return;
+    this.closeDiff();
+    const host = document.createElement('div');
+    host.className = 'qj-monaco';
+    const main = editor.getContainerDomNode();
+    main.hidden = true;
+    this.append(host);
+    const originalModel = monaco.editor.createModel(original, 'javascript');
+    const diff = monaco.editor.createDiffEditor(host, {
+      automaticLayout: true,
+      readOnly: true,
+      originalEditable: false,
+      renderSideBySide: !window.matchMedia('(max-width: 600px)').matches,
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      originalAriaLabel: label,
+      modifiedAriaLabel: 'The code in the editor now',
+    });
+    diff.setModel({ original: originalModel, modified: current });
+    this.diff = { editor: diff, original: originalModel, host };
+  }
+
+  /** Back to the editor. */
+  closeDiff(): void {
+    if (!this.diff) return;
+    const { editor, original, host } = this.diff;
+    this.diff = null;
+    editor.setModel(null);
+    editor.dispose();
+    original.dispose();
+    host.remove();
+    const main = this.editor?.getContainerDomNode();
+    if (main) main.hidden = false;
+    this.editor?.layout();
+  }
+
+  get diffShown(): boolean {
+    return this.diff !== null;
   }
 
   get value(): string {

@@ -18,6 +18,7 @@ import '../status-icon/status-icon.js';
 import { sharedStyles } from '../shared.styles.js';
 import { editorPageStyles } from './editor-page.styles.js';
 import { RecentRuns } from './recent-runs.js';
+import './versions-panel.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -58,12 +59,28 @@ export class EditorPage extends LitElement {
     super.connectedCallback();
     window.addEventListener('keydown', this.handleWindowKeydown);
     window.addEventListener('beforeunload', this.handleBeforeUnload);
+    this.addEventListener('qj-compare-version', this.handleCompare);
+    this.addEventListener('qj-version-restored', this.handleRestored);
   }
+
+  private handleCompare = (event: CustomEvent<{ version: number; code: string | null }>): void => {
+    if (!this.editor) return;
+    if (event.detail.code === null) this.editor.closeDiff();
+    else this.editor.showDiff(event.detail.code, `Version ${event.detail.version}`);
+  };
+
+  private handleRestored = (): void => {
+    this.editor?.closeDiff();
+    void this.load();
+  };
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.handleWindowKeydown);
     window.removeEventListener('beforeunload', this.handleBeforeUnload);
+    this.removeEventListener('qj-compare-version', this.handleCompare);
+    this.removeEventListener('qj-version-restored', this.handleRestored);
+    this.editor?.closeDiff();
     this.detachEditor();
     clearTimeout(this.autosaveTimer);
     this.reportUnsaved(false);
@@ -248,6 +265,10 @@ export class EditorPage extends LitElement {
             ${this.running
               ? html`<p role="status">Running the draft…</p>`
               : html`<qj-run-list .runs=${this.draftRun ? [this.draftRun] : []} empty="Run draft runs the code in the editor without saving it; its result and log show here."></qj-run-list>`}
+          </section>
+          <section class="card versions" aria-labelledby="versions-heading">
+            <h2 id="versions-heading">Versions</h2>
+            <qj-versions-panel .jobName=${this.jobName} .current=${this.savedVersion}></qj-versions-panel>
           </section>
           <section class="card recent" aria-labelledby="recent-heading">
             <h2 id="recent-heading">Recent runs</h2>

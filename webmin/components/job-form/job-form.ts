@@ -21,6 +21,7 @@ import { href, navigate } from '../../lib/routes.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import '../alert-list/alert-list.js';
+import './next-slots.js';
 import { sharedStyles } from '../shared.styles.js';
 import { renderField, renderSelect } from './job-form-fields.js';
 import { jobFormStyles } from './job-form.styles.js';
@@ -227,6 +228,14 @@ export class JobForm extends LitElement {
                 ${field('timezone', 'Time zone', { hint: 'Optional; empty means the service time zone.', list: 'zones', autocomplete: 'off' })}
                 <datalist id="zones">${supportedZones().map((zone) => html`<option value=${zone}></option>`)}</datalist>`}
           </div>
+          <qj-next-slots
+            .kind=${v.scheduleKind}
+            .interval=${v.interval}
+            .cron=${v.cron}
+            .timezone=${v.timezone}
+            .period=${v.period}
+            .missed=${v.missed}
+          ></qj-next-slots>
         </fieldset>
         <fieldset>
           <legend>Running</legend>

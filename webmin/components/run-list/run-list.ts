@@ -16,16 +16,17 @@ declare global {
   }
 }
 
-const TRIGGERS: Record<Run['trigger'], string> = { schedule: 'scheduled', manual: 'manual', boot: 'at start' };
+const TRIGGERS: Record<Run['trigger'], string> = { schedule: 'scheduled', manual: 'manual', boot: 'at start', draft: 'draft' };
 
 /** Each outcome's icon and hover text; the compiler stops here when an outcome is added. */
-const OUTCOMES: Record<Run['outcome'], { icon: string; hover: string }> = {
+export const OUTCOMES: Record<Run['outcome'], { icon: string; hover: string }> = {
   queued: { icon: '⏳', hover: 'Waiting for a free sandbox thread; its code has not begun' },
   running: { icon: '▶', hover: 'Its code is running in a sandbox thread' },
   success: { icon: '✓', hover: 'Ended with a valid return' },
   error: { icon: '✗', hover: 'Ended with an error: a throw, a syntax error, an invalid return or the memory limit' },
   timeout: { icon: '⏱', hover: 'Stopped at its time limit' },
   interrupted: { icon: '⚠', hover: 'Cut short through no fault of its own (the service or its sandbox thread stopped)' },
+  cancelled: { icon: '⊘', hover: 'Stopped by a person; not an error, the job keeps its schedule' },
 };
 
 /** A wait shorter than this is not worth a word. */
@@ -68,7 +69,7 @@ export class RunList extends LitElement {
           ${run.outcome === 'success' ? (run.result ?? 'OK') : run.outcome}</span
         >
         <time class="meta" datetime=${run.startedAt ?? run.queuedAt} title=${utcTime(run.startedAt ?? run.queuedAt)}>${localTime(run.startedAt ?? run.queuedAt)}</time>
-        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}${run.node ? html`, on <span data-run-node>${run.node}</span>` : ''}</span>
+        <span class="meta">${TRIGGERS[run.trigger] ?? run.trigger}${draft && run.trigger !== 'draft' ? ', draft' : run.codeVersion ? `, v${run.codeVersion}` : ''}${run.node ? html`, on <span data-run-node>${run.node}</span>` : ''}</span>
         ${runTiming(run) !== '' ? html`<span class="meta timing">${runTiming(run)}</span>` : nothing}
       </summary>
       <div class="body">

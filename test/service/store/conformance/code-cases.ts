@@ -14,6 +14,7 @@ export function describeCode(context: StoreContext): void {
         version: 1,
         code: 'return job;',
         savedAt: T0,
+        by: null,
       });
     });
 

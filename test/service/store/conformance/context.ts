@@ -44,7 +44,7 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
 }
 
 export function newRun(job: string, startedAt = T0, overrides: Partial<NewRun> = {}): NewRun {
-  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, queuedAt: startedAt, codeVersion: 1, node: null, ...overrides };
+  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, queuedAt: startedAt, codeVersion: 1, by: 'token', node: null, ...overrides };
 }
 
 export function succeeded(startedAt = T0, overrides: Partial<FinishedRun> = {}): FinishedRun {
@@ -57,6 +57,7 @@ export function succeeded(startedAt = T0, overrides: Partial<FinishedRun> = {}):
     outcome: 'success',
     error: null,
     logs: [{ at: new Date(startedAt + 10).toISOString(), level: 'info', message: 'hello ✓' }],
+    cancelledBy: null,
     ...overrides,
   };
 }

@@ -38,6 +38,8 @@ export function describeRuns(context: StoreContext): void {
         error: null,
         logs: [],
         codeVersion: null,
+        by: 'token',
+        cancelledBy: null,
         node: null,
       });
     });
