@@ -61,19 +61,10 @@ const BUSY_RETRY_MS = 500;
 /** How long a job waits before the loop retries it after the store failed to record its run. */
 const STORE_RETRY_MS = 5_000;
 
-/** A run in flight: how to cancel it, and its end once recorded. */
-interface Cancellable {
-  controller: AbortController;
-  /** Set by `cancel` before it aborts, so the recorder writes who cancelled. */
-  cancelledBy: By | undefined;
-  finished: Promise<FinishedRun>;
-}
 
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
-  /** Runs recorded and not yet ended, by id: how to cancel each, and its end once recorded. */
-  private readonly cancels = new Map<number, Cancellable>();
   private readonly heap = new TimerHeap();
   private readonly flight = new InFlight();
   private readonly recorder: RunRecorder;
@@ -269,13 +260,8 @@ export class Scheduler {
    * outcome is not `cancelled` when it ended on its own first; null when no such run executes here.
    */
   async cancel(runId: number, by: By): Promise<RunRecord | null> {
-    const run = this.cancels.get(runId);
-    if (!run) return null;
-    if (!run.controller.signal.aborted) {
-      run.cancelledBy = by;
-      run.controller.abort(`cancelled by ${by ?? 'the service'}`);
-    }
-    return (await run.finished).record;
+    const finished = await this.flight.cancel(runId, by);
+    return finished === null ? null : finished.record;
   }
 
   /**
@@ -378,38 +364,26 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
-    let recorded!: (finished: FinishedRun) => void;
-    let failed!: (error: unknown) => void;
-    const entry: Cancellable = {
-      controller: new AbortController(),
-      cancelledBy: undefined,
-      finished: new Promise<FinishedRun>((resolve, reject) => {
-        recorded = resolve;
-        failed = reject;
-      }),
-    };
-    entry.finished.catch(() => undefined);
-    this.flight.queued(started.id);
-    this.cancels.set(started.id, entry);
+    const flight = this.flight.begin(started.id);
     try {
       this.options.onRunStarted?.(started);
       let outcome: RunOutcome;
       try {
-        outcome = await this.execute(job, started, entry.controller.signal);
+        outcome = await this.execute(job, started, flight.signal);
       } finally {
-        this.flight.ended(started.id);
+        this.flight.executed(started.id);
       }
       // Plan from the job as it is now: a person may have edited it while it ran.
       const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
-      const cancelledBy = outcome.outcome === 'cancelled' ? (entry.cancelledBy ?? null) : null;
+      const cancelledBy = outcome.outcome === 'cancelled' ? (flight.cancelledBy() ?? null) : null;
       const finished = this.recorder.finish(started, outcome, current, cancelledBy);
-      recorded(finished);
+      flight.recorded(finished);
       return finished;
     } catch (error) {
-      failed(error);
+      flight.failed(error);
       throw error;
     } finally {
-      this.cancels.delete(started.id);
+      this.flight.ended(started.id);
     }
   }
 
