@@ -4,6 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
+import { benchDrafts } from './drafts.js';
 import { benchConsole } from './console.js';
 import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
@@ -50,6 +51,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['periods', benchPeriodMath],
   ['periods-waiting', benchPeriodWaiting],
   ['periods-sweep', benchPeriodSweep],
+  ['drafts', benchDrafts],
   ['webmin', benchWebmin],
   ['console', benchConsole],
   ['memory', benchMemory],

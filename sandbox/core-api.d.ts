@@ -464,6 +464,22 @@ declare namespace QuickJobs {
      * const [id, err] = await config.save({ name: 'app', theme: 'dark' });
      */
     data(source: string): DataSource;
+    /**
+     * A secret set in the webmin or with `PUT /api/v1/secrets/:name`: resolves to its value.
+     * Kept out of the code; wherever the value shows up in the run's log, error or held output it
+     * reads `***`. Codes: `804` no such secret, `801` not a name, `820` the store failed.
+     * @example
+     * const [apiKey, err] = await core.secret('WEATHER_API_KEY');
+     * if (err) return job.EXIT;
+     */
+    secret: SecretHelper;
+  }
+
+  interface SecretHelper {
+    /** The value of secret `name`. */
+    (name: string): Promise<Tuple<string>>;
+    /** The same as `core.secret(name)`. */
+    get(name: string): Promise<Tuple<string>>;
   }
 }
 

@@ -19,6 +19,7 @@ export const HELPER_FAMILIES = {
   network: ['request', 'get', 'post', 'getJson', 'postJson'],
   email: ['send'],
   data: ['get', 'save', 'delete', 'getPage'],
+  secret: ['get'],
 } as const;
 export type HelperFamily = keyof typeof HELPER_FAMILIES;
 export type HelperMethod<F extends HelperFamily> = (typeof HELPER_FAMILIES)[F][number];

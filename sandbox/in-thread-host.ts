@@ -18,6 +18,17 @@ export interface InThreadHostSpec {
 
 export interface InThreadHost {
   call: HostCall;
+  /**
+   * A safe run ended (or was dropped): undo what it did and resolve to what it held, as plain
+   * data. Called once per safe run that has a `draft` object, whether or not it made a call.
+   */
+  endDraft?(draft: object): Promise<unknown>;
+  /**
+   * Rewrites what leaves the thread as text: every log line and a failed run's error message pass
+   * through it before they are sent. A host that handed a guest something that must never be shown
+   * again (a secret) replaces it here, where it knows what it handed out.
+   */
+  redact?(text: string): string;
   /** Releases what the host holds (connections); awaited before the thread is terminated. */
   close(): Promise<void>;
 }

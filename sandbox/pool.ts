@@ -401,6 +401,11 @@ export class SandboxPool {
   }
 
   private hostCall(run: ActiveRun, callId: number, name: string, argsJson: string): void {
+    if (run.request.mode === 'safe') {
+      // Only an in-thread host can hold a draft's work for the run and undo it at the end.
+      run.slot.post({ type: 'reply', runId: run.id, callId, json: JSON.stringify([null, 'a safe draft needs the in-thread host; run it live', -1]) });
+      return;
+    }
     const context = { jobName: run.request.jobName, signal: (run.abort ??= new AbortController()).signal };
     // Only reached without an in-thread host: with one, the worker answers calls itself.
     void answerHostCall(run.hooks.host ?? notAvailable, name, argsJson, context).then((json) => {

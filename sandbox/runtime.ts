@@ -19,7 +19,7 @@ import { SCRIPT_FILE, toRunError, wrapScript } from './script.js';
 import { JOB_RESULTS, type JobResult, type LogEntry, type RunError, type RunRequest } from './types.js';
 
 /** How a run ended, without its log (the log went out line by line). */
-export type RunEnd = { outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError };
+export type RunEnd = ({ outcome: 'success'; result: JobResult } | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError }) & { held?: unknown };
 
 /** What a run asks of whoever drives it. */
 export interface RunChannel {

@@ -44,7 +44,14 @@ export interface RunRequest {
   timeZone: string;
   /** Log cap in bytes; the rest is cut with a marker line. */
   logLimitBytes: number;
+  /**
+   * `safe`: the host holds the run's side effects (a draft) and hands back what it held as the
+   * outcome's `held`. Absent or `live`: the run acts for real.
+   */
+  mode?: RunMode;
 }
+
+export type RunMode = 'safe' | 'live';
 
 /**
  * How a run ended. Guest failures are values, never exceptions: `error` covers a throw, a syntax
@@ -61,6 +68,8 @@ export type RunOutcome = (
    * it never began (the run ended while it waited for a thread).
    */
   startedAt?: number;
+  /** A safe run's held side effects, as its host reported them (plain data). */
+  held?: unknown;
 };
 
 /**
@@ -76,6 +85,11 @@ export interface HostCallContext {
   jobName: string;
   /** Aborted when the run ends (timeout, error, or done), so slow host work can stop early. */
   signal: AbortSignal;
+  /**
+   * Set for a safe run only: one object per run, the same for each of its calls, which the host
+   * keys what it holds on; the worker hands it to `InThreadHost.endDraft` when the run ends.
+   */
+  draft?: object;
 }
 
 /** Per-run hooks the pool calls while a run is in flight. */

@@ -64,6 +64,8 @@ interface HeldRun {
   jobName: string;
   /** Made at the first in-thread host call; aborted when the run ends or is dropped. */
   abort: AbortController | undefined;
+  /** A safe run's token for the host (HostCallContext.draft). */
+  draft: object | undefined;
 }
 
 const runs = new Map<number, HeldRun>();
@@ -121,19 +123,28 @@ function fail(error: unknown, runId?: number): void {
   post({ type: 'fatal', message: describe(error), ...(runId === undefined ? {} : { runId }) });
 }
 
-/** Drops a run's record and stops the host work it started. */
-function release(runId: number): void {
+/**
+ * Drops a run's record and stops the host work it started. For a safe run, resolves to what the
+ * host held once it has undone the run's work (rolled back, dropped).
+ */
+function release(runId: number): Promise<unknown> | undefined {
   const held = runs.get(runId);
   runs.delete(runId);
   held?.abort?.abort();
+  if (held?.draft === undefined || !host?.endDraft) return undefined;
+  return host.endDraft(held.draft).catch((error: unknown) => ({ error: `the draft could not be closed: ${describe(error)}` }));
 }
+
+/** Undone drafts still closing; the thread's close waits for them. */
+const closingDrafts = new Set<Promise<unknown>>();
 
 /** Answers a host call in this thread, then resumes the run with the answer. */
 function callInThread(inThread: InThreadHost, runId: number, callId: number, name: string, argsJson: string): void {
   const held = runs.get(runId);
   if (!held) return;
   const signal = (held.abort ??= new AbortController()).signal;
-  void answerHostCall(inThread.call, name, argsJson, { jobName: held.jobName, signal }).then((json) => {
+  const context = held.draft === undefined ? { jobName: held.jobName, signal } : { jobName: held.jobName, signal, draft: held.draft };
+  void answerHostCall(inThread.call, name, argsJson, context).then((json) => {
     if (broken || runs.get(runId) !== held) return; // ended or dropped meanwhile
     resumedAt = performance.now();
     owesIdle = false;
@@ -154,7 +165,7 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
   const run = new JobRun(takeContext(), message.request, {
     // Rides with the step's other events: no message of its own.
     began: (at) => send({ type: 'began', runId, at }),
-    log: (entry) => send({ type: 'log', runId, entry }),
+    log: (entry) => send({ type: 'log', runId, entry: host?.redact ? { ...entry, message: host.redact(entry.message) } : entry }),
     // Sent at once: the pool starts the host call or the timer while the step winds down.
     call: (callId, name, argsJson) => {
       if (host) {
@@ -168,9 +179,20 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
       send({ type: 'sleep', runId, callId, ms });
       flush(false);
     },
-    end: (end) => {
-      release(runId);
-      send({ type: 'end', runId, end });
+    end: (ended) => {
+      const end = host?.redact && ended.outcome !== 'success' ? { ...ended, error: { ...ended.error, message: host.redact(ended.error.message) } } : ended;
+      const closing = release(runId);
+      if (closing) {
+        // A safe run's outcome goes once its host has undone its work and said what it held.
+        closingDrafts.add(closing);
+        void closing.then((held) => {
+          closingDrafts.delete(closing);
+          if (broken) return;
+          post({ type: 'events', events: [{ type: 'end', runId, end: { ...end, held } }], idle: false });
+        });
+      } else {
+        send({ type: 'end', runId, end });
+      }
       // The guest is done: acknowledge now, and free the runtime while the pool reads the outcome.
       // Should freeing it abort, the fatal names this run, and a run the pool sent meanwhile was
       // never read: the pool runs it elsewhere.
@@ -187,7 +209,8 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     },
     abandoned: () => isInterrupted(runId),
   });
-  runs.set(runId, { run, jobName: message.request.jobName, abort: undefined });
+  const draft = message.request.mode === 'safe' ? {} : undefined;
+  runs.set(runId, { run, jobName: message.request.jobName, abort: undefined, draft });
   run.start();
 }
 
@@ -195,7 +218,8 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
 async function close(): Promise<void> {
   broken = true;
   for (const [runId, held] of [...runs]) {
-    release(runId);
+    const closing = release(runId);
+    if (closing) closingDrafts.add(closing);
     try {
       held.run.cancel();
     } catch {
@@ -203,6 +227,7 @@ async function close(): Promise<void> {
     }
   }
   try {
+    await Promise.allSettled([...closingDrafts]);
     await host?.close();
   } finally {
     post({ type: 'closed' });
@@ -219,7 +244,11 @@ function handle(message: ToWorker): void {
       return;
     case 'cancel': {
       const run = runs.get(message.runId)?.run;
-      release(message.runId);
+      const closing = release(message.runId);
+      if (closing) {
+        closingDrafts.add(closing);
+        void closing.finally(() => closingDrafts.delete(closing));
+      }
       clearInterrupt(message.runId);
       run?.cancel();
       return;

@@ -14,12 +14,14 @@ import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
 import { periodsRoutes } from './api/periods-routes.js';
 import { runsRoutes, type RemoteLines } from './api/runs-routes.js';
+import { secretsRoutes } from './api/secrets-routes.js';
 import { PeriodInUseError } from './periods/errors.js';
 import type { PeriodService } from './periods/period-service.js';
 import { consoleRoutes } from './api/console-routes.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import { statusRoutes, type StatusOptions } from './api/status-routes.js';
 import type { ServiceEvents } from './events/service-events.js';
-import { InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
+import { CodePolicyError, InvalidFieldError, ScriptSyntaxError } from './jobs/errors.js';
 import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   statusExtra?: StatusOptions['extra'];
   /** Prometheus text for `/metrics`. */
   metrics?: () => Promise<string>;
+  /** Secrets (SPEC §10); without them `/secrets` is not served. */
+  secrets?: SecretStore;
   /** The built webmin, served at `/`. */
   webmin?: Hono;
   onError?: (error: unknown) => void;
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
   api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines }));
   api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
+  if (deps.secrets) api.route('/secrets', secretsRoutes({ secrets: deps.secrets }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 
@@ -120,6 +125,9 @@ function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof InvalidFieldError) return [422, { code: 'invalid', message: error.message, field: error.field }];
   if (error instanceof ScriptSyntaxError) {
     return [422, { code: 'syntax_error', message: error.message, line: error.line, column: error.column }];
+  }
+  if (error instanceof CodePolicyError) {
+    return [422, { code: 'policy', message: error.message, rule: error.rule, line: error.line, column: error.column }];
   }
   if (error instanceof StoreUnavailableError) {
     return [503, { code: 'store_unavailable', message: `the store cannot be used right now (${error.reason}); try again shortly`, reason: error.reason }];

@@ -2,7 +2,7 @@
  * `quickjobs start | run <name|file> | check <file> | passwd | export [dir]`.
  * Each command resolves to its exit code; `start` keeps the process alive with its server.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +21,11 @@ import { workerHostSpec } from './helpers/worker-host.js';
 import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
+import { maskOutcome } from './runs/pool-runner.js';
+import { SecretKeyError } from './secrets/errors.js';
+import { rotateSecrets } from './secrets/rotate.js';
+import { newKeyText, parseKey } from './secrets/secret-key.js';
+import { SecretStore } from './secrets/secret-store.js';
 import type { Store } from './store/store.js';
 
 const USAGE = `usage: quickjobs <command>
@@ -29,7 +34,8 @@ const USAGE = `usage: quickjobs <command>
   run <name|file>     run one job once here and print its log and result (exit 1 on error)
   check <file>        check a job file's settings line and syntax without running it
   passwd              set the webmin password (read from the terminal or standard input)
-  export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)`;
+  export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)
+  secrets rotate      re-encrypt every secret under a new key (stop the service first)`;
 
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const [command, ...args] = argv;
@@ -46,6 +52,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return await passwd(env);
       case 'export':
         return await exportCommand(args[0] ?? 'jobs-export', env);
+      case 'secrets':
+        return args[0] === 'rotate' ? await rotateCommand(env) : usage('secrets takes one subcommand: rotate');
       case undefined:
       case 'help':
       case '--help':
@@ -58,6 +66,10 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     if (error instanceof ConfigError) {
       console.error(`quickjobs: bad setting ${error.message}`);
       return 2;
+    }
+    if (error instanceof SecretKeyError) {
+      console.error(`quickjobs: cannot start: ${error.message}`);
+      return 1;
     }
     if (error instanceof StoreError) {
       // A store that cannot be opened or written is the operator's to fix: one line, no stack.
@@ -117,9 +129,17 @@ async function runOnce(target: string, env: Env): Promise<number> {
   const config = readConfig(env);
   await verifyMysqlGrants(config.helpers.mysql, (message) => console.error(`quickjobs: WARNING ${message}`));
   const store = await openStore(config.core.store, config.core.runHistory);
+  let secrets: SecretStore;
+  try {
+    secrets = await SecretStore.open(store, { envKey: config.core.secretKey, dataDir: config.core.dataDir });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const mask = secrets.masker();
   const pool = await SandboxPool.create({
     workers: 1,
-    host: workerHostSpec({ helpers: config.helpers, store: config.core.store }),
+    host: workerHostSpec({ helpers: config.helpers, store: config.core.store, secretKey: secrets.keyHex }),
   });
   try {
     const script = await loadScript(target, store);
@@ -135,9 +155,9 @@ async function runOnce(target: string, env: Env): Promise<number> {
         timeZone: config.core.timeZone,
         logLimitBytes: LOG_LIMIT_BYTES,
       },
-      { onLog: printLog },
+      { onLog: (entry) => printLog({ ...entry, message: mask.text(entry.message) }) },
     );
-    return printOutcome(outcome, Date.now() - started);
+    return printOutcome(maskOutcome(outcome, mask), Date.now() - started);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`quickjobs: ${error.message}`);
@@ -240,6 +260,37 @@ async function exportCommand(dir: string, env: Env): Promise<number> {
     const periods = await store.listPeriods();
     if (periods.length > 0) await exportPeriods(periods, resolve(dir));
     console.log(`quickjobs: exported ${written.length} job(s)${periods.length > 0 ? ` and ${periods.length} period(s)` : ''} to ${resolve(dir)}`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Re-encrypts every secret under a new key: QUICKJOBS_NEW_SECRET_KEY if set, else a generated one.
+ * With a key file, the new key is written beside it first and moved over it once the store has
+ * committed; with QUICKJOBS_SECRET_KEY, the new key is printed to set on every node.
+ */
+async function rotateCommand(env: Env): Promise<number> {
+  const config = readConfig(env);
+  const store = await openStore(config.core.store, config.core.runHistory);
+  try {
+    const current = await SecretStore.open(store, { envKey: config.core.secretKey, dataDir: config.core.dataDir });
+    const newText = env.QUICKJOBS_NEW_SECRET_KEY?.trim() || newKeyText();
+    const newKey = parseKey(newText, 'QUICKJOBS_NEW_SECRET_KEY');
+    const oldKey = Buffer.from(current.keyHex, 'hex');
+    if (current.keySource === 'QUICKJOBS_SECRET_KEY') {
+      const count = await rotateSecrets(store, oldKey, newKey);
+      console.log(`quickjobs: re-encrypted ${count} secret(s); set QUICKJOBS_SECRET_KEY=${newKey.toString('hex')} on every node before starting`);
+      return 0;
+    }
+    const file = current.keySource;
+    const pending = `${file}.new`;
+    // The new key is on disk before any secret depends on it; the rename only follows the commit.
+    writeFileSync(pending, newKey.toString('hex') + '\n', { mode: 0o600 });
+    const count = await rotateSecrets(store, oldKey, newKey);
+    renameSync(pending, file);
+    console.log(`quickjobs: re-encrypted ${count} secret(s) under a new key, now in ${file}`);
     return 0;
   } finally {
     await store.close();

@@ -2,9 +2,11 @@
  * Reads the QUICKJOBS_* environment once, at the edge, into a fully-populated typed object. A bad
  * value throws ConfigError naming the variable, which stops the start.
  */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
+import { parseCodeRules, type CodeRule } from './jobs/code-rules.js';
 import { isValidTimeZone } from './jobs/job-input.js';
 
 export type Env = Record<string, string | undefined>;
@@ -29,6 +31,10 @@ export interface CoreConfig {
   logLevel: string;
   /** Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For count (cookie Secure, login limits per real client). */
   trustProxy: boolean;
+  /** QUICKJOBS_SECRET_KEY as given (checked when the secrets open), or null: the key file in the data folder. */
+  secretKey: string | null;
+  /** QUICKJOBS_CODE_RULES, compiled; empty when unset. */
+  codeRules: CodeRule[];
   /** QUICKJOBS_NODE_ID; null means `<hostname>:<port>`. */
   nodeId: string | null;
 }
@@ -53,8 +59,26 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     shutdownTimeoutMs: integer(env, 'QUICKJOBS_SHUTDOWN_TIMEOUT', 30, 0, 3600) * 1000,
     logLevel: choice(env, 'QUICKJOBS_LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: choice(env, 'QUICKJOBS_TRUST_PROXY', ['true', 'false'], 'false') === 'true',
+    secretKey: text(env, 'QUICKJOBS_SECRET_KEY'),
+    codeRules: codeRules(env, cwd),
     nodeId: nodeId(env),
   };
+}
+
+function codeRules(env: Env, cwd: string): CodeRule[] {
+  const file = text(env, 'QUICKJOBS_CODE_RULES');
+  if (file === null) return [];
+  let json: string;
+  try {
+    json = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError('QUICKJOBS_CODE_RULES', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  try {
+    return parseCodeRules(json);
+  } catch (error) {
+    throw new ConfigError('QUICKJOBS_CODE_RULES', `${file} ${(error as Error).message}`);
+  }
 }
 
 /** A set, non-blank value, or null. */

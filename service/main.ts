@@ -32,6 +32,7 @@ import { openNodeStore } from './node-store.js';
 import { PoolRunner } from './runs/pool-runner.js';
 import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
+import { SecretStore } from './secrets/secret-store.js';
 import { installShutdown } from './shutdown.js';
 import { watchStoreHealth } from './store/health-watch.js';
 import type { Store } from './store/store.js';
@@ -61,6 +62,7 @@ export interface Service {
   /** This node's place among several on one MySQL store; null for SQLite (one node). */
   cluster: Cluster | null;
   metrics: Metrics;
+  secrets: SecretStore;
   log: Logger;
   /** Stops scheduling, then releases the pool (with the helpers in its threads) and the store (runs in flight are cut off). */
   dispose(): Promise<void>;
@@ -84,7 +86,12 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: WARNING ${message}`);
   });
   const nodeId = core.nodeId ?? `${hostname()}:${core.port}`;
-  const { store, cluster, clusterStart, releasePlace, releaseLock } = await openNodeStore(core, nodeId, log);
+  // A missing or wrong key stops the start before this node takes a place among the others: a
+  // node that failed to start must not hold its id as if it were live.
+  let secrets!: SecretStore;
+  const { store, cluster, clusterStart, releasePlace, releaseLock } = await openNodeStore(core, nodeId, log, async (opened) => {
+    secrets = await SecretStore.open(opened, { envKey: core.secretKey, dataDir: core.dataDir });
+  });
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
@@ -94,7 +101,7 @@ export async function createService(config: Config, options: CreateOptions = {})
   const pool = await SandboxPool.create({
     workers: core.workers,
     maxWorkers: core.maxWorkers,
-    host: workerHostSpec({ helpers: config.helpers, store: core.store }),
+    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex }),
   });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
@@ -114,6 +121,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     memoryBytes: core.memoryMb * 1024 * 1024,
     logLimitBytes: LOG_LIMIT_BYTES,
     timeZone: core.timeZone,
+    masker: () => secrets.masker(),
   });
   const scheduler = new Scheduler({
     store,
@@ -151,7 +159,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
-      runNow: (name, code, by) => scheduler.runNow(name, code, by),
+      runNow: (name, code, by, mode) => scheduler.runNow(name, code, by, mode),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
       periodWaitFor: (job) => scheduler.periodWaitFor(job),
@@ -160,6 +168,12 @@ export async function createService(config: Config, options: CreateOptions = {})
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
     compiledPeriod: (name) => periods.compiledPeriod(name),
+    codeRules: core.codeRules,
+    onPolicyRefusal: ({ rule, line, job, action }) => {
+      // Loud by default: every refusal is in the log and in /metrics.
+      log.warn({ rule, line, job, action }, 'code refused by QUICKJOBS_CODE_RULES');
+      metrics.policyRefusal(rule);
+    },
   });
   // The sync logs what it changed and warns about what it skipped.
   const syncFolder = async (): Promise<void> => {
@@ -206,6 +220,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         pool: pool.stats(),
         sandboxHeaps: (await pool.memory()).map((thread) => thread.heapUsed),
       }),
+    secrets,
     webmin: webminRoutes(fileURLToPath(new URL('webmin/dist', rootUrl()))),
     onError: (error) => log.error({ err: error }, 'request failed'),
   });
@@ -218,6 +233,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     jobs,
     cluster,
     metrics,
+    secrets,
     log,
     interruptRemaining: () =>
       store.interruptRunning(Date.now(), 'the service shut down before this run finished', cluster === null ? undefined : nodeId),

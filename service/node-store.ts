@@ -26,7 +26,11 @@ export interface NodeStore {
   releaseLock(): void;
 }
 
-export async function openNodeStore(core: CoreConfig, nodeId: string, log: Logger): Promise<NodeStore> {
+/**
+ * `prepare` runs once the store takes writes and before the node takes its place (reading what a
+ * start needs, such as the secrets key): a node that fails it must not hold its id as if live.
+ */
+export async function openNodeStore(core: CoreConfig, nodeId: string, log: Logger, prepare: (store: Store) => Promise<void> = async () => {}): Promise<NodeStore> {
   const lock: FileLock | null = core.store.kind === 'sqlite' ? lockSqliteFile(core.store.file) : null;
   const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true }).catch((error: unknown) => {
     lock?.release();
@@ -39,6 +43,13 @@ export async function openNodeStore(core: CoreConfig, nodeId: string, log: Logge
     await store.close();
     lock?.release();
     throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
+  }
+  try {
+    await prepare(store);
+  } catch (error) {
+    await store.close();
+    lock?.release();
+    throw error;
   }
   // Several nodes on one MySQL store: take this node's place before anything is scheduled.
   const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;

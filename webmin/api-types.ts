@@ -85,6 +85,26 @@ export interface Run {
   cancelledBy: By;
   /** The node that ran it. */
   node?: string | null;
+  /** What a safe draft held instead of doing; only on the answer to a safe draft run. */
+  held?: Held;
+}
+
+/** A safe draft's side effects, held (SPEC §10). */
+export interface Held {
+  sql: Array<{ db: string; sql: string; params: unknown[]; affectedRows: number }>;
+  emails: Array<{ from: string | null; to: string[]; cc: string[]; bcc: string[]; subject: string; text: string | null; html: string | null }>;
+  requests: Array<{ method: string; url: string; headers: Record<string, string>; body: string | null }>;
+  data: Array<{ source: string; op: 'save' | 'delete'; id: string; object?: Record<string, unknown> }>;
+  error?: string;
+}
+
+export type RunMode = 'safe' | 'live';
+
+/** A secret as the API lists it: never its value. */
+export interface SecretInfo {
+  name: string;
+  updatedAt: string;
+  updatedBy: string | null;
 }
 
 /** `GET /runs` filters, as the Runs page keeps them in its address. */

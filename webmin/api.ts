@@ -4,7 +4,7 @@
  * the app shell can show the login page wherever the user was.
  */
 import { ApiError } from './api-error.js';
-import type { AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, ServiceStatus, Slots, Stats } from './api-types.js';
+import type { AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, RunMode, SecretInfo, ServiceStatus, Slots, Stats } from './api-types.js';
 
 export { ApiError };
 export type * from './api-types.js';
@@ -60,8 +60,17 @@ export const api = {
   /** Saves only if nobody saved since `baseVersion`; otherwise 409 `conflict`. */
   saveCode: (name: string, code: string, baseVersion?: number): Promise<{ version: number }> =>
     call('PUT', `${job(name)}/code`, baseVersion === undefined ? { code } : { code, baseVersion }),
-  /** Runs the job now (the draft `code` if given, without saving) and resolves to the finished run. */
-  runJob: (name: string, code?: string): Promise<Run> => call('POST', `${job(name)}/run`, code === undefined ? {} : { code }),
+  /**
+   * Runs the job now (the draft `code` if given, without saving) and resolves to the finished run.
+   * A draft runs safe (its side effects held) unless `mode` is `live`.
+   */
+  runJob: (name: string, code?: string, mode?: RunMode): Promise<Run> =>
+    call('POST', `${job(name)}/run`, code === undefined ? {} : mode === undefined ? { code } : { code, mode }),
+
+  listSecrets: (): Promise<SecretInfo[]> => call('GET', '/secrets'),
+  /** Creates or replaces a secret; the value is never sent back. */
+  setSecret: (name: string, value: string): Promise<SecretInfo> => call('PUT', `/secrets/${encodeURIComponent(name)}`, { value }),
+  deleteSecret: (name: string): Promise<unknown> => call('DELETE', `/secrets/${encodeURIComponent(name)}`),
 
   listRuns: (jobName: string, limit = 20): Promise<Run[]> =>
     call('GET', `/runs?job=${encodeURIComponent(jobName)}&limit=${limit}`),

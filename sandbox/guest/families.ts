@@ -51,8 +51,18 @@ const DATA = String.raw`(function (need) {
   });
 })`;
 
-/** The families whose guest side is more than a pass-through: a message builder, a source object. */
-const OWN_SOURCES: Partial<Record<HelperFamily, string>> = { email: EMAIL, data: DATA };
+/** `core.secret(name)`, also `core.secret.get(name)`. */
+const SECRET = String.raw`(function (need) {
+  'use strict';
+  const call = need('call');
+  const get = (name) => call('secret.get', [name]);
+  const secret = (name) => get(name);
+  secret.get = get;
+  return Object.freeze(secret);
+})`;
+
+/** The families whose guest side is more than a pass-through: a message builder, a source object, a callable. */
+const OWN_SOURCES: Partial<Record<HelperFamily, string>> = { email: EMAIL, data: DATA, secret: SECRET };
 
 export const FAMILY_SOURCES = Object.fromEntries(
   Object.keys(HELPER_FAMILIES).map((family) => [family, OWN_SOURCES[family as HelperFamily] ?? passThrough(family as HelperFamily)]),

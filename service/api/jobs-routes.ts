@@ -106,9 +106,16 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const body = await readObject(c);
     const code = optionalString(body, 'code', MAX_CODE_CHARS);
     for (const key of Object.keys(body)) {
-      if (key !== 'code') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
+      if (key !== 'code' && key !== 'mode') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
-    return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c))));
+    const mode = body.mode;
+    if (mode !== undefined && mode !== 'safe' && mode !== 'live') {
+      throw new ApiError(422, 'invalid', 'mode must be "safe" or "live"', { field: 'mode' });
+    }
+    if (mode !== undefined && code === undefined) {
+      throw new ApiError(422, 'invalid', 'mode applies to a draft (code); a run of the saved code is always live', { field: 'mode' });
+    }
+    return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c), mode)));
   });
 
   return app;

@@ -58,6 +58,7 @@ export function runJson(run: RunRecord) {
     codeVersion: run.codeVersion,
     by: run.by,
     cancelledBy: run.cancelledBy,
+    ...(run.held ? { held: run.held } : {}),
     node: run.node,
   };
 }

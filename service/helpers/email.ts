@@ -4,6 +4,7 @@
  */
 import type { SendMailOptions, Transporter } from 'nodemailer';
 
+import type { Held } from '../jobs/held.js';
 import type { HostCallContext } from '../../sandbox/types.js';
 import { isAbsent, optionalString, requireObject, wrongType } from './args.js';
 import type { EmailConfig } from './config.js';
@@ -31,7 +32,8 @@ export class EmailHelper {
 
   constructor(private readonly config: EmailConfig) {}
 
-  async send(args: unknown[], context: HostCallContext): Promise<SendInfo> {
+  /** `held`: a safe draft's list; the message is checked as for sending, then kept there instead. */
+  async send(args: unknown[], context: HostCallContext, held?: Held): Promise<SendInfo> {
     const message = requireObject(args[0], 'message');
     const to = addresses(message.to, 'to');
     const cc = addresses(message.cc, 'cc');
@@ -52,6 +54,10 @@ export class EmailHelper {
     checkAddress(from, 'from');
     if (replyTo !== undefined) checkAddress(replyTo, 'replyTo');
 
+    if (held) {
+      held.emails.push({ from, to, cc, bcc, replyTo: replyTo ?? null, subject: subject ?? '(no subject)', text: text ?? null, html: html ?? null });
+      return { messageId: 'held-by-draft', accepted: [...to, ...cc, ...bcc], rejected: [] };
+    }
     // Newer nodemailer honours `signal` per send; its typings do not know the field yet.
     const mail: SendMailOptions & { signal: AbortSignal } = {
       from,

@@ -5,6 +5,7 @@
  */
 import { HOST_CALLS, type HelperFamily, type HelperMethod } from '../../sandbox/core-names.js';
 import type { HostCall, HostCallContext, HostCallName, HostTuple } from '../../sandbox/types.js';
+import type { Held } from '../jobs/held.js';
 import type { DataStore } from '../store/data-store.js';
 import { wrongType } from './args.js';
 import type { HelperConfig } from './config.js';
@@ -13,6 +14,8 @@ import { EmailHelper } from './email.js';
 import { describeError, HELPER_CODES, HelperError } from './errors.js';
 import { MysqlHelper } from './mysql.js';
 import { NetworkHelper } from './network.js';
+import { SecretHelper } from './secret.js';
+import { DraftSessions } from './draft-session.js';
 
 export type { HelperConfig } from './config.js';
 export { readHelperConfig } from './config.js';
@@ -20,6 +23,10 @@ export { readHelperConfig } from './config.js';
 export interface HelperHost {
   /** Pass to the sandbox pool as `RunHooks.host`. */
   call: HostCall;
+  /** A safe draft ended: roll back and drop what it did, and answer what it held (secrets it read masked). */
+  endDraft(draft: object): Promise<Held>;
+  /** Masks in a log line or an error message every secret value handed to a job here. */
+  redact(text: string): string;
   /** Ends the MySQL pools and the SMTP transport. */
   close(): Promise<void>;
 }
@@ -29,17 +36,22 @@ type Family<F extends HelperFamily> = (method: HelperMethod<F>, args: unknown[],
 
 const KNOWN: ReadonlySet<string> = new Set(HOST_CALLS);
 
-export function createHelperHost(config: HelperConfig, deps: { store: DataStore }): HelperHost {
+/** `secretKey`: the key secrets are decrypted with (null: core.secret answers that none are available). */
+export function createHelperHost(config: HelperConfig, deps: { store: DataStore; secretKey?: Buffer | null }): HelperHost {
   const mysql = new MysqlHelper(config.mysql);
   const email = new EmailHelper(config.email);
   const network = new NetworkHelper(config.network);
   const data = new DataHelper(deps.store, config.data);
+  const secret = new SecretHelper(deps.store, deps.secretKey ?? null);
+  const drafts = new DraftSessions({ mysql, store: deps.store, data: config.data, timeoutMs: config.mysql.timeoutMs });
 
+  // A safe draft's calls go through its session (context.draft): held, rolled back, or scratch.
   const families: { [F in HelperFamily]: Family<F> } = {
-    mysql: (method, a, c) => mysql.call(method, a, c),
-    network: (method, a, c) => network.call(method, a, c),
-    email: (_send, a, c) => email.send(a, c),
-    data: (method, a, c) => data.call(method, a, c.jobName),
+    mysql: (method, a, c) => mysql.call(method, a, c, c.draft && drafts.session(c.draft).mysql),
+    network: (method, a, c) => network.call(method, a, c, c.draft && drafts.session(c.draft).held),
+    email: (_send, a, c) => email.send(a, c, c.draft && drafts.session(c.draft).held),
+    data: (method, a, c) => (c.draft ? drafts.session(c.draft).data : data).call(method, a, c.jobName),
+    secret: (_get, a) => secret.get(a),
   };
 
   async function call(name: HostCallName, args: unknown[], context: HostCallContext): Promise<HostTuple> {
@@ -57,6 +69,8 @@ export function createHelperHost(config: HelperConfig, deps: { store: DataStore 
 
   return {
     call,
+    endDraft: async (draft) => secret.masker.value(await drafts.end(draft)),
+    redact: (text) => secret.masker.text(text),
     async close() {
       await Promise.allSettled([mysql.close(), email.close()]);
     },

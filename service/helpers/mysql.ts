@@ -12,6 +12,7 @@ import type { MysqlConfig } from './config.js';
 import { withDeadline, RUN_ENDED } from './deadline.js';
 import { DatabaseError, DatabaseNotAllowedError, describeError, WrongTypeError } from './errors.js';
 import { toJsonSafe } from './json-safe.js';
+import type { MysqlDraft } from './draft-mysql.js';
 import {
   buildDelete,
   buildInsert,
@@ -39,26 +40,33 @@ export class MysqlHelper {
 
   constructor(private readonly config: MysqlConfig) {}
 
-  async call(name: HelperMethod<'mysql'>, args: unknown[], context: HostCallContext): Promise<unknown> {
+  /** `draft`: a safe draft's transactions, which every statement of the run goes through. */
+  async call(name: HelperMethod<'mysql'>, args: unknown[], context: HostCallContext, draft?: MysqlDraft): Promise<unknown> {
     const db = this.#database(args[0]);
     switch (name) {
       case 'query':
-        return this.#query(db, args[1], args[2], context);
+        return this.#query(db, args[1], args[2], context, draft);
       case 'select':
-        return this.#rows(db, buildSelect(args[1]), context);
+        return this.#rows(db, buildSelect(args[1]), context, draft);
       case 'selectOne':
-        return (await this.#rows(db, buildSelectOne(args[1]), context))[0] ?? null;
+        return (await this.#rows(db, buildSelectOne(args[1]), context, draft))[0] ?? null;
       case 'selectCount': {
-        const [row] = await this.#rows(db, buildSelectCount(args[1]), context);
+        const [row] = await this.#rows(db, buildSelectCount(args[1]), context, draft);
         return Number((row as { count?: unknown } | undefined)?.count ?? 0);
       }
       case 'insert':
-        return (await this.#header(db, buildInsert(args[1]), context)).insertId;
+        return (await this.#header(db, buildInsert(args[1]), context, draft)).insertId;
       case 'update':
-        return (await this.#header(db, buildUpdate(args[1]), context)).affectedRows;
+        return (await this.#header(db, buildUpdate(args[1]), context, draft)).affectedRows;
       case 'delete':
-        return (await this.#header(db, buildDelete(args[1]), context)).affectedRows;
+        return (await this.#header(db, buildDelete(args[1]), context, draft)).affectedRows;
     }
+  }
+
+  /** A connection of `db`'s pool for a draft to hold for its run, and how to give it back. */
+  async connectForDraft(db: string, context: HostCallContext): Promise<{ conn: PoolConnection; giveBack: () => void }> {
+    const conn = await this.#connect(await this.#pool(db), context);
+    return { conn, giveBack: () => this.#recycle(conn, db) };
   }
 
   async close(): Promise<void> {
@@ -75,8 +83,9 @@ export class MysqlHelper {
     return db;
   }
 
-  async #query(db: string, sqlValue: unknown, paramsValue: unknown, context: HostCallContext): Promise<unknown> {
+  async #query(db: string, sqlValue: unknown, paramsValue: unknown, context: HostCallContext, draft: MysqlDraft | undefined): Promise<unknown> {
     const sql = requireString(sqlValue, 'sql');
+    draft?.check(sql);
     let params: Array<Scalar | Scalar[]> = [];
     if (!isAbsent(paramsValue)) {
       if (!Array.isArray(paramsValue)) throw wrongType('params', 'a list of values', paramsValue);
@@ -85,7 +94,7 @@ export class MysqlHelper {
         Array.isArray(v) ? v.map((item, j) => requireScalar(item, `params[${i}][${j}]`)) : requireScalar(v, `params[${i}]`),
       );
     }
-    const result = await this.#execute(db, { sql, params }, context);
+    const result = await this.#execute(db, { sql, params }, context, draft);
     if (Array.isArray(result)) return toJsonSafe(result);
     const header = result as ResultSetHeader;
     const verb = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(\w+)/.exec(sql)?.[1]?.toUpperCase();
@@ -94,19 +103,21 @@ export class MysqlHelper {
     return { affectedRows: header.affectedRows, insertId: header.insertId, warningStatus: header.warningStatus };
   }
 
-  async #rows(db: string, statement: Statement, context: HostCallContext): Promise<unknown[]> {
-    const result = await this.#execute(db, statement, context);
+  async #rows(db: string, statement: Statement, context: HostCallContext, draft: MysqlDraft | undefined): Promise<unknown[]> {
+    const result = await this.#execute(db, statement, context, draft);
     if (!Array.isArray(result)) throw new DatabaseError('the statement returned no rows');
     return toJsonSafe(result) as unknown[];
   }
 
-  async #header(db: string, statement: Statement, context: HostCallContext): Promise<ResultSetHeader> {
-    const result = await this.#execute(db, statement, context);
+  async #header(db: string, statement: Statement, context: HostCallContext, draft: MysqlDraft | undefined): Promise<ResultSetHeader> {
+    const result = await this.#execute(db, statement, context, draft);
     if (Array.isArray(result)) throw new DatabaseError('the statement returned rows, not a change count');
     return result as ResultSetHeader;
   }
 
-  async #execute(db: string, { sql, params }: { sql: string; params: Array<Scalar | Scalar[]> }, context: HostCallContext): Promise<unknown> {
+  async #execute(db: string, statement: { sql: string; params: Array<Scalar | Scalar[]> }, context: HostCallContext, draft?: MysqlDraft): Promise<unknown> {
+    if (draft) return draft.execute(db, statement, context);
+    const { sql, params } = statement;
     const pool = await this.#pool(db);
     const { timeoutMs } = this.config;
     const bounds = {
@@ -114,14 +125,7 @@ export class MysqlHelper {
       onTimeout: () => new DatabaseError(`the database did not answer: timed out after ${timeoutMs / 1000} s`),
       onAbort: () => new DatabaseError(RUN_ENDED),
     };
-    let conn: PoolConnection;
-    try {
-      // The deadline covers waiting for a pooled connection and a server that never finishes the handshake.
-      conn = await withDeadline(pool.getConnection(), { ...bounds, ms: timeoutMs + 1000 });
-    } catch (error) {
-      if (error instanceof DatabaseError) throw error;
-      throw new DatabaseError(describeError(error), { cause: error });
-    }
+    const conn = await this.#connect(pool, context);
     try {
       const [result] = await withDeadline(conn.query({ sql, values: params, timeout: timeoutMs }), { ...bounds, ms: timeoutMs + 1000 });
       this.#recycle(conn, db);
@@ -143,6 +147,29 @@ export class MysqlHelper {
       if (abandoned) throw new DatabaseError(`the statement timed out after ${timeoutMs / 1000} s`, { cause: error });
       throw new DatabaseError(describeError(error), { cause: error });
     }
+  }
+
+  async #connect(pool: Pool, context: HostCallContext): Promise<PoolConnection> {
+    const { timeoutMs } = this.config;
+    try {
+      // The deadline covers waiting for a pooled connection and a server that never finishes the handshake.
+      return await withDeadline(pool.getConnection(), {
+        signal: context.signal,
+        ms: timeoutMs + 1000,
+        onTimeout: () => new DatabaseError(`the database did not answer: timed out after ${timeoutMs / 1000} s`),
+        onAbort: () => new DatabaseError(RUN_ENDED),
+      });
+    } catch (error) {
+      if (error instanceof DatabaseError) throw error;
+      throw new DatabaseError(describeError(error), { cause: error });
+    }
+  }
+
+  /** KILL QUERY for a draft's statement that timed out (its connection is then destroyed). */
+  killOnDraft(db: string, threadId: number): void {
+    // The draft's connection came from this pool, so it is there.
+    const pool = this.#pools.get(db);
+    if (pool) this.#kill(pool, threadId);
   }
 
   /**

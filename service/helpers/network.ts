@@ -2,6 +2,7 @@
 import type { HelperMethod } from '../../sandbox/core-names.js';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 
+import type { Held } from '../jobs/held.js';
 import type { HostCallContext } from '../../sandbox/types.js';
 import { AddressPolicy } from './address-policy.js';
 import { isAbsent, optionalHeaders, optionalObject, optionalString, requireString, wrongType } from './args.js';
@@ -20,7 +21,15 @@ export class NetworkHelper {
     this.#policy = new AddressPolicy(config.allow);
   }
 
-  async call(name: HelperMethod<'network'>, args: unknown[], context: HostCallContext): Promise<unknown> {
+  /** `held`: a safe draft's list; requests other than GET and HEAD go there instead of out. */
+  async call(name: HelperMethod<'network'>, args: unknown[], context: HostCallContext, held?: Held): Promise<unknown> {
+    const fetch = (url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number | undefined): Promise<FetchResponse> => {
+      if (held && method !== 'GET' && method !== 'HEAD') {
+        held.requests.push({ method, url: url.href, headers, body: body ?? null });
+        return Promise.resolve(HELD_RESPONSE());
+      }
+      return this.#fetch(url, method, headers, body, timeoutMs, context);
+    };
     const url = parseUrl(args[0]);
     switch (name) {
       case 'request': {
@@ -28,17 +37,17 @@ export class NetworkHelper {
         if (!options) throw new MissingArgumentError('options', 'options with a method are required');
         const method = requireString(options.method, 'options.method');
         if (!METHOD.test(method)) throw new WrongTypeError('options.method', `options.method "${method}" is not an HTTP method`);
-        return this.#fetch(url, method.toUpperCase(), headers(options.headers, 'options.headers'), optionalString(options.body, 'options.body'), timeout(options.timeout), context);
+        return fetch(url, method.toUpperCase(), headers(options.headers, 'options.headers'), optionalString(options.body, 'options.body'), timeout(options.timeout));
       }
       case 'get':
-        return this.#fetch(url, 'GET', headers(args[1], 'headers'), undefined, undefined, context);
+        return fetch(url, 'GET', headers(args[1], 'headers'), undefined, undefined);
       case 'post': {
         if (isAbsent(args[1])) throw new MissingArgumentError('body');
         if (typeof args[1] !== 'string') throw wrongType('body', 'a string (use postJson for a value)', args[1]);
-        return this.#fetch(url, 'POST', headers(args[2], 'headers'), args[1], undefined, context);
+        return fetch(url, 'POST', headers(args[2], 'headers'), args[1], undefined);
       }
       case 'getJson': {
-        const response = await this.#fetch(url, 'GET', { accept: 'application/json', ...headers(args[1], 'headers') }, undefined, undefined, context);
+        const response = await fetch(url, 'GET', { accept: 'application/json', ...headers(args[1], 'headers') }, undefined, undefined);
         if (response.status < 200 || response.status > 299) {
           throw new NetworkError(`GET ${url.href} answered ${response.status}`);
         }
@@ -53,7 +62,7 @@ export class NetworkHelper {
         const body = JSON.stringify(args[1]);
         const given = headers(args[2], 'headers');
         const hasType = Object.keys(given).some((k) => k.toLowerCase() === 'content-type');
-        return this.#fetch(url, 'POST', hasType ? given : { 'content-type': 'application/json', ...given }, body, undefined, context);
+        return fetch(url, 'POST', hasType ? given : { 'content-type': 'application/json', ...given }, body, undefined);
       }
     }
   }
@@ -74,6 +83,9 @@ export class NetworkHelper {
     );
   }
 }
+
+/** What a held request answers the draft: a success it can carry on from, marked as held. */
+const HELD_RESPONSE = (): FetchResponse => ({ status: 202, headers: { 'x-quickjobs-held': 'true' }, body: '' });
 
 function parseUrl(value: unknown): URL {
   const text = requireString(value, 'url');

@@ -12,6 +12,8 @@ import { createHelperHost, type HelperHost } from './index.js';
 export interface WorkerHostOptions {
   helpers: HelperConfig;
   store: StoreConfig;
+  /** The secret key as hex, for core.secret; null when secrets are off (tests, the CLI). */
+  secretKey?: string | null;
 }
 
 /** The pool's `host` option: this module, from source under tsx or from the build. */
@@ -21,12 +23,14 @@ export function workerHostSpec(options: WorkerHostOptions): { module: string; op
 }
 
 export async function createHost(options: unknown): Promise<HelperHost> {
-  const { helpers, store: storeConfig } = options as WorkerHostOptions;
+  const { helpers, store: storeConfig, secretKey } = options as WorkerHostOptions;
   // SQLite in WAL mode takes several connections, and the store waits on a busy database.
   const store = await openDataStore(storeConfig);
-  const handlers = createHelperHost(helpers, { store });
+  const handlers = createHelperHost(helpers, { store, secretKey: secretKey ? Buffer.from(secretKey, 'hex') : null });
   return {
     call: handlers.call,
+    endDraft: handlers.endDraft,
+    redact: handlers.redact,
     async close() {
       try {
         await handlers.close();

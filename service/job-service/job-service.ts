@@ -4,10 +4,11 @@
  * then the scheduler told, with the job as the store wrote it (never read back).
  */
 import type { CheckResult } from '../../sandbox/types.js';
-import { InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
+import { findRuleMatch, type CodeRule, type RuleMatch } from '../jobs/code-rules.js';
+import { CodePolicyError, InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
 import { DEFAULT_SETTINGS, type JobFieldsInput } from '../jobs/job-input.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
-import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunRecord } from '../jobs/types.js';
+import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunMode, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
 import type { CompiledPeriod } from '../scheduler/period-compile.js';
@@ -44,6 +45,10 @@ export interface JobServiceOptions {
   /** The period of that name as the scheduler uses it, for the upcoming runs; without it, periods are not applied there. */
   compiledPeriod?: (name: string) => CompiledPeriod | null;
   timeZone: string;
+  /** QUICKJOBS_CODE_RULES: code matching one is neither saved nor run. */
+  codeRules?: readonly CodeRule[];
+  /** Told of every refusal by a rule, to log and count it. */
+  onPolicyRefusal?: (refusal: RuleMatch & { job: string; action: 'save' | 'run' }) => void;
   now?: () => number;
 }
 
@@ -68,7 +73,7 @@ export class JobService {
   async create(fields: JobFieldsInput, code: string | null = null, source: ChangeSource = PERSON): Promise<Job> {
     this.assertPeriod(fields.period);
     const script = code ?? JOB_TEMPLATE;
-    await this.assertParses(script);
+    await this.assertParses(script, fields.name);
     const now = this.now();
     const draft: Omit<Job, 'version'> = {
       ...fields,
@@ -103,7 +108,7 @@ export class JobService {
       throw new InvalidFieldError('interval', 'a job needs either interval (seconds) or cron');
     }
     if (fields.period !== undefined) this.assertPeriod(fields.period);
-    if (code !== null) await this.assertParses(code);
+    if (code !== null) await this.assertParses(code, name);
     const now = this.now();
     const { name: _same, ...settings } = fields;
     const patch: JobPatch = {
@@ -122,7 +127,7 @@ export class JobService {
 
   /** Saves a new code version. Throws ScriptSyntaxError (nothing saved) or VersionConflictError. */
   async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<Job> {
-    await this.assertParses(code);
+    await this.assertParses(code, name);
     const job = await this.options.store.saveCode(name, code, {
       baseVersion,
       patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
@@ -198,9 +203,17 @@ export class JobService {
     return this.options.scheduler.isRunning(name);
   }
 
-  /** Runs the job now, with `code` instead of its saved code if given (a `draft` run). */
-  runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
-    return this.options.scheduler.runNow(name, code, by);
+  /**
+   * Runs the job now, with `code` instead of its saved code if given (a `draft` run); a draft runs `safe` unless
+   * told `live`. Throws CodePolicyError when the code breaks a rule.
+   */
+  async runNow(name: string, code?: string, by: By = null, mode?: RunMode): Promise<RunRecord> {
+    if (code !== undefined) this.assertAllowed(name, code, 'run');
+    else if (this.options.codeRules?.length) {
+      const saved = await this.options.store.getCode(name);
+      if (saved) this.assertAllowed(name, saved.code, 'run');
+    }
+    return this.options.scheduler.runNow(name, code, by, code === undefined ? undefined : (mode ?? 'safe'));
   }
 
   /** The newest code version, or the given one; null if the job or the version does not exist. */
@@ -228,7 +241,17 @@ export class JobService {
     }
   }
 
-  private async assertParses(code: string): Promise<void> {
+  private assertAllowed(job: string, code: string, action: 'save' | 'run'): void {
+    const rules = this.options.codeRules;
+    if (!rules || rules.length === 0) return;
+    const match = findRuleMatch(rules, code);
+    if (!match) return;
+    this.options.onPolicyRefusal?.({ ...match, job, action });
+    throw new CodePolicyError(match.rule, match.line, match.column);
+  }
+
+  private async assertParses(code: string, job: string): Promise<void> {
+    this.assertAllowed(job, code, 'save');
     const check = await this.options.checkScript(code);
     if (!check.ok) throw new ScriptSyntaxError(check.error.message, check.error.line, check.error.column);
   }

@@ -22,3 +22,15 @@ export class ScriptSyntaxError extends Error {
     super(message);
   }
 }
+
+/** 422 `policy`: code that matches a rule of QUICKJOBS_CODE_RULES, with the rule and where. */
+export class CodePolicyError extends Error {
+  override name = 'CodePolicyError';
+  constructor(
+    readonly rule: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`the code breaks rule "${rule}" of QUICKJOBS_CODE_RULES at line ${line}`);
+  }
+}

@@ -2,9 +2,10 @@
  * The job and run records as the service keeps them. Times are epoch milliseconds inside the
  * service; the HTTP edge turns them into ISO 8601 strings.
  */
-import type { JobResult, LogEntry, RunError, RunTrigger } from '../../sandbox/types.js';
+import type { JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../../sandbox/types.js';
+import type { Held } from './held.js';
 
-export type { JobResult, LogEntry, RunError, RunTrigger };
+export type { JobResult, LogEntry, RunError, RunMode, RunTrigger };
 
 export const JOB_STATUSES = ['ok', 'sleep', 'stop', 'exit', 'once-pending', 'once-done'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -116,6 +117,8 @@ export interface RunRecord {
   by: By;
   /** Who cancelled it; null unless its outcome is `cancelled`. */
   cancelledBy: By;
+  /** A safe draft's held side effects; answered with the run, not kept in the store. */
+  held?: Held;
   /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
   node: string | null;
 }

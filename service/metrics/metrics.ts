@@ -53,6 +53,7 @@ export class Metrics {
     LATENESS_BUCKETS,
   );
   private storeErrors = 0;
+  private readonly policyRefusals = new Map<string, number>();
 
   runFinished(run: FinishedRunMetric): void {
     const byOutcome = this.runs.get(run.job) ?? new Map<string, number>();
@@ -61,6 +62,11 @@ export class Metrics {
     if (run.durationMs !== null) this.duration.observe(run.durationMs / 1000);
     if (run.latenessMs !== null) this.lateness.observe(Math.max(0, run.latenessMs) / 1000);
     if (run.waitMs !== undefined && run.waitMs !== null) this.wait.observe(Math.max(0, run.waitMs) / 1000);
+  }
+
+  /** Code refused by a rule of QUICKJOBS_CODE_RULES. */
+  policyRefusal(rule: string): void {
+    this.policyRefusals.set(rule, (this.policyRefusals.get(rule) ?? 0) + 1);
   }
 
   storeError(): void {
@@ -105,6 +111,8 @@ export class Metrics {
     lines.push(...headerLines('quickjobs_store_errors_total', 'counter', 'Store operations that failed.'));
     lines.push(sampleLine('quickjobs_store_errors_total', {}, this.storeErrors));
 
+    lines.push(...headerLines('quickjobs_policy_refusals_total', 'counter', 'Saves and runs refused by a rule of QUICKJOBS_CODE_RULES, by rule.'));
+    for (const [rule, count] of this.policyRefusals) lines.push(sampleLine('quickjobs_policy_refusals_total', { rule }, count));
     return `${lines.join('\n')}\n`;
   }
 }

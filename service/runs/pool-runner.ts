@@ -1,9 +1,17 @@
 /**
  * Executes runs in the sandbox pool, streaming each run's log to the run-events hub while it runs.
  * It writes nothing: the scheduler's run recorder records the start and the end.
+ *
+ * It also masks every secret value this node knows: every live log line on its way to viewers,
+ * and the outcome (log, error, held output) before the recorder writes it or anyone sees it, so
+ * the store, the API, alerts and webhooks only ever get the masked text. (The worker thread has
+ * already masked the values it handed the job: helpers/secret.ts.)
  */
 import type { SandboxPool } from '../../sandbox/pool.js';
+import type { RunOutcome as SandboxOutcome } from '../../sandbox/types.js';
+import { readHeld } from '../jobs/held.js';
 import type { Runner, RunOutcome, RunRequest } from '../scheduler/runner.js';
+import { NO_MASK, type Masker } from '../secrets/masker.js';
 import type { RunEvents } from './run-events.js';
 
 export interface PoolRunnerOptions {
@@ -12,15 +20,18 @@ export interface PoolRunnerOptions {
   memoryBytes: number;
   logLimitBytes: number;
   timeZone: string;
+  /** The masker of the secrets as they are now (SecretStore.masker); none: nothing is masked. */
+  masker?: () => Masker;
 }
 
 export class PoolRunner implements Runner {
   constructor(private readonly options: PoolRunnerOptions) {}
 
-  execute(request: RunRequest): Promise<RunOutcome> {
+  async execute(request: RunRequest): Promise<RunOutcome> {
     const { pool, runEvents, memoryBytes, logLimitBytes, timeZone } = this.options;
+    const masker = this.options.masker ?? (() => NO_MASK);
     const { job, runId } = request;
-    return pool.run(
+    const outcome = await pool.run(
       {
         jobName: job.name,
         code: request.code,
@@ -30,13 +41,29 @@ export class PoolRunner implements Runner {
         memoryBytes,
         timeZone,
         logLimitBytes,
+        ...(request.mode === 'safe' ? { mode: 'safe' as const } : {}),
       },
       // The pool's workers answer the job's core.* calls themselves (service/helpers/worker-host.ts).
       {
-        onLog: (entry) => runEvents.log(runId, entry),
+        onLog: (entry) => {
+          const mask = masker();
+          runEvents.log(runId, mask.empty ? entry : { ...entry, message: mask.text(entry.message) });
+        },
         ...(request.onThread ? { onThread: request.onThread } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
       },
     );
+    return maskOutcome(outcome, masker());
   }
+}
+
+/** The outcome with every secret value in it masked, and a draft's held output read. */
+export function maskOutcome(outcome: SandboxOutcome, mask: Masker): RunOutcome {
+  const { held: rawHeld, ...rest } = outcome;
+  const held = readHeld(rawHeld);
+  const logs = mask.empty ? rest.logs : rest.logs.map((entry) => ({ ...entry, message: mask.text(entry.message) }));
+  const masked: RunOutcome =
+    rest.outcome === 'success' ? { ...rest, logs } : { ...rest, logs, error: mask.empty ? rest.error : { ...rest.error, message: mask.text(rest.error.message) } };
+  if (held) masked.held = mask.value(held);
+  return masked;
 }

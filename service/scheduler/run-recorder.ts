@@ -30,6 +30,8 @@ export interface StartedRun {
   node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
+  /** Only a draft runs safe. */
+  mode?: RunStart['mode'];
 }
 
 export interface FinishedRun extends Queued {
@@ -93,7 +95,8 @@ export class RunRecorder {
       if (error instanceof StoreUnavailableError) this.queue.add({ what: { job: job.name, queuedAt }, write: () => this.abandon(job.name, queuedAt) });
       throw error;
     }
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code };
+    const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code, ...mode };
   }
 
   /** Forgets a deleted job's code. */
@@ -173,6 +176,7 @@ export class RunRecorder {
       by: started.by,
       cancelledBy: outcome.outcome === 'cancelled' ? cancelledBy : null,
       node: started.node,
+      ...(outcome.held ? { held: outcome.held } : {}),
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };
     const queued = this.queue.add({

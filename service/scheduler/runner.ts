@@ -2,7 +2,8 @@
  * What the scheduler needs from whatever executes jobs. It knows nothing of QuickJS or workers,
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
-import type { By, Job, JobResult, LogEntry, RunError, RunTrigger } from '../jobs/types.js';
+import type { Held } from '../jobs/held.js';
+import type { By, Job, JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
   trigger: RunTrigger;
@@ -12,6 +13,8 @@ export interface RunStart {
   code?: string;
   /** Who asked for it; null (the default) for the scheduler. */
   by?: By;
+  /** `safe` holds the draft's side effects (SPEC §10); saved code always runs live. */
+  mode?: RunMode;
 }
 
 /** One run to execute, already recorded (as queued) under `runId`. */
@@ -24,6 +27,8 @@ export interface RunRequest {
   onThread?: () => void;
   /** Aborted to cancel the run; the runner then resolves with outcome `cancelled`. */
   signal?: AbortSignal;
+  /** Absent: live. */
+  mode?: RunMode;
 }
 
 /**
@@ -33,7 +38,11 @@ export interface RunRequest {
 export type RunOutcome = (
   | { outcome: 'success'; result: JobResult; logs: LogEntry[] }
   | { outcome: 'error' | 'timeout' | 'interrupted' | 'cancelled'; error: RunError; logs: LogEntry[] }
-) & { startedAt?: number };
+) & {
+  startedAt?: number;
+  /** What a safe draft held instead of doing. */
+  held?: Held;
+};
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */

@@ -242,12 +242,12 @@ export class Scheduler {
    * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string, by: By = null): Promise<RunRecord> {
+  async runNow(name: string, code?: string, by: By = null, mode?: RunStart['mode']): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.flight.has(name)) throw new AlreadyRunningError(name);
     const trigger = code === undefined ? 'manual' : 'draft';
-    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by }).catch((error: unknown) => {
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by, ...(mode ? { mode } : {}) }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
     const finished = this.track(job, this.runRecorded(job, started));
@@ -396,7 +396,8 @@ export class Scheduler {
       const onThread = () => {
         this.flight.onThread(started.id);
       };
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread, signal });
+      const mode = started.mode ? { mode: started.mode } : {};
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread, signal, ...mode });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

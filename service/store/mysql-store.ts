@@ -15,6 +15,7 @@ import { PeriodTable } from './mysql/period-table.js';
 import { RunTable } from './mysql/run-table.js';
 import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
+import { SecretTable } from './mysql/secret-table.js';
 import { TableStore } from './table-store.js';
 
 export interface MysqlStoreOptions {
@@ -44,6 +45,7 @@ export class MysqlStore extends TableStore {
         data: new DataTable(pool),
         settings: new SettingsTable(pool),
         periods: new PeriodTable(pool),
+        secrets: new SecretTable(pool),
         alerts: new AlertTable(pool),
       },
       { label: 'MySQL store', kind: 'mysql', detail, deadlineMs },

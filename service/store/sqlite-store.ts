@@ -13,6 +13,7 @@ import { openDatabase, sqliteUnavailableReason } from './sqlite/open-database.js
 import { PeriodTable } from './sqlite/period-table.js';
 import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
+import { SecretTable } from './sqlite/secret-table.js';
 import { TableStore } from './table-store.js';
 
 export interface SqliteStoreOptions {
@@ -43,6 +44,7 @@ export class SqliteStore extends TableStore {
         data: new DataTable(db),
         settings: new SettingsTable(db),
         periods: new PeriodTable(db),
+        secrets: new SecretTable(db),
         alerts: new AlertTable(db),
       },
       { label: 'SQLite store', kind: 'sqlite', detail: file, deadlineMs: null },

@@ -88,6 +88,15 @@ export interface StoreHealth {
   since: number | null;
 }
 
+/** A secret as stored: `value` is the ciphertext, never the secret itself. */
+export interface StoredSecret {
+  name: string;
+  value: string;
+  updatedAt: number;
+  /** Who set it (`webmin`, `token`, `cli`), or null. */
+  updatedBy: string | null;
+}
+
 export interface Store {
   // ── jobs ──
   listJobs(): Promise<Job[]>;
@@ -176,6 +185,15 @@ export interface Store {
   updatePeriod(name: string, patch: PeriodPatch): Promise<Period>;
   /** Resolves false if there was none. Whether jobs still use it is the caller's check. */
   deletePeriod(name: string): Promise<boolean>;
+
+  // ── secrets (values are ciphertext here: service/secrets/ encrypts and decrypts) ──
+  listSecrets(): Promise<StoredSecret[]>;
+  getSecret(name: string): Promise<StoredSecret | null>;
+  /** Creates or replaces one secret. */
+  putSecret(secret: StoredSecret): Promise<void>;
+  deleteSecret(name: string): Promise<boolean>;
+  /** Rewrites the given secrets in one transaction (a key rotation): all or none. */
+  replaceSecrets(secrets: StoredSecret[]): Promise<void>;
 
   // ── alerts ──
   createAlert(alert: Omit<AlertDelivery, 'id'>): Promise<number>;

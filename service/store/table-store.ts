@@ -16,7 +16,7 @@ import type {
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
 import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
-import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats } from './store.js';
+import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats, StoredSecret } from './store.js';
 
 type Answer<T> = T | Promise<T>;
 
@@ -62,6 +62,13 @@ export interface StoreTables {
     create(period: Period): Answer<Period>;
     update(name: string, patch: PeriodPatch): Answer<Period>;
     delete(name: string): Answer<boolean>;
+  };
+  secrets: {
+    list(): Answer<StoredSecret[]>;
+    get(name: string): Answer<StoredSecret | null>;
+    put(secret: StoredSecret): Answer<void>;
+    delete(name: string): Answer<boolean>;
+    replaceValues(secrets: StoredSecret[]): Answer<void>;
   };
   alerts: {
     create(alert: Omit<AlertDelivery, 'id'>): Answer<number>;
@@ -203,6 +210,23 @@ export abstract class TableStore implements Store {
   }
   async deletePeriod(name: string): Promise<boolean> {
     return this.guard('delete a period', () => this.tables.periods.delete(name), 'write');
+  }
+
+  // ── secrets ──
+  async listSecrets(): Promise<StoredSecret[]> {
+    return this.guard('list secrets', () => this.tables.secrets.list());
+  }
+  async getSecret(name: string): Promise<StoredSecret | null> {
+    return this.guard('read a secret', () => this.tables.secrets.get(name));
+  }
+  async putSecret(secret: StoredSecret): Promise<void> {
+    return this.guard('save a secret', () => this.tables.secrets.put(secret), 'write');
+  }
+  async deleteSecret(name: string): Promise<boolean> {
+    return this.guard('delete a secret', () => this.tables.secrets.delete(name), 'write');
+  }
+  async replaceSecrets(secrets: StoredSecret[]): Promise<void> {
+    return this.guard('rewrite secrets', () => this.tables.secrets.replaceValues(secrets), 'write');
   }
 
   // ── alerts ──

@@ -30,7 +30,7 @@ describe('the core and console objects, whose helpers are compiled on first use'
         'return job.OK;',
       ].join('\n'),
     );
-    assert.deepEqual(logs, ['data,email,job,log,mysql,network,sleep,uuid true', 'debug,error,info,log,warn true']);
+    assert.deepEqual(logs, ['data,email,job,log,mysql,network,secret,sleep,uuid true', 'debug,error,info,log,warn true']);
   });
 
   it('hand out one object per helper for the whole run', async () => {

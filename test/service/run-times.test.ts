@@ -95,7 +95,8 @@ describe('run times when runs wait for a sandbox thread', () => {
 
   it('refuses an unknown outcome filter, naming the field', async () => {
     const answer = await t.api('/runs?outcome=waiting');
-    assert.equal(answer.status, 400);
+    assert.equal(answer.status, 422);
+    assert.equal(answer.body.error.code, 'invalid');
     assert.equal(answer.body.error.field, 'outcome');
   });
 });

@@ -34,7 +34,7 @@ export const sharedStyles = css`
     border: 1px solid var(--qj-border); border-radius: var(--qj-radius); cursor: pointer;
   }
   .btn:hover { background: #eef1f4; color: var(--qj-text); }
-  .btn:disabled { opacity: 0.55; cursor: not-allowed; }
+  .btn:disabled, .btn[aria-disabled='true'] { opacity: 0.55; cursor: not-allowed; }
   .btn.primary { color: #fff; background: var(--qj-accent); border-color: var(--qj-accent); }
   .btn.primary:hover { background: var(--qj-accent-dark); }
   .btn.danger { color: var(--qj-danger); border-color: #e5a9a3; }

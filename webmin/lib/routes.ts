@@ -8,6 +8,7 @@
  *   #/jobs/NAME/code  code editor
  *   #/periods       periods: list and a new period's form
  *   #/periods/NAME  periods: list and that period's form
+ *   #/secrets       secrets
  */
 export type Route =
   | { page: 'dashboard' }
@@ -16,7 +17,8 @@ export type Route =
   | { page: 'new' }
   | { page: 'job'; name: string }
   | { page: 'code'; name: string }
-  | { page: 'periods'; name?: string | undefined };
+  | { page: 'periods'; name?: string | undefined }
+  | { page: 'secrets' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   if (path === '/jobs') return { page: 'jobs' };
   const runs = /^\/runs(?:\?(.*))?$/.exec(path);
   if (runs) return { page: 'runs', query: runs[1] ?? '' };
+  if (path === '/secrets') return { page: 'secrets' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -51,6 +54,8 @@ export function href(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.name)}/code`;
     case 'periods':
       return route.name === undefined ? '#/periods' : `#/periods/${encodeURIComponent(route.name)}`;
+    case 'secrets':
+      return '#/secrets';
   }
 }
 

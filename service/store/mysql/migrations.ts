@@ -238,6 +238,19 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     ],
   },
   {
+    version: 6,
+    description: 'secrets (encrypted values)',
+    statements: [
+      `CREATE TABLE IF NOT EXISTS quickjobs_secrets (
+        name       VARCHAR(64) NOT NULL,
+        value      TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        updated_by VARCHAR(64) NULL,
+        PRIMARY KEY (name)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
     version: 7,
     description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     statements: [

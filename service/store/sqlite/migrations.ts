@@ -174,6 +174,18 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    description: 'secrets (encrypted values)',
+    sql: `
+      CREATE TABLE secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT
+      );
+    `,
+  },
+  {
     version: 7,
     description: "the operator's console: who started, cancelled or saved; run filter indexes; rollups for the dashboard",
     sql: `

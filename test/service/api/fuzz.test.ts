@@ -14,7 +14,7 @@ const RUNS = Number(process.env.QUICKJOBS_FUZZ_RUNS ?? 4000);
 const TIME_LIMIT_MS = 20_000;
 
 /** Every field some route accepts: random bodies leave them out, so no write can be valid by chance. */
-const KNOWN_FIELDS = new Set(['name', 'description', 'interval', 'cron', 'timezone', 'runOnce', 'active', 'timeout', 'missed', 'onError', 'notify', 'code', 'baseVersion', 'password']);
+const KNOWN_FIELDS = new Set(['name', 'description', 'interval', 'cron', 'timezone', 'runOnce', 'active', 'timeout', 'missed', 'onError', 'notify', 'code', 'baseVersion', 'password', 'mode', 'value']);
 
 const jobName = fc.oneof(fc.constant('fuzzed'), fc.constant('nope'), fc.string({ maxLength: 80 }), fc.constantFrom('..', '%2e%2e', '__proto__', 'a'.repeat(300), '%00', 'x/y'));
 const runId = fc.oneof(fc.integer().map(String), fc.string({ maxLength: 20 }), fc.constantFrom('1e309', '-0', '0x10', 'NaN', '9'.repeat(40)));
@@ -36,6 +36,9 @@ const route: fc.Arbitrary<readonly [string, string]> = fc.oneof<fc.Arbitrary<rea
   fc.tuple(fc.constant('GET'), fc.constant('/runs')),
   runId.map((id) => ['GET', `/runs/${enc(id)}`] as const),
   runId.map((id) => ['GET', `/runs/${enc(id)}/events`] as const),
+  fc.tuple(fc.constant('GET'), fc.constant('/secrets')),
+  jobName.map((n) => ['PUT', `/secrets/${enc(n)}`] as const),
+  jobName.map((n) => ['DELETE', `/secrets/${enc(n)}`] as const),
   runId.map((id) => ['POST', `/runs/${enc(id)}/cancel`] as const),
   jobName.map((n) => ['GET', `/jobs/${enc(n)}/upcoming`] as const),
   fc.tuple(fc.constant('POST'), fc.constant('/schedule/preview')),
@@ -102,6 +105,7 @@ describe('the API under random requests', () => {
     t = await createTestService();
     const code = 'const job = core.job();\njob.run = () => job.OK;\nreturn job;';
     assert.equal((await t.api('/jobs', { method: 'POST', body: { name: 'fuzzed', interval: 3600, active: false, code } })).status, 201);
+    assert.equal((await t.api('/secrets/fuzzed', { method: 'PUT', body: { value: 'a secret to keep' } })).status, 200);
     const login = await t.service.app.request('/api/v1/login', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost' }, body: JSON.stringify({ password: 'test-password-123' }) });
     staleCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     await t.service.app.request('/api/v1/logout', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://localhost', cookie: staleCookie } });
@@ -114,7 +118,7 @@ describe('the API under random requests', () => {
     const code = await Promise.all(jobs.map(async (j) => [j.name, await store.listVersions(j.name), await store.getCode(j.name)]));
     const runs = await store.listRuns({ limit: 1000 });
     const alerts = await Promise.all(jobs.map((j) => store.listAlerts(j.name, 100)));
-    return JSON.stringify({ jobs, code, runs, alerts, password: await store.getSetting('admin_password_hash') });
+    return JSON.stringify({ jobs, code, runs, alerts, secrets: await store.listSecrets(), password: await store.getSetting('admin_password_hash') });
   }
 
   async function send(r: Request): Promise<{ status: number; type: string; text: string }> {

@@ -64,7 +64,8 @@ async function readGuest(): Promise<{ core: string[]; families: Record<string, s
     const families = {};
     for (const name of ${JSON.stringify(FAMILIES)}) {
       const family = core[name];
-      families[name] = Object.keys(typeof family === 'function' ? family('source') : family);
+      // A callable family with helpers of its own (core.secret) is its own object; core.data('x') makes one.
+      families[name] = Object.keys(typeof family === 'function' && Object.keys(family).length === 0 ? family('source') : family);
     }
     const made = core.job();
     core.log(JSON.stringify({ core: Object.keys(core), families, jobConstants: Object.keys(made).filter((key) => made[key] === key) }));
@@ -84,7 +85,7 @@ async function callsOfGuest(typed: Record<string, string[]>): Promise<string[]> 
   const script = job(`
     const typed = ${JSON.stringify(typed)};
     for (const [name, methods] of Object.entries(typed)) {
-      const family = typeof core[name] === 'function' ? core[name]('source') : core[name];
+      const family = typeof core[name] === 'function' && Object.keys(core[name]).length === 0 ? core[name]('source') : core[name];
       for (const method of methods) {
         const made = family[method]('arg');
         // A builder (core.email.new()) makes its call when sent.

@@ -20,6 +20,7 @@ import { describeData } from './conformance/data-cases.js';
 import { describeJobs } from './conformance/job-cases.js';
 import { describePeriods } from './conformance/period-cases.js';
 import { describeRuns } from './conformance/run-cases.js';
+import { describeSecrets } from './conformance/secret-cases.js';
 import { describeSettingsAndSessions } from './conformance/settings-cases.js';
 
 export { CONFORMANCE_RUN_HISTORY };
@@ -54,6 +55,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     describeData(context);
     describeAlertsAndHealth(context);
     describePeriods(context);
+    describeSecrets(context);
     describeConsole(context);
   });
 }

@@ -17,6 +17,7 @@ import '../editor-page/editor-page.js';
 import '../periods-page/periods-page.js';
 import '../runs-page/runs-page.js';
 import '../dashboard-page/dashboard-page.js';
+import '../secrets-page/secrets-page.js';
 
 /**
  * The shell assumes a session and shows the route at once; the first API call that answers 401
@@ -119,7 +120,7 @@ export class AppShell extends LitElement {
         ${this.auth === 'in'
           ? html`<nav class="pages" aria-label="Pages">
                 ${this.navLink('Dashboard', 'dashboard')} ${this.navLink('Jobs', 'jobs')} ${this.navLink('Runs', 'runs')}
-                ${this.navLink('Periods', 'periods')}
+                ${this.navLink('Periods', 'periods')} ${this.navLink('Secrets', 'secrets')}
               </nav>
               <nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
           : null}
@@ -128,7 +129,7 @@ export class AppShell extends LitElement {
     `;
   }
 
-  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods'): TemplateResult {
+  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods' | 'secrets'): TemplateResult {
     const current = this.route.page === page;
     const target = page === 'runs' ? href({ page, query: '' }) : href({ page });
     return html`<a href=${target} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
@@ -159,6 +160,8 @@ export class AppShell extends LitElement {
         return html`<qj-job-form .jobName=${route.name}></qj-job-form>`;
       case 'periods':
         return html`<qj-periods-page .periodName=${route.name}></qj-periods-page>`;
+      case 'secrets':
+        return html`<qj-secrets-page></qj-secrets-page>`;
       case 'code':
         this.ensureCodeEditor();
         return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>

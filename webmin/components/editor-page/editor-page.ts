@@ -1,18 +1,23 @@
 /**
  * `<qj-editor-page>`: a job's code in Monaco, saved with Ctrl/Cmd+S (against the version it was
  * opened at), autosaved after a minute without typing, guarded against loss on navigation and tab
- * close, syntax errors marked at their line; Run tries the draft and shows its result and log
- * beside the code, above the job's recent runs (the running one live).
+ * close, syntax errors and broken code rules marked at their line; Run draft tries the draft
+ * safely (its database writes rolled back, its emails, posts and data writes held) and shows its
+ * result, log and what it held beside the code, above the job's recent runs (the running one
+ * live); Run live, after a confirmation, runs the draft for real.
  *
  * Monaco itself is the `<qj-code-editor>` element the shell keeps in the document and slots in
  * here as `code`; this page only talks to it.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { api, ApiError, type Job, type Run } from '../../api.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { api, ApiError, type Job, type Run, type RunMode } from '../../api.js';
 import { JOB_TEMPLATE } from '../../lib/job-template.js';
 import { href } from '../../lib/routes.js';
 import type { CodeEditor } from '../code-editor/code-editor.js';
+import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
+import '../confirm-dialog/confirm-dialog.js';
+import '../held-list/held-list.js';
 import '../run-list/run-list.js';
 import '../status-icon/status-icon.js';
 import { sharedStyles } from '../shared.styles.js';
@@ -49,6 +54,7 @@ export class EditorPage extends LitElement {
   @state() private savedVersion = 0;
   @state() private message: Message | null = null;
   @state() private draftRun: Run | null = null;
+  @query('qj-confirm-dialog') private confirm!: ConfirmDialog;
   private savedCode = '';
   private editor: CodeEditor | null = null;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -197,6 +203,8 @@ export class EditorPage extends LitElement {
       const line = error.line ?? 1;
       this.editor?.markSyntaxError({ message: error.message, line, column: error.column });
       this.message = { kind: 'error', text: `Not saved: the code has a syntax error on line ${line}: ${error.message}` };
+    } else if (error instanceof ApiError && error.code === 'policy') {
+      this.markPolicy(error, 'Not saved');
     } else if (error instanceof ApiError && error.code === 'conflict') {
       this.message = {
         kind: 'error',
@@ -208,17 +216,37 @@ export class EditorPage extends LitElement {
     }
   }
 
-  private async handleRun(): Promise<void> {
+  /** A rule of QUICKJOBS_CODE_RULES refused the code: marked at its line like a syntax error. */
+  private markPolicy(error: ApiError, what: string): void {
+    const line = error.line ?? 1;
+    this.editor?.markSyntaxError({ message: error.message, line, column: error.column });
+    this.message = { kind: 'error', text: `${what}: line ${line} breaks a code rule of this service: ${error.message}` };
+  }
+
+  /** Run live asks first: the draft then writes, sends and posts for real. */
+  private async handleRunLive(): Promise<void> {
+    if (!this.editor || this.running) return;
+    const sure = await this.confirm.ask(
+      'Run the draft live?',
+      `The draft of ${this.jobName} will run for real: its database writes are kept, its emails and requests are sent and its data is saved.`,
+      'Run live',
+    );
+    if (sure) await this.handleRun('live');
+  }
+
+  private async handleRun(mode: RunMode = 'safe'): Promise<void> {
     if (!this.editor || this.running) return;
     this.running = true;
     this.message = null;
     try {
-      this.draftRun = await api.runJob(this.jobName, this.editor.value);
+      this.draftRun = await api.runJob(this.jobName, this.editor.value, mode);
       void this.recentRuns.refresh();
     } catch (error) {
       if (error instanceof ApiError && error.code === 'syntax_error') {
         this.editor.markSyntaxError({ message: error.message, line: error.line ?? 1, column: error.column });
         this.message = { kind: 'error', text: `Not run: the code has a syntax error on line ${error.line ?? 1}: ${error.message}` };
+      } else if (error instanceof ApiError && error.code === 'policy') {
+        this.markPolicy(error, 'Not run');
       } else if (error instanceof ApiError && error.code === 'already_running') {
         this.message = { kind: 'error', text: 'Not run: the job is running right now. Try again when that run ends.' };
       } else if (!(error instanceof ApiError && error.status === 401)) {
@@ -242,8 +270,12 @@ export class EditorPage extends LitElement {
           <button class="btn primary" type="button" @click=${() => void this.save('button')} ?disabled=${this.loading || this.saving}>
             Save <kbd>${saveKey}</kbd>
           </button>
-          <button class="btn" type="button" @click=${this.handleRun} ?disabled=${this.loading || this.running}
-            title="Run the code as it is in the editor, without saving it">${this.running ? 'Running…' : 'Run draft'}</button>
+          <!-- The run buttons stay focusable while a run is on (aria-disabled, the handlers ignore them):
+               disabling the button that has the focus would drop a keyboard user's place. -->
+          <button class="btn run-safe" type="button" @click=${() => void this.handleRun('safe')} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
+            title="Run the code as it is in the editor, without saving it; database writes are rolled back, emails, posts and data writes held">${this.running ? 'Running…' : 'Run draft'}</button>
+          <button class="btn danger run-live" type="button" @click=${() => void this.handleRunLive()} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
+            title="Run the draft for real, after a confirmation">Run live…</button>
           <a class="btn" href=${href({ page: 'job', name: this.jobName })}>Settings</a>
           <a class="btn" href=${href({ page: 'jobs' })}>Jobs</a>
         </div>
@@ -264,7 +296,12 @@ export class EditorPage extends LitElement {
             <h2 id="draft-heading">Draft run</h2>
             ${this.running
               ? html`<p role="status">Running the draft…</p>`
-              : html`<qj-run-list .runs=${this.draftRun ? [this.draftRun] : []} empty="Run draft runs the code in the editor without saving it; its result and log show here."></qj-run-list>`}
+              : html`<qj-run-list .runs=${this.draftRun ? [this.draftRun] : []} empty="Run draft runs the code in the editor without saving it, holding its side effects; its result, log and what it held show here."></qj-run-list>`}
+            ${!this.running && this.draftRun?.held
+              ? html`<div class="held" role="region" aria-label="What the draft held"><qj-held-list .held=${this.draftRun.held}></qj-held-list></div>`
+              : !this.running && this.draftRun
+                ? html`<p class="live-note" role="status">This draft ran live: what it did was done.</p>`
+                : nothing}
           </section>
           <section class="card versions" aria-labelledby="versions-heading">
             <h2 id="versions-heading">Versions</h2>
@@ -277,6 +314,7 @@ export class EditorPage extends LitElement {
           </section>
         </aside>
       </div>
+      <qj-confirm-dialog></qj-confirm-dialog>
     `;
   }
 }
