@@ -3,8 +3,6 @@
  * plus the few page helpers they share. Page code runs in the browser, so it is passed as strings:
  * the test project has no DOM typings.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_PATH } from '../helpers/require-service.js';
 import { waitFor } from '../helpers/service.js';
@@ -78,22 +76,4 @@ export function editorHook(page: Page) {
 /** The widest the page scrolls sideways; equal to the viewport when nothing overflows. */
 export function scrollWidth(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
-}
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** The rules of WCAG 2.1 levels A and AA, as axe-core tags them. */
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/**
- * What axe-core finds against WCAG 2.1 AA in the page as it is now, one line per rule with the
- * elements it failed on; empty when it passes. Monaco's own markup is not ours to fix; everything
- * around it is checked.
- */
-export async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  const options = JSON.stringify({ runOnly: { type: 'tag', values: WCAG_21_AA }, resultTypes: ['violations'] });
-  const result = (await page.evaluate(`axe.run({ exclude: [['.monaco-editor']] }, ${options})`)) as {
-    violations: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
-  };
-  return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
