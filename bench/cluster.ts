@@ -1,7 +1,8 @@
 /**
  * Several nodes on one MariaDB database: runs/s of 1, 2 and 3 nodes, then a chaos phase of 3 nodes
  * with SIGKILLs, graceful stops and restarts. Prints duplicates (must be 0), missed slots, takeover
- * time after each kill, and lateness. QUICKJOBS_BENCH_CLUSTER_JOBS (default 200 one-second jobs)
+ * time after each kill, edit propagation (a code save through one node until both others' schedulers
+ * hold it), and lateness. QUICKJOBS_BENCH_CLUSTER_JOBS (default 200 one-second jobs)
  * and QUICKJOBS_BENCH_CLUSTER_S (default 300 s of chaos) size it; 100,000 slots need
  * jobs × seconds ≥ 100,000 at whatever rate the machine keeps up with.
  */
@@ -12,9 +13,12 @@ import mysql from 'mysql2/promise';
 
 import { createTestDatabase, type TestDatabase } from '../test/helpers/mysql-database.js';
 import { startService, waitFor, type ServiceHandle } from '../test/helpers/service.js';
+import { openEvents } from '../test/helpers/sse.js';
 import { percentile } from './service.js';
 
 const JOBS = Number(process.env.QUICKJOBS_BENCH_CLUSTER_JOBS ?? 200);
+/** Jobs in the chaos phase: as many as the nodes keep up with, so takeover is not measured behind a backlog. */
+const CHAOS_JOBS = Number(process.env.QUICKJOBS_BENCH_CLUSTER_CHAOS_JOBS ?? JOBS);
 const CHAOS_S = Number(process.env.QUICKJOBS_BENCH_CLUSTER_S ?? 300);
 const THROUGHPUT_S = Number(process.env.QUICKJOBS_BENCH_CLUSTER_RATE_S ?? 20);
 const CODE = 'const job = core.job();\njob.run = async () => job.OK;\nreturn job;\n';
@@ -46,8 +50,8 @@ async function withCluster<T>(work: (database: TestDatabase, db: mysql.Connectio
   }
 }
 
-async function createJobs(node: ServiceHandle): Promise<void> {
-  for (let i = 0; i < JOBS; i++) await node.api('/jobs', { method: 'POST', body: { name: `j${i}`, interval: 1, code: CODE } });
+async function createJobs(node: ServiceHandle, count = JOBS): Promise<void> {
+  for (let i = 0; i < count; i++) await node.api('/jobs', { method: 'POST', body: { name: `j${i}`, interval: 1, code: CODE } });
 }
 
 async function runsBetween(db: mysql.Connection, from: number, to: number): Promise<Run[]> {
@@ -101,16 +105,46 @@ async function throughput(count: number): Promise<number> {
   });
 }
 
+/**
+ * Saves new code for `EDITS` jobs, each through a different node, and times how long until both
+ * other nodes' schedulers hold the new version (they emit the job on their /events then).
+ */
+const EDITS = 30;
+async function propagation(nodes: ServiceHandle[]): Promise<number[]> {
+  const streams = await Promise.all(nodes.map((node) => openEvents(node)));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < EDITS; i++) {
+      const editor = i % nodes.length;
+      const name = `j${i % CHAOS_JOBS}`;
+      const saved = await nodes[editor]!.api(`/jobs/${name}/code`, { method: 'PUT', body: { code: CODE.replace('job.OK', `(${i}, job.OK)`) } });
+      if (saved.status !== 200) throw new Error(`saving ${name} answered ${saved.status}`);
+      const savedAt = Date.now();
+      const version = saved.body.version as number;
+      const seen = await Promise.all(
+        streams.filter((_, k) => k !== editor).map((stream) => stream.next((e) => e.event === 'job' && e.data.name === name && e.data.version >= version, 10_000, `${name} v${version}`)),
+      );
+      times.push(Math.max(...seen.map((event) => event.at)) - savedAt);
+      await sleep(300);
+    }
+  } finally {
+    for (const stream of streams) stream.close();
+  }
+  return times;
+}
+
 async function chaos(): Promise<Record<string, number>> {
   return withCluster(async (database, db) => {
     const ids = ['n0', 'n1', 'n2'];
     const nodes = new Map<string, ServiceHandle>();
     const takeovers: number[] = [];
+    const detections: number[] = [];
     try {
       for (const id of ids) nodes.set(id, await startNode(database, id));
-      await createJobs(nodes.get('n0')!);
+      await createJobs(nodes.get('n0')!, CHAOS_JOBS);
       await sleep(3_000);
       const from = Date.now();
+      const edits = await propagation([...nodes.values()]);
       let round = 0;
       while (Date.now() - from < CHAOS_S * 1000 - 20_000) {
         await sleep(10_000);
@@ -122,6 +156,11 @@ async function chaos(): Promise<Record<string, number>> {
         else await nodes.get(id)!.kill();
         const downAt = Date.now();
         if (!graceful) {
+          const declared = await waitFor(async () => {
+            const [rows] = await db.query('SELECT alive FROM quickjobs_nodes WHERE id = ?', [id]);
+            return (rows as Array<{ alive: number }>)[0]?.alive === 0 ? Date.now() : null;
+          }, 30_000, 'the killed node declared dead');
+          detections.push(declared - downAt);
           const resumed = await waitFor(async () => {
             const later = (await runsBetween(db, downAt, Date.now())).filter((run) => run.node !== id && owned.has(run.job));
             const firsts = new Map<string, number>();
@@ -160,6 +199,10 @@ async function chaos(): Promise<Record<string, number>> {
         interrupted: runs.filter((run) => run.outcome === 'interrupted').length,
         kills: takeovers.length,
         restarts: round,
+        'edit propagation p50 ms': percentile(edits, 50),
+        'edit propagation max ms': Math.max(...edits),
+        'killed node declared dead p50 ms': percentile(detections, 50),
+        'killed node declared dead max ms': Math.max(0, ...detections),
         'takeover p50 ms': percentile(takeovers, 50),
         'takeover max ms': Math.max(0, ...takeovers),
         'lateness p50 ms': percentile(lateness, 50),
@@ -174,5 +217,5 @@ async function chaos(): Promise<Record<string, number>> {
 export async function benchCluster(): Promise<Record<string, number>> {
   const figures: Record<string, number> = { jobs: JOBS, 'runs/s, 1 node on SQLite': await sqliteThroughput() };
   for (const count of [1, 2, 3]) figures[`runs/s, ${count} node${count > 1 ? 's' : ''}`] = await throughput(count);
-  return { ...figures, ...(await chaos()) };
+  return { ...figures, 'chaos jobs': CHAOS_JOBS, ...(await chaos()) };
 }

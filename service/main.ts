@@ -17,8 +17,6 @@ import { ensureAdminPassword } from './auth/admin-password.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
-import { Cluster } from './cluster/cluster.js';
-import { lockSqliteFile, type FileLock } from './cluster/sqlite-lock.js';
 import { ServiceEvents } from './events/service-events.js';
 import { AddressPolicy } from './helpers/address-policy.js';
 import { readHelperConfig, type HelperConfig } from './helpers/config.js';
@@ -28,17 +26,15 @@ import { JobService } from './job-service/job-service.js';
 import { PeriodService } from './periods/period-service.js';
 import type { Job, RunRecord } from './jobs/types.js';
 import { createLogger, type Logger } from './log.js';
+import type { Cluster } from './cluster/cluster.js';
 import { Metrics } from './metrics/metrics.js';
+import { openNodeStore } from './node-store.js';
 import { PoolRunner } from './runs/pool-runner.js';
 import { RunEvents } from './runs/run-events.js';
 import { Scheduler, type RunEvent } from './scheduler/scheduler.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { installShutdown } from './shutdown.js';
 import { watchStoreHealth } from './store/health-watch.js';
-import { openStore } from './store/open-store.js';
-import { createStorePool, STORE_DEADLINE_MS } from './store/mysql/pool.js';
-import { parseMysqlUrl } from './store/mysql/target.js';
-import { StoreError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('package.json', rootUrl()), 'utf8')) as { version: string }).version;
@@ -90,43 +86,12 @@ export async function createService(config: Config, options: CreateOptions = {})
     print(`quickjobs: WARNING ${message}`);
   });
   const nodeId = core.nodeId ?? `${hostname()}:${core.port}`;
-  const lock: FileLock | null = core.store.kind === 'sqlite' ? lockSqliteFile(core.store.file) : null;
-  const store = await openStore(core.store, core.runHistory, { backgroundCheckpoint: true }).catch((error: unknown) => {
-    lock?.release();
-    throw error;
-  });
-  // A store that opens but cannot take a write (read-only file or folder, full disk) would fail
-  // every run; refuse to start with the reason instead.
-  const writable = await store.ping();
-  if (!writable.ok) {
-    await store.close();
-    lock?.release();
-    throw new StoreError(`cannot start: the ${writable.kind} store does not take writes (${writable.detail})`);
-  }
   // A missing or wrong key stops the start before this node takes a place among the others: a
   // node that failed to start must not hold its id as if it were live.
-  let secrets: SecretStore;
-  try {
-    secrets = await SecretStore.open(store, { envKey: core.secretKey, dataDir: core.dataDir });
-  } catch (error) {
-    await store.close();
-    lock?.release();
-    throw error;
-  }
-  // Several nodes on one MySQL store: take this node's place before anything is scheduled.
-  const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;
-  const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log });
-  let clusterStart = true;
-  if (cluster !== null) {
-    try {
-      ({ clusterStart } = await cluster.join());
-    } catch (error) {
-      await clusterPool!.end().catch(() => undefined);
-      await store.close();
-      throw error;
-    }
-    log.info({ node: nodeId, clusterStart }, clusterStart ? 'started the cluster' : 'joined a live cluster');
-  }
+  let secrets!: SecretStore;
+  const { store, cluster, clusterStart, releasePlace, releaseLock } = await openNodeStore(core, nodeId, log, async (opened) => {
+    secrets = await SecretStore.open(opened, { envKey: core.secretKey, dataDir: core.dataDir });
+  });
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
     print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
@@ -172,6 +137,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     onStoreError: () => metrics.storeError(),
     node: nodeId,
     owns: cluster === null ? undefined : (name) => cluster.owns(name),
+    holding: cluster === null ? undefined : () => cluster.holding,
   });
   // Every change a person makes is announced to the other nodes through the store.
   const periods = new PeriodService({
@@ -192,7 +158,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         scheduler.remove(name);
         cluster?.announce('delete', name);
       },
-      isRunning: (name) => scheduler.isRunning(name),
+      isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
       runNow: (name, code, by, mode) => scheduler.runNow(name, code, by, mode),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
@@ -219,7 +185,10 @@ export async function createService(config: Config, options: CreateOptions = {})
   await syncFolder();
   // Joining a live cluster, the boot rules (Run Once pending, stop → ok) are not this node's to apply.
   await scheduler.start({ fresh: clusterStart, ownRunsOnly: cluster !== null });
-  cluster?.run(scheduler, () => periods.refresh());
+  cluster?.run(scheduler, { refreshPeriods: () => periods.refresh(), events, runEvents });
+  // Nodes that joined while this one applied the boot rules may have read the jobs before them:
+  // every job changed (Run Once pending, stop → ok), so every node reads them all again.
+  if (clusterStart) cluster?.announce('job');
 
   const healthWatch = watchStoreHealth(store);
   const app = createApp({
@@ -229,6 +198,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     scheduler,
     events,
     runEvents,
+    remoteLines: cluster?.liveLines,
     apiToken: core.apiToken,
     trustProxy: core.trustProxy,
     version: VERSION,
@@ -271,12 +241,11 @@ export async function createService(config: Config, options: CreateOptions = {})
       scheduler.stop();
       scheduler.stopRecording();
       healthWatch.stop();
-      await cluster?.leave();
-      await clusterPool?.end().catch(() => undefined);
+      await releasePlace();
       await alerts.close();
       await pool.dispose();
       await store.close();
-      lock?.release();
+      releaseLock();
     },
   };
 }

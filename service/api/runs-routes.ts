@@ -1,7 +1,7 @@
 /** `/api/v1/runs`: the recorded runs, and a run's log live while it runs. */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { By, InFlightOutcome, RunRecord } from '../jobs/types.js';
+import type { By, InFlightOutcome, LogEntry, RunRecord } from '../jobs/types.js';
 import type { RunEvents } from '../runs/run-events.js';
 import type { Store } from '../store/store.js';
 import { actorOf } from './actor.js';
@@ -16,10 +16,17 @@ export interface LiveRuns {
   cancel(id: number, by: By): Promise<RunRecord | null>;
 }
 
-/** How often a run in flight on another node is read again for its end. */
+/** The log lines of runs in flight on other nodes, through the store (several nodes on one store). */
+export interface RemoteLines {
+  /** Asks the running node to copy the run's lines to the store for a while. */
+  watch(id: number): Promise<void>;
+  linesAfter(id: number, seq: number): Promise<Array<{ seq: number; entry: LogEntry }>>;
+}
+
+/** How often a run in flight on another node is read again for its lines and its end. */
 const REMOTE_POLL_MS = 500;
 
-export function runsRoutes({ store, runEvents, live }: { store: Store; runEvents: RunEvents; live: LiveRuns }): Hono {
+export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Store; runEvents: RunEvents; live: LiveRuns; remoteLines?: RemoteLines }): Hono {
   const app = new Hono();
   /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
   const present = (run: RunRecord): RunRecord =>
@@ -60,13 +67,21 @@ export function runsRoutes({ store, runEvents, live }: { store: Store; runEvents
       });
       if (!unsubscribe) {
         // Not in flight here: it has ended, or it runs on another node (several nodes on one
-        // store), in which case the record is read again until it ends.
+        // store), in which case its lines come through the store until its record shows the end.
         let run = await findRun(store, String(id));
         let open = true;
         stream.onAbort(() => {
           open = false;
         });
+        let seq = 0;
         while (open && run.outcome === 'running') {
+          if (remoteLines) {
+            await remoteLines.watch(id);
+            for (const line of await remoteLines.linesAfter(id, seq)) {
+              seq = line.seq;
+              await stream.writeSSE({ event: 'log', data: JSON.stringify(line.entry) });
+            }
+          }
           await stream.sleep(REMOTE_POLL_MS);
           run = await findRun(store, String(id));
         }

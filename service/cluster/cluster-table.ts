@@ -7,9 +7,7 @@
 import type { Pool } from 'mysql2/promise';
 
 import { execute, selectRows, transaction } from '../store/mysql/sql.js';
-
-/** A node unseen for this long is dead (SPEC §8). */
-export const DEAD_AFTER_MS = 5_000;
+import { DEAD_AFTER_MS } from './timing.js';
 
 export interface NodeRow {
   id: string;
@@ -60,6 +58,27 @@ function nodeFromRow(row: RawNode): NodeRow {
 
 export function isLive(node: NodeRow): boolean {
   return node.alive && node.ageMs < DEAD_AFTER_MS;
+}
+
+/** A node as `/status` lists it (SPEC §8). */
+export interface NodeStatus {
+  id: string;
+  startedAt: string;
+  heartbeatAt: string;
+  alive: boolean;
+  jobs: number;
+  running: number;
+}
+
+export function nodeStatus(node: NodeRow): NodeStatus {
+  return {
+    id: node.id,
+    startedAt: new Date(node.startedAt).toISOString(),
+    heartbeatAt: new Date(node.heartbeatAt).toISOString(),
+    alive: isLive(node),
+    jobs: node.jobs,
+    running: node.running,
+  };
 }
 
 export class ClusterTable {
@@ -144,7 +163,7 @@ export class ClusterTable {
     });
   }
 
-  /** A graceful stop: the node leaves at once instead of being found dead 5 s later. */
+  /** A graceful stop: the node leaves at once instead of being found dead seconds later. */
   async leave(id: string, epoch: number): Promise<void> {
     await execute(this.pool, 'UPDATE quickjobs_nodes SET alive = 0, epoch = epoch + 1 WHERE id = ? AND epoch = ?', [id, epoch]);
   }
@@ -167,6 +186,15 @@ export class ClusterTable {
       [seq, limit],
     );
     return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
+  }
+
+  /** The jobs with a run in flight on a node other than `node` (the in-flight key's index only). */
+  async jobsInFlightElsewhere(node: string): Promise<string[]> {
+    const rows = await selectRows<{ job: string; node: string | null }>(
+      this.pool,
+      'SELECT in_flight_job AS job, node FROM quickjobs_runs FORCE INDEX (quickjobs_runs_in_flight) WHERE in_flight_job IS NOT NULL',
+    );
+    return rows.filter((row) => row.node !== node).map((row) => row.job);
   }
 
   /** Keeps the feed short: every node reads it within a second, so old entries serve no one. */

@@ -1,8 +1,9 @@
 /**
  * This node's place in a cluster of nodes sharing one MySQL store (SPEC §8). It joins (cluster
- * start or joining a live cluster), heartbeats every second, declares silent nodes dead and takes
+ * start or joining a live cluster), heartbeats (timing.ts), declares silent nodes dead and takes
  * their runs over, works out which jobs are its share (rendezvous hashing over the live nodes),
- * and reads the change feed so every node's scheduler sees every change within a second.
+ * and reads the change feed (change-feed.ts) so every node's scheduler sees every change within a
+ * second.
  *
  * It starts nothing new unless it holds its place: registered, not fenced by another node, and
  * with a heartbeat the store took less than HOLD_MS ago (so it stops before others, judging by the
@@ -11,30 +12,22 @@
 import type { Pool } from 'mysql2/promise';
 import type { Logger } from 'pino';
 
-import type { Job } from '../jobs/types.js';
+import type { ServiceEvents } from '../events/service-events.js';
+import type { RunEvents } from '../runs/run-events.js';
 import { StoreError } from '../store/errors.js';
 import { mysqlUnavailableReason } from '../store/mysql/pool.js';
 import type { Store } from '../store/store.js';
-import { ClusterTable, isLive, type Change, type NodeRow } from './cluster-table.js';
+import { ClusterTable, isLive, nodeStatus, type Change, type NodeRow, type NodeStatus } from './cluster-table.js';
+
+export type { NodeStatus } from './cluster-table.js';
+import { ChangeFeed } from './change-feed.js';
+import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
+import { LiveLinesShipper, LiveLinesTable } from './live-lines.js';
+import { RemoteRuns } from './remote-runs.js';
+import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
 
-export const HEARTBEAT_MS = 1_000;
-/** Without a heartbeat taken for this long, start nothing: others find a node dead at 5 s. */
-const HOLD_MS = 4_000;
-const FEED_POLL_MS = 200;
-/** A node that finds its id held waits this long for the holder's heartbeat to move. */
-const SAME_ID_WAIT_MS = 6_500;
-/** Every so often each node reads every job again, in case a change was never announced. */
-const FULL_SYNC_MS = 30_000;
-
-/** What the cluster needs of the scheduler. */
-export interface ClusterScheduler {
-  sync(jobs: Job[]): void;
-  upsert(job: Job): void;
-  remove(name: string): void;
-  list(): Job[];
-  readonly runningCount: number;
-}
+export type { ClusterScheduler } from './cluster-scheduler.js';
 
 export interface ClusterOptions {
   pool: Pool;
@@ -44,39 +37,36 @@ export interface ClusterOptions {
   now?: () => number;
 }
 
-export interface NodeStatus {
-  id: string;
-  startedAt: string;
-  heartbeatAt: string;
-  alive: boolean;
-  jobs: number;
-  running: number;
-}
 
 export class Cluster {
   readonly id: string;
+  /** Live log lines of runs watched from another node (see live-lines.ts). */
+  readonly liveLines: LiveLinesTable;
   private readonly table: ClusterTable;
   private readonly now: () => number;
   private epoch = 0;
   private changeSeq = 0;
+  private feed: ChangeFeed | null = null;
+  private remote: RemoteRuns | null = null;
   private live: string[] = [];
   private known: NodeRow[] = [];
   private lastHeartbeatSent = Number.NEGATIVE_INFINITY;
   private fenced = false;
   private unreachable: string | null = null;
   private scheduler: ClusterScheduler | null = null;
-  private refreshPeriods: () => Promise<void> = async () => {};
   private timers: NodeJS.Timeout[] = [];
-  private beating = false;
-  private polling = false;
+  private pulsing = false;
+  private surveying = false;
+  /** Whether this node held its place at the last survey: a change re-arms its share. */
+  private surveyedHolding = true;
   private leaving = false;
-  private lastFullSync = 0;
   private assignment = new Map<string, string>();
   private assignedFor = '';
 
   constructor(private readonly options: ClusterOptions) {
     this.id = options.id;
     this.table = new ClusterTable(options.pool);
+    this.liveLines = new LiveLinesTable(options.pool);
     this.now = options.now ?? Date.now;
   }
 
@@ -96,7 +86,8 @@ export class Cluster {
         this.lastHeartbeatSent = performance.now();
         await this.readNodes();
         // Heartbeats start now, not when the scheduler is ready: a slow start must not look dead.
-        this.every(HEARTBEAT_MS, () => this.beat());
+        this.every(HEARTBEAT_MS, () => this.pulse());
+        this.every(HEARTBEAT_MS, () => this.survey());
         return { clusterStart: joined.clusterStart };
       }
       // A live row with this id: another node, or this node's previous process killed a moment
@@ -115,12 +106,39 @@ export class Cluster {
    * Hands the cluster its scheduler and the way to read the periods again: the change feed and
    * changes of the live nodes re-arm it from now on.
    */
-  run(scheduler: ClusterScheduler, refreshPeriods: () => Promise<void>): void {
+  run(scheduler: ClusterScheduler, { refreshPeriods, events, runEvents }: { refreshPeriods: () => Promise<void>; events: ServiceEvents; runEvents: RunEvents }): void {
     this.scheduler = scheduler;
-    this.refreshPeriods = refreshPeriods;
+    const { store } = this.options;
+    const feed = new ChangeFeed({
+      table: this.table,
+      store,
+      scheduler,
+      node: this.id,
+      from: this.changeSeq,
+      now: this.now,
+      refreshPeriods,
+      resync: () => this.resync(),
+    });
+    this.feed = feed;
     if (this.reassign()) scheduler.sync(scheduler.list());
-    this.lastFullSync = this.now();
-    this.every(FEED_POLL_MS, () => this.poll());
+    this.follow(FEED_POLL_MS, () => feed.poll());
+    const remote = new RemoteRuns({ table: this.table, store, scheduler, events, node: this.id });
+    this.remote = remote;
+    const shipper = new LiveLinesShipper(this.liveLines, runEvents);
+    this.follow(REMOTE_RUNS_POLL_MS, () => remote.poll());
+    this.follow(LINES_POLL_MS, () => shipper.poll());
+  }
+
+  /** Polls the store for what the other nodes did, until this node leaves. */
+  private follow(ms: number, poll: () => Promise<void>): void {
+    this.every(ms, async () => {
+      if (!this.leaving) await poll().catch((error: unknown) => this.failed(error));
+    });
+  }
+
+  /** Whether a run of the job is in flight on another node (read every REMOTE_RUNS_POLL_MS). */
+  runningElsewhere(job: string): boolean {
+    return this.remote?.has(job) ?? false;
   }
 
   private every(ms: number, work: () => Promise<void>): void {
@@ -158,7 +176,7 @@ export class Cluster {
     if (this.leaving) return 'this node is stopping';
     if (this.unreachable !== null) return `cannot reach the store: ${this.unreachable}`;
     if (this.fenced) return 'another node declared this node dead; rejoining';
-    if (!this.holding) return 'no heartbeat taken by the store for 4 s';
+    if (!this.holding) return `no heartbeat taken by the store for ${HOLD_MS / 1000} s`;
     return null;
   }
 
@@ -170,14 +188,7 @@ export class Cluster {
   }
 
   nodes(): NodeStatus[] {
-    return this.known.map((node) => ({
-      id: node.id,
-      startedAt: new Date(node.startedAt).toISOString(),
-      heartbeatAt: new Date(node.heartbeatAt).toISOString(),
-      alive: isLive(node),
-      jobs: node.jobs,
-      running: node.running,
-    }));
+    return this.known.map(nodeStatus);
   }
 
   /** Stops taking part and leaves the cluster, so the others take this node's jobs at once. */
@@ -201,11 +212,14 @@ export class Cluster {
     return count;
   }
 
-  /** One heartbeat, then the node list: takeovers of silent nodes, and a new share on any change. */
-  private async beat(): Promise<void> {
-    if (this.beating || this.leaving) return;
-    this.beating = true;
-    const wasHolding = this.holding;
+  /**
+   * One heartbeat. On a timer of its own, apart from the survey: a takeover that waits on a lock
+   * (a paused node's open transaction holds one until it wakes) must never age this node's own
+   * heartbeat, or the live nodes would start finding each other dead.
+   */
+  private async pulse(): Promise<void> {
+    if (this.pulsing || this.leaving) return;
+    this.pulsing = true;
     try {
       const sent = performance.now();
       if (this.fenced) {
@@ -214,40 +228,62 @@ export class Cluster {
         this.lastHeartbeatSent = sent;
       } else {
         this.fenced = true;
-        this.options.log.error({ node: this.id }, 'another node declared this node dead (it was silent for 5 s); starting nothing until it rejoins');
+        this.options.log.error({ node: this.id }, 'another node declared this node dead (its heartbeat was too old); starting nothing until it rejoins');
         await this.rejoin();
       }
-      await this.takeOverSilent();
-      const changed = await this.readNodes();
       if (this.unreachable !== null) {
         this.options.log.warn({ node: this.id }, 'the store is reachable again; this node takes part again');
         this.unreachable = null;
       }
-      if (changed || this.holding !== wasHolding) await this.resync();
-      else if (this.reassign()) this.scheduler?.sync(this.scheduler.list());
     } catch (error) {
       this.failed(error);
     } finally {
-      this.beating = false;
+      this.pulsing = false;
+    }
+  }
+
+  /**
+   * The node list: takeovers of silent nodes, and a new share on any change. The list is read
+   * before the takeovers, so a node is taken over on ages read just now (not one round old), and
+   * read again after one, so its jobs move in this same round.
+   */
+  private async survey(): Promise<void> {
+    if (this.surveying || this.leaving) return;
+    this.surveying = true;
+    try {
+      const holding = this.holding;
+      let changed = await this.readNodes();
+      if (await this.takeOverSilent()) changed = (await this.readNodes()) || changed;
+      if (changed || holding !== this.surveyedHolding) await this.resync();
+      else if (this.reassign()) this.scheduler?.sync(this.scheduler.list());
+      this.surveyedHolding = holding;
+    } catch (error) {
+      this.failed(error);
+    } finally {
+      this.surveying = false;
     }
   }
 
   /** Fenced: its runs were recorded interrupted by the node that found it dead. Joins again. */
   private async rejoin(): Promise<void> {
     const joined = await this.table.join(this.id, this.now(), 'its node stopped answering while this run was in flight');
-    if (joined === null) return; // its old row still looks alive; try on the next beat
+    if (joined === null) return; // its old row still looks alive; try on the next heartbeat
     this.epoch = joined.epoch;
     this.fenced = false;
     this.lastHeartbeatSent = performance.now();
     this.options.log.warn({ node: this.id, epoch: this.epoch }, 'rejoined the cluster');
   }
 
-  private async takeOverSilent(): Promise<void> {
+  /** Declares the nodes found silent dead; true when any was still marked alive (won or not). */
+  private async takeOverSilent(): Promise<boolean> {
+    let any = false;
     for (const node of this.known) {
       if (node.id === this.id || !node.alive || isLive(node)) continue;
+      any = true;
       const interrupted = await this.table.takeOver(node, this.now(), `node ${node.id} stopped answering while this run was in flight`);
-      if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted }, 'a node was silent for 5 s: took over its jobs');
+      if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted, silentMs: Math.round(node.ageMs) }, 'a node fell silent: took over its jobs');
     }
+    return any;
   }
 
   /** Reads the node list; true when the live set changed. */
@@ -267,46 +303,8 @@ export class Cluster {
     if (this.scheduler === null) return;
     const jobs = await this.options.store.listJobs();
     this.scheduler.sync(jobs);
-    this.lastFullSync = this.now();
+    this.feed?.synced();
     if (this.reassign()) this.scheduler.sync(this.scheduler.list());
-  }
-
-  private async poll(): Promise<void> {
-    if (this.polling || this.leaving || this.scheduler === null) return;
-    this.polling = true;
-    try {
-      if (this.now() - this.lastFullSync > FULL_SYNC_MS) await this.resync();
-      const changes = await this.table.changesAfter(this.changeSeq);
-      for (const change of changes) {
-        this.changeSeq = change.seq;
-        if (change.node !== this.id) await this.apply(change);
-      }
-      if (changes.length > 0 && this.changeSeq % 1000 === 0) await this.table.pruneChanges(this.changeSeq - 1000);
-    } catch (error) {
-      this.failed(error);
-    } finally {
-      this.polling = false;
-    }
-  }
-
-  private async apply(change: Change): Promise<void> {
-    const scheduler = this.scheduler!;
-    if (change.kind === 'periods') return this.refreshPeriods();
-    if (change.kind === 'reload') {
-      await this.refreshPeriods();
-      return this.resync();
-    }
-    if (change.job === null) return this.resync();
-    if (change.kind === 'delete') {
-      if (scheduler.list().some((job) => job.name === change.job)) scheduler.remove(change.job);
-      return;
-    }
-    const job = await this.options.store.getJob(change.job);
-    if (job === null) {
-      if (scheduler.list().some((j) => j.name === change.job)) scheduler.remove(change.job);
-    } else {
-      scheduler.upsert(job);
-    }
   }
 
   /** Logged once per outage, not once per beat. */

@@ -10,6 +10,7 @@
  */
 import type { By, CodeVersion, Job, NewRun, RunRecord } from '../jobs/types.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { NodeNotHoldingError } from './errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
 import { planAfterRun, type RunEventName } from './plan.js';
@@ -46,6 +47,8 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   now: () => number;
   /** This node's id, recorded on each run it claims; null in a single-node service. */
   node?: string | null;
+  /** Whether this node may claim runs now (it holds its place in the cluster); always in a single node. */
+  holding?: () => boolean;
 }
 
 interface PendingStart {
@@ -123,6 +126,12 @@ export class RunRecorder {
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
+    // Asked again as the claims leave, not only when the tick chose them: the node may have been
+    // paused in between (a stalled event loop, a stopped process) long enough to be found dead.
+    if (this.options.holding?.() === false) {
+      for (const pending of batch) pending.reject(new NodeNotHoldingError(pending.row.job));
+      return;
+    }
     let answers;
     try {
       answers = await this.options.store.startRuns(batch.map((pending) => pending.row));

@@ -10,12 +10,13 @@ import type { By, InFlightOutcome, Job, RunRecord } from '../jobs/types.js';
 import type { ServiceEvents } from '../events/service-events.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { JobBusyError, JobNotFoundError, SlotTakenError } from '../store/errors.js';
-import { AlreadyRunningError } from './errors.js';
+import { AlreadyRunningError, NodeNotHoldingError } from './errors.js';
 import type { CompiledPeriod } from './period-compile.js';
 import { periodWait, wakeAt } from './period-plan.js';
 import { planBoot, planDue, planReload, planSlotTaken } from './plan.js';
 import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
 import type { RunOutcome, Runner, RunStart } from './runner.js';
+import { InFlight } from './in-flight.js';
 import { TimerHeap } from './timer-heap.js';
 
 export type SchedulerStatus = 'running' | 'reloading';
@@ -50,6 +51,8 @@ export interface SchedulerOptions {
    * place in the store). A single node owns every job.
    */
   owns?: (name: string) => boolean;
+  /** Whether this node holds its place in the cluster now; always in a single node. */
+  holding?: () => boolean;
 }
 
 /** How soon a job whose claim met a run in flight elsewhere (or a stale copy) is tried again. */
@@ -58,23 +61,12 @@ const BUSY_RETRY_MS = 500;
 /** How long a job waits before the loop retries it after the store failed to record its run. */
 const STORE_RETRY_MS = 5_000;
 
-/** A run in flight: how to cancel it, and its end once recorded. */
-interface Cancellable {
-  controller: AbortController;
-  /** Set by `cancel` before it aborts, so the recorder writes who cancelled. */
-  cancelledBy: By | undefined;
-  finished: Promise<FinishedRun>;
-}
 
 export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private periods: ReadonlyMap<string, CompiledPeriod> = new Map();
-  /** Runs recorded and not yet ended, by id: how to cancel each, and its end once recorded. */
-  private readonly cancels = new Map<number, Cancellable>();
   private readonly heap = new TimerHeap();
-  private readonly running = new Map<string, Promise<unknown>>();
-  /** Runs recorded and not yet ended, by id: waiting for a sandbox thread, or on one. */
-  private readonly inFlightRuns = new Map<number, InFlightOutcome>();
+  private readonly flight = new InFlight();
   private readonly recorder: RunRecorder;
   private readonly now: () => number;
   private readonly owns: (name: string) => boolean;
@@ -99,6 +91,7 @@ export class Scheduler {
       retryDelaysMs: options.finishRetryDelaysMs,
       onError: options.onStoreError,
       node: options.node ?? null,
+      holding: options.holding,
     });
   }
 
@@ -137,7 +130,7 @@ export class Scheduler {
       seen.add(job.name);
       const before = this.jobs.get(job.name);
       this.cache(job);
-      if (before?.updatedAt !== job.updatedAt) this.options.events.emit('job', job, this.running.has(job.name));
+      if (before?.updatedAt !== job.updatedAt) this.options.events.emit('job', job, this.flight.has(job.name));
     }
     for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
     this.arm();
@@ -164,7 +157,7 @@ export class Scheduler {
   tick(now: number): void {
     for (const name of this.heap.popDue(now)) {
       const job = this.jobs.get(name);
-      if (!job || this.running.has(name)) continue; // re-armed when its run ends
+      if (!job || this.flight.has(name)) continue; // re-armed when its run ends
       if (!this.owns(name)) continue; // another node's share; re-armed if it becomes ours
       const due = planDue(job, now, this.options.timeZone, this.periodOf(job));
       if (due.run) {
@@ -186,7 +179,7 @@ export class Scheduler {
     for (const job of this.jobs.values()) {
       if (job.period === null) continue;
       this.cache(job);
-      this.options.events.emit('job', job, this.running.has(job.name));
+      this.options.events.emit('job', job, this.flight.has(job.name));
     }
     this.arm();
   }
@@ -212,30 +205,28 @@ export class Scheduler {
   }
 
   isRunning(name: string): boolean {
-    return this.running.has(name);
+    return this.flight.has(name);
   }
 
   /** Runs executing on a sandbox thread now (their job's code began, or is about to). */
   get runningCount(): number {
-    let running = 0;
-    for (const outcome of this.inFlightRuns.values()) if (outcome === 'running') running++;
-    return running;
+    return this.flight.runningCount;
   }
 
   /** Runs recorded and waiting for a sandbox thread. */
   get queuedCount(): number {
-    return this.inFlightRuns.size - this.runningCount;
+    return this.flight.queuedCount;
   }
 
   /** Whether run `id` waits for a thread or runs on one; undefined once it ended (or if it is not this process's). */
   inFlight(id: number): InFlightOutcome | undefined {
-    return this.inFlightRuns.get(id);
+    return this.flight.outcome(id);
   }
 
   /** Takes a job as the store now has it (created or edited) and schedules it from its state. */
   upsert(job: Job): void {
     this.cache(job);
-    this.options.events.emit('job', job, this.running.has(job.name));
+    this.options.events.emit('job', job, this.flight.has(job.name));
     this.arm();
   }
 
@@ -254,7 +245,7 @@ export class Scheduler {
   async runNow(name: string, code?: string, by: By = null, mode?: RunStart['mode']): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
-    if (this.running.has(name)) throw new AlreadyRunningError(name);
+    if (this.flight.has(name)) throw new AlreadyRunningError(name);
     const trigger = code === undefined ? 'manual' : 'draft';
     const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by, ...(mode ? { mode } : {}) }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
@@ -269,13 +260,8 @@ export class Scheduler {
    * outcome is not `cancelled` when it ended on its own first; null when no such run executes here.
    */
   async cancel(runId: number, by: By): Promise<RunRecord | null> {
-    const run = this.cancels.get(runId);
-    if (!run) return null;
-    if (!run.controller.signal.aborted) {
-      run.cancelledBy = by;
-      run.controller.abort(`cancelled by ${by ?? 'the service'}`);
-    }
-    return (await run.finished).record;
+    const finished = await this.flight.cancel(runId, by);
+    return finished === null ? null : finished.record;
   }
 
   /**
@@ -290,13 +276,8 @@ export class Scheduler {
   }
 
   /** Resolves true when no run is in flight, or false when the deadline passes first. */
-  async waitForRuns(deadlineMs: number): Promise<boolean> {
-    const deadline = new Promise<false>((resolve) => setTimeout(resolve, deadlineMs, false).unref());
-    while (this.running.size > 0) {
-      const settled = await Promise.race([Promise.allSettled([...this.running.values()]).then(() => true), deadline]);
-      if (!settled) return this.running.size === 0;
-    }
-    return true;
+  waitForRuns(deadlineMs: number): Promise<boolean> {
+    return this.flight.drain(deadlineMs);
   }
 
   private async doReload(refresh: () => Promise<void>): Promise<void> {
@@ -315,7 +296,7 @@ export class Scheduler {
         const next = patch ? { ...job, ...patch } : job;
         const before = this.jobs.get(job.name);
         this.cache(next);
-        if (before?.updatedAt !== next.updatedAt || patch) this.options.events.emit('job', next, this.running.has(job.name));
+        if (before?.updatedAt !== next.updatedAt || patch) this.options.events.emit('job', next, this.flight.has(job.name));
       }
       for (const name of [...this.jobs.keys()]) if (!seen.has(name)) this.remove(name);
       await this.options.store.updateJobs(patches);
@@ -348,6 +329,7 @@ export class Scheduler {
     const started = this.recorder.start(job, { trigger, scheduledAt });
     this.track(job, this.runRecorded(job, started)).catch((error: unknown) => {
       if (error instanceof SlotTakenError || error instanceof JobBusyError) void this.claimLost(job.name, scheduledAt, error);
+      else if (error instanceof NodeNotHoldingError) this.cache(this.jobs.get(job.name) ?? job); // armed again once it holds (sync)
       else this.storeFailed(job.name, error);
     });
   }
@@ -382,46 +364,37 @@ export class Scheduler {
    */
   private async runRecorded(job: Job, starting: Promise<StartedRun>): Promise<FinishedRun> {
     const started = await starting;
-    let recorded!: (finished: FinishedRun) => void;
-    let failed!: (error: unknown) => void;
-    const entry: Cancellable = {
-      controller: new AbortController(),
-      cancelledBy: undefined,
-      finished: new Promise<FinishedRun>((resolve, reject) => {
-        recorded = resolve;
-        failed = reject;
-      }),
-    };
-    entry.finished.catch(() => undefined);
-    this.inFlightRuns.set(started.id, 'queued');
-    this.cancels.set(started.id, entry);
+    const flight = this.flight.begin(started.id);
     try {
       this.options.onRunStarted?.(started);
       let outcome: RunOutcome;
       try {
-        outcome = await this.execute(job, started, entry.controller.signal);
+        outcome = await this.execute(job, started, flight.signal);
       } finally {
-        this.inFlightRuns.delete(started.id);
+        this.flight.executed(started.id);
       }
       // Plan from the job as it is now: a person may have edited it while it ran.
       const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
-      const cancelledBy = outcome.outcome === 'cancelled' ? (entry.cancelledBy ?? null) : null;
+      const cancelledBy = outcome.outcome === 'cancelled' ? (flight.cancelledBy() ?? null) : null;
       const finished = this.recorder.finish(started, outcome, current, cancelledBy);
-      recorded(finished);
+      flight.recorded(finished);
       return finished;
     } catch (error) {
-      failed(error);
+      flight.failed(error);
       throw error;
     } finally {
-      this.cancels.delete(started.id);
+      this.flight.ended(started.id);
     }
   }
 
   private async execute(job: Job, started: StartedRun, signal: AbortSignal): Promise<RunOutcome> {
+    // Claimed while holding, answered after losing the place (paused past the dead limit): the
+    // node that found it dead records this run interrupted and runs the job on; never execute it.
+    if (this.options.holding?.() === false) return { outcome: 'interrupted', error: { message: 'this node lost its place in the cluster before the run began; it never executed' }, logs: [] };
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
     try {
       const onThread = () => {
-        if (this.inFlightRuns.has(started.id)) this.inFlightRuns.set(started.id, 'running');
+        this.flight.onThread(started.id);
       };
       const mode = started.mode ? { mode: started.mode } : {};
       return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, onThread, signal, ...mode });
@@ -447,9 +420,9 @@ export class Scheduler {
       this.options.onRunFinished?.(updated ?? job, finished.record, finished.event);
     });
     const settle = () => {
-      if (this.running.get(job.name) === recorded) this.running.delete(job.name);
+      this.flight.release(job.name, recorded);
     };
-    this.running.set(job.name, recorded);
+    this.flight.hold(job.name, recorded);
     this.options.events.emit('job', this.jobs.get(job.name) ?? job, true);
     recorded.catch(settle);
     return run.then(async (finished) => {

@@ -271,6 +271,26 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ...rebuildRollups(MYSQL_ROLLUPS),
     ],
   },
+  {
+    version: 8,
+    description: 'live log lines of runs watched from another node',
+    statements: [
+      // A node serving /runs/:id/events for a run on another node asks for its lines here; the
+      // running node sees the watch and copies the run's lines while the watch lasts. until_at is
+      // the server's clock, as heartbeats are.
+      `CREATE TABLE IF NOT EXISTS quickjobs_run_watches (
+        run_id   BIGINT NOT NULL,
+        until_at DATETIME(6) NOT NULL,
+        PRIMARY KEY (run_id)
+      ) ${TABLE_OPTIONS}`,
+      `CREATE TABLE IF NOT EXISTS quickjobs_run_lines (
+        run_id BIGINT NOT NULL,
+        seq    INT NOT NULL,
+        entry  MEDIUMTEXT NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
