@@ -11,6 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
 import { NEW_JOB_STATE } from '../../../service/jobs/types.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
+import { openDatabase } from '../../../service/store/sqlite/open-database.js';
+import { startCheckpointer } from '../../../service/store/sqlite/checkpointer.js';
 
 let dir: string;
 before(async () => {
@@ -80,5 +82,46 @@ describe('the WAL checkpoint', () => {
     await fill(store);
     assert.ok((await stat(file)).size < before + 300 * 2000, 'the pages are still only in the WAL');
     await store.close();
+  });
+
+  /**
+   * Commits in a steady stream, with a second connection reading between them, as the service's
+   * threads do at a high run rate; returns the largest the WAL file got.
+   */
+  async function hammer(file: string, truncateAbove: number): Promise<number> {
+    const writer = openDatabase(file);
+    writer.pragma('wal_autocheckpoint = 0');
+    writer.exec('CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT)');
+    const reader = openDatabase(file);
+    const checkpointer = startCheckpointer(file, 50, truncateAbove);
+    const insert = writer.prepare('INSERT INTO t (body) VALUES (?)');
+    const count = reader.prepare('SELECT count(*) FROM t');
+    let largest = 0;
+    try {
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        for (let i = 0; i < 20; i++) insert.run('x'.repeat(3000));
+        writer.exec('DELETE FROM t WHERE id < (SELECT max(id) - 100 FROM t)');
+        count.get();
+        largest = Math.max(largest, (await stat(`${file}-wal`)).size);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    } finally {
+      await checkpointer.stop();
+      reader.close();
+      writer.close();
+    }
+    return largest;
+  }
+
+  it('empties the WAL once it passes its limit, however steadily commits come', { timeout: 30_000 }, async () => {
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+    // The control: PASSIVE alone lets a steady stream of commits grow the WAL without end.
+    const passiveOnly = await hammer(join(dir, 'passive.db'), Number.POSITIVE_INFINITY);
+    const bounded = await hammer(join(dir, 'bounded.db'), 2 * 2 ** 20);
+    // Here: 518 MB against 12.8 MB in 3 s. With the limit, the WAL holds what the commits add
+    // between two rounds of the thread (50 ms) and while it waits for its turn.
+    assert.ok(passiveOnly > 4 * bounded, `PASSIVE alone let the WAL reach ${mb(passiveOnly)} MB, the limit ${mb(bounded)} MB`);
+    assert.ok(bounded < 32 * 2 ** 20, `the WAL reached ${mb(bounded)} MB against a 2 MB limit`);
   });
 });
