@@ -36,6 +36,8 @@ export interface SandboxPoolOptions {
   maxWorkers?: number;
   /** Free threads kept ready while long runs hold others; default 1. */
   spare?: number;
+  /** How long a thread grown past `workers` may go without a run before it is ended; default RETIRE_AFTER_MS. */
+  retireAfterMs?: number;
   /**
    * Answer host calls in the worker threads with the host this module builds; each run's
    * `hooks.host` is then ignored. Without it, `hooks.host` answers on the main thread.
@@ -121,15 +123,16 @@ export class SandboxPool {
     private readonly maxWorkers: number,
     private readonly spare: number,
     private readonly host: InThreadHostSpec | undefined,
+    private readonly retireAfterMs: number,
   ) {
-    this.retireTimer = setInterval(() => this.retireIdle(), RETIRE_AFTER_MS / 3).unref();
+    this.retireTimer = setInterval(() => this.retireIdle(), retireAfterMs / 3).unref();
   }
 
   /** Starts `workers` threads and resolves when each has loaded QuickJS (and built its host). */
   static async create(options: SandboxPoolOptions): Promise<SandboxPool> {
     const workers = Math.max(1, Math.floor(options.workers));
     const maxWorkers = Math.max(workers, Math.floor(options.maxWorkers ?? DEFAULT_MAX_WORKERS));
-    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? 1)), options.host);
+    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? 1)), options.host, options.retireAfterMs ?? RETIRE_AFTER_MS);
     const slots = Array.from({ length: workers }, () => pool.spawn());
     try {
       await Promise.all(slots.map((slot) => slot.ready));
@@ -506,7 +509,7 @@ export class SandboxPool {
     for (const slot of this.slots) {
       if (this.liveSlots() <= this.minWorkers) return;
       if (free <= this.spare && this.hasLongRun()) return;
-      if (!slot.retiring && slot.runs.size === 0 && !slot.busy && slot.isReady && now - slot.idleSince > RETIRE_AFTER_MS) {
+      if (!slot.retiring && slot.runs.size === 0 && !slot.busy && slot.isReady && now - slot.idleSince > this.retireAfterMs) {
         slot.retiring = true;
         free--;
         void slot.stop();

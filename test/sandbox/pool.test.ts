@@ -72,6 +72,22 @@ describe('the sandbox pool', () => {
     }
   });
 
+  it('lets threads grown for spinners retire under a steady stream of short runs', async () => {
+    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 4, retireAfterMs: 600 });
+    try {
+      const spinners = [pool.run(spinner(1500)), pool.run(spinner(1500))];
+      await until(() => pool.stats().workers >= 3, 10_000);
+      for (const outcome of await Promise.all(spinners)) assert.equal(outcome.outcome, 'timeout');
+      // One run after another for 4 s: served by the base thread first, the grown ones go idle
+      // and end; handed out in turn, every thread would stay busy and none would.
+      const until4s = Date.now() + 4000;
+      while (Date.now() < until4s) assert.equal((await pool.run(trivial)).outcome, 'success');
+      assert.equal(pool.stats().workers, 1, JSON.stringify(pool.stats()));
+    } finally {
+      await pool.dispose();
+    }
+  });
+
   it('gives every run a thread of its own, host waits included, and keeps one spare ready behind them', async () => {
     const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
     try {
