@@ -10,6 +10,8 @@ import { ApiError } from './api/errors.js';
 import { authRoutes, requireAuth } from './api/auth.js';
 import { limitBody } from './api/body.js';
 import { csrfGuard } from './api/csrf.js';
+import { authorize } from './api/authorize.js';
+import { usersRoutes } from './api/users-routes.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
 import { periodsRoutes } from './api/periods-routes.js';
@@ -26,7 +28,7 @@ import type { JobService } from './job-service/job-service.js';
 import type { RunEvents } from './runs/run-events.js';
 import { AlreadyRunningError } from './scheduler/errors.js';
 import type { Scheduler } from './scheduler/scheduler.js';
-import { JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, StoreUnavailableError, VersionConflictError, VersionNotFoundError } from './store/errors.js';
+import { JobExistsError, JobNotFoundError, LastAdminError, PeriodExistsError, PeriodNotFoundError, StoreUnavailableError, UserExistsError, UserNotFoundError, VersionConflictError, VersionNotFoundError } from './store/errors.js';
 import type { Store } from './store/store.js';
 
 export interface AppDeps {
@@ -77,18 +79,21 @@ export function createApp(deps: AppDeps): Hono {
   api.use('*', secureHeaders(), limitBody, csrfGuard({ trustProxy }));
   api.route('/', authRoutes(auth));
   api.use('*', requireAuth(auth));
+  // Every route below is checked against api/route-rules.ts, and audited as it says.
+  api.use('*', authorize({ store: deps.store, now: deps.now }));
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
   api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines }));
   api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
   if (deps.secrets) api.route('/secrets', secretsRoutes({ secrets: deps.secrets }));
+  api.route('/', usersRoutes({ store: deps.store, now: deps.now }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 
   if (deps.metrics) {
     const metrics = deps.metrics;
-    app.get('/metrics', requireAuth(auth), async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+    app.get('/metrics', requireAuth(auth), authorize({ store: deps.store }), async (c) => c.text(await metrics(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
   }
   if (deps.webmin) app.route('/', deps.webmin);
 
@@ -121,6 +126,9 @@ function describe(error: unknown): [ContentfulStatusCode, ErrorBody] {
   if (error instanceof PeriodInUseError) {
     return [409, { code: 'in_use', message: error.message, jobs: error.jobs, periods: error.periods }];
   }
+  if (error instanceof UserNotFoundError) return [404, { code: 'not_found', message: error.message, user: error.userName }];
+  if (error instanceof UserExistsError) return [409, { code: 'exists', message: error.message, field: 'name' }];
+  if (error instanceof LastAdminError) return [409, { code: 'last_admin', message: error.message, user: error.userName }];
   if (error instanceof AlreadyRunningError) return [409, { code: 'already_running', message: error.message }];
   if (error instanceof InvalidFieldError) return [422, { code: 'invalid', message: error.message, field: error.field }];
   if (error instanceof ScriptSyntaxError) {

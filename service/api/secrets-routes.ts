@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 
 import { parseSecretInput } from '../secrets/secret-input.js';
 import type { SecretInfo, SecretStore } from '../secrets/secret-store.js';
+import { actorOf } from './actor.js';
 import { readObject } from './body.js';
 import { ApiError } from './errors.js';
 import { iso } from './serialize.js';
@@ -24,9 +25,7 @@ export function secretsRoutes({ secrets }: SecretsRoutesOptions): Hono {
   app.put('/:name', async (c) => {
     const input = parseSecretInput(c.req.param('name'), await readObject(c));
     if (!input.ok) throw new ApiError(422, 'invalid', input.message, { field: input.field });
-    // Who, as far as the API can tell: the bearer token, or a webmin session.
-    const by = c.req.header('authorization')?.startsWith('Bearer ') ? 'token' : 'webmin';
-    return c.json(secretJson(await secrets.set(input.value.name, input.value.value, by)));
+    return c.json(secretJson(await secrets.set(input.value.name, input.value.value, actorOf(c))));
   });
 
   app.delete('/:name', async (c) => {

@@ -1,27 +1,28 @@
 /**
- * Where the webmin password comes from: QUICKJOBS_ADMIN_PASSWORD when set (kept in step with the
- * store), else the stored hash, else one generated on first start and shown once.
+ * User `admin`'s password (SPEC §14): QUICKJOBS_ADMIN_PASSWORD when set (kept in step with the
+ * store), else whatever is stored, else one generated on the very first start and shown once. An
+ * older store's single password became `admin`'s by migration, so an upgrade locks nobody out.
  */
 import type { Store } from '../store/store.js';
+import { FIRST_ADMIN } from '../users/types.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
 
-export const PASSWORD_SETTING = 'admin_password_hash';
-
 /** Resolves to the generated password when one was made (to print once), else null. */
-export async function ensureAdminPassword(store: Store, fromEnv: string | null): Promise<string | null> {
-  const stored = await store.getSetting(PASSWORD_SETTING);
+export async function ensureAdminPassword(store: Store, fromEnv: string | null, now = Date.now()): Promise<string | null> {
+  const admin = await store.getUser(FIRST_ADMIN);
   if (fromEnv !== null) {
-    if (stored === null || !(await verifyPassword(fromEnv, stored))) {
-      await store.setSetting(PASSWORD_SETTING, await hashPassword(fromEnv));
-    }
+    if (admin === null) await store.createUser({ name: FIRST_ADMIN, role: 'admin', passwordHash: await hashPassword(fromEnv), createdAt: now, lastLoginAt: null });
+    else if (!(await verifyPassword(fromEnv, admin.passwordHash))) await store.updateUser(FIRST_ADMIN, { passwordHash: await hashPassword(fromEnv) });
     return null;
   }
-  if (stored !== null) return null;
+  // Users exist (admin may have been renamed away on purpose): nothing to make.
+  if (admin !== null || (await store.listUsers()).length > 0) return null;
   const generated = generatePassword();
-  await store.setSetting(PASSWORD_SETTING, await hashPassword(generated));
+  await store.createUser({ name: FIRST_ADMIN, role: 'admin', passwordHash: await hashPassword(generated), createdAt: now, lastLoginAt: null });
   return generated;
 }
 
+/** Sets `admin`'s password (`quickjobs passwd`), ending its sessions. */
 export async function setAdminPassword(store: Store, password: string): Promise<void> {
-  await store.setSetting(PASSWORD_SETTING, await hashPassword(password));
+  await store.updateUser(FIRST_ADMIN, { passwordHash: await hashPassword(password) });
 }

@@ -1,8 +1,9 @@
 /**
  * Session cookies bound to the password they were opened with: the cookie is `<id>.<tag>`, where the
- * tag is an HMAC of the id keyed with the stored password hash. Changing the password (a new
- * QUICKJOBS_ADMIN_PASSWORD at restart, or `quickjobs passwd`) writes a new salted hash, so every
- * cookie issued before stops verifying on the next request, on every node sharing the store.
+ * tag is an HMAC of the id keyed with the user's stored password hash. Changing a password (through
+ * the API, `quickjobs user passwd`, or a new QUICKJOBS_ADMIN_PASSWORD for `admin`) writes a new salted
+ * hash, so every cookie of that user issued before stops verifying on the next request, on every node
+ * sharing the store, even before its session rows are deleted.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { secretsEqual } from './password.js';
@@ -10,6 +11,12 @@ import { secretsEqual } from './password.js';
 export function newSessionToken(passwordHash: string): { id: string; cookie: string } {
   const id = randomBytes(32).toString('base64url');
   return { id, cookie: `${id}.${tag(id, passwordHash)}` };
+}
+
+/** The id a cookie claims, before it is checked against its user's password. */
+export function claimedSessionId(cookie: string): string | null {
+  const dot = cookie.indexOf('.');
+  return dot <= 0 ? null : cookie.slice(0, dot);
 }
 
 /** The session id the cookie carries, or null when it was not issued under this password. */

@@ -88,8 +88,8 @@ export type RunOutcomeName = (typeof RUN_OUTCOMES)[number];
 /** Outcomes of a run still in flight. */
 export type InFlightOutcome = Extract<RunOutcomeName, 'queued' | 'running'>;
 
-/** Who started a run or saved a code version: a webmin session, an API token, or null for the service itself. */
-export type ActorName = 'webmin' | 'token';
+/** Who started a run or saved a code version: a user's name (SPEC §14), or null for the service itself. */
+export type ActorName = string;
 export type By = ActorName | null;
 
 export interface RunRecord {

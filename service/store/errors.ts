@@ -121,3 +121,25 @@ export class JobBusyError extends Error {
     super(`job "${jobName}" is running; wait for the run to end`);
   }
 }
+
+export class UserNotFoundError extends Error {
+  override name = 'UserNotFoundError';
+  constructor(readonly userName: string) {
+    super(`user "${userName}" does not exist`);
+  }
+}
+
+export class UserExistsError extends Error {
+  override name = 'UserExistsError';
+  constructor(readonly userName: string) {
+    super(`user "${userName}" already exists`);
+  }
+}
+
+/** Removing or demoting the only admin would leave nobody able to manage users. */
+export class LastAdminError extends Error {
+  override name = 'LastAdminError';
+  constructor(readonly userName: string) {
+    super(`"${userName}" is the last admin: make another user admin first`);
+  }
+}

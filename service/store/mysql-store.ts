@@ -17,6 +17,8 @@ import { SettingsTable } from './mysql/settings-table.js';
 import { describeTarget, parseMysqlUrl } from './mysql/target.js';
 import { SecretTable } from './mysql/secret-table.js';
 import { TableStore } from './table-store.js';
+import { AuditTable } from './mysql/audit-table.js';
+import { UserTable } from './mysql/user-table.js';
 
 export interface MysqlStoreOptions {
   /** `mysql://user:pass@host:port/db` (QUICKJOBS_STORE). */
@@ -47,6 +49,8 @@ export class MysqlStore extends TableStore {
         periods: new PeriodTable(pool),
         secrets: new SecretTable(pool),
         alerts: new AlertTable(pool),
+        users: new UserTable(pool),
+        audit: new AuditTable(pool),
       },
       { label: 'MySQL store', kind: 'mysql', detail, deadlineMs },
     );

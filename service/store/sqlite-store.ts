@@ -15,6 +15,9 @@ import { RunTable } from './sqlite/run-table.js';
 import { SettingsTable } from './sqlite/settings-table.js';
 import { SecretTable } from './sqlite/secret-table.js';
 import { TableStore } from './table-store.js';
+import { AuditTable } from './sqlite/audit-table.js';
+import { UserTable } from './sqlite/user-table.js';
+import { auditRow, type PendingAudit } from '../users/audit-context.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -46,6 +49,8 @@ export class SqliteStore extends TableStore {
         periods: new PeriodTable(db),
         secrets: new SecretTable(db),
         alerts: new AlertTable(db),
+        users: new UserTable(db),
+        audit: new AuditTable(db),
       },
       { label: 'SQLite store', kind: 'sqlite', detail: file, deadlineMs: null },
     );
@@ -65,6 +70,22 @@ export class SqliteStore extends TableStore {
       db.close();
       throw new StoreError(`cannot prepare the SQLite store at ${options.file}`, { cause: error });
     }
+  }
+
+  /** The change and its audit entry in one transaction (a nested one becomes a savepoint). */
+  protected override withAudit<T>(call: () => T | Promise<T>, audit: PendingAudit): () => T | Promise<T> {
+    const audits = new AuditTable(this.db);
+    return () => {
+      const answer = this.db
+        .transaction(() => {
+          const result = call() as T;
+          audits.append(auditRow(audit, result));
+          return result;
+        })
+        .immediate();
+      audit.written = true;
+      return answer;
+    };
   }
 
   protected override unavailableReason(error: unknown): string | null {

@@ -19,6 +19,7 @@ import type {
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
 import type { StatsQuery, StoreStats } from './run-stats.js';
+import type { AuditEntry, AuditQuery, NewAuditEntry, StoredToken, StoredUser, User, UserPatch } from '../users/types.js';
 
 export type { StatsQuery, StoreStats };
 
@@ -160,10 +161,37 @@ export interface Store {
   // ── settings and sessions ──
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;
-  createSession(id: string, expiresAt: number): Promise<void>;
-  /** Resolves to the expiry, or null if unknown or expired. */
-  getSession(id: string, now: number): Promise<number | null>;
+  /** A session of `user` (default `admin`); also sets the user's `lastLoginAt` to now. */
+  createSession(id: string, expiresAt: number, user?: string): Promise<void>;
+  /** Resolves to the expiry and the session's user, or null if unknown or expired. */
+  getSession(id: string, now: number): Promise<{ expiresAt: number; user: string } | null>;
   deleteSession(id: string): Promise<void>;
+
+  // ── users, API tokens and the audit trail (SPEC §14) ──
+  listUsers(): Promise<User[]>;
+  getUser(name: string): Promise<StoredUser | null>;
+  /** Throws UserExistsError. */
+  createUser(user: StoredUser): Promise<void>;
+  /**
+   * Throws UserNotFoundError, or LastAdminError (nothing written) when it would leave no admin. A
+   * new password ends the user's sessions in the same transaction.
+   */
+  updateUser(name: string, patch: UserPatch): Promise<User>;
+  /** Ends the user's sessions and deletes its tokens with it. Throws LastAdminError; false if there was none. */
+  deleteUser(name: string): Promise<boolean>;
+  createToken(token: StoredToken): Promise<void>;
+  /** Every token, or those of one owner; without their hashes. */
+  listTokens(owner?: string): Promise<Array<Omit<StoredToken, 'hash'>>>;
+  getToken(id: string): Promise<StoredToken | null>;
+  /** Records a use of the token. */
+  touchToken(id: string, at: number): Promise<void>;
+  deleteToken(id: string): Promise<boolean>;
+  /** Writes one audit entry on its own (a change that wrote nothing else, a failed login). */
+  appendAudit(entry: NewAuditEntry): Promise<void>;
+  /** Newest first. */
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Deletes entries older than `before` (epoch ms); resolves to the count. */
+  pruneAudit(before: number): Promise<number>;
 
   // ── core.data ──
   dataGet(source: string, idOrQuery: string | Record<string, unknown>): Promise<DataObject | null>;

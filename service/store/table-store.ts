@@ -15,7 +15,9 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
-import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, VersionConflictError } from './errors.js';
+import { auditRow, pendingAudit, type PendingAudit } from '../users/audit-context.js';
+import type { ApiToken, AuditEntry, AuditQuery, NewAuditEntry, StoredToken, StoredUser, User, UserPatch } from '../users/types.js';
+import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, LastAdminError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, UserExistsError, UserNotFoundError, VersionConflictError } from './errors.js';
 import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats, StoredSecret } from './store.js';
 
 type Answer<T> = T | Promise<T>;
@@ -52,8 +54,8 @@ export interface StoreTables {
   settings: {
     getSetting(key: string): Answer<string | null>;
     setSetting(key: string, value: string): Answer<void>;
-    createSession(id: string, expiresAt: number, now: number): Answer<void>;
-    getSession(id: string, now: number): Answer<number | null>;
+    createSession(id: string, expiresAt: number, now: number, user: string): Answer<void>;
+    getSession(id: string, now: number): Answer<{ expiresAt: number; user: string } | null>;
     deleteSession(id: string): Answer<void>;
   };
   periods: {
@@ -70,6 +72,23 @@ export interface StoreTables {
     delete(name: string): Answer<boolean>;
     replaceValues(secrets: StoredSecret[]): Answer<void>;
   };
+  users: {
+    list(): Answer<User[]>;
+    get(name: string): Answer<StoredUser | null>;
+    create(user: StoredUser): Answer<void>;
+    update(name: string, patch: UserPatch): Answer<User>;
+    delete(name: string): Answer<boolean>;
+    createToken(token: StoredToken): Answer<void>;
+    listTokens(owner?: string): Answer<ApiToken[]>;
+    getToken(id: string): Answer<StoredToken | null>;
+    touchToken(id: string, at: number): Answer<void>;
+    deleteToken(id: string): Answer<boolean>;
+  };
+  audit: {
+    append(entry: NewAuditEntry): Answer<void>;
+    list(query: AuditQuery): Answer<AuditEntry[]>;
+    prune(before: number): Answer<number>;
+  };
   alerts: {
     create(alert: Omit<AlertDelivery, 'id'>): Answer<number>;
     update(id: number, patch: Pick<AlertDelivery, 'state' | 'attempts' | 'updatedAt'>): Answer<void>;
@@ -78,7 +97,7 @@ export interface StoreTables {
 }
 
 /** Errors that are answers, not storage failures: they pass through unwrapped. */
-const DOMAIN_ERRORS = [PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, SlotTakenError, JobBusyError, StoreError];
+const DOMAIN_ERRORS = [UserExistsError, UserNotFoundError, LastAdminError, PeriodExistsError, PeriodNotFoundError, JobExistsError, JobNotFoundError, VersionConflictError, DataArgumentError, DataQuotaError, SlotTakenError, JobBusyError, StoreError];
 
 /** How a store names itself in failures and in /status. */
 export interface StoreIdentity {
@@ -171,14 +190,55 @@ export abstract class TableStore implements Store {
   async setSetting(key: string, value: string): Promise<void> {
     return this.guard('write a setting', () => this.tables.settings.setSetting(key, value), 'write');
   }
-  async createSession(id: string, expiresAt: number): Promise<void> {
-    return this.guard('create a session', () => this.tables.settings.createSession(id, expiresAt, Date.now()), 'write');
+  async createSession(id: string, expiresAt: number, user = 'admin'): Promise<void> {
+    return this.guard('create a session', () => this.tables.settings.createSession(id, expiresAt, Date.now(), user), 'write');
   }
-  async getSession(id: string, now: number): Promise<number | null> {
+  async getSession(id: string, now: number): Promise<{ expiresAt: number; user: string } | null> {
     return this.guard('read a session', () => this.tables.settings.getSession(id, now));
   }
   async deleteSession(id: string): Promise<void> {
     return this.guard('delete a session', () => this.tables.settings.deleteSession(id), 'write');
+  }
+
+  // ── users, tokens, audit ──
+  async listUsers(): Promise<User[]> {
+    return this.guard('list users', () => this.tables.users.list());
+  }
+  async getUser(name: string): Promise<StoredUser | null> {
+    return this.guard('read a user', () => this.tables.users.get(name));
+  }
+  async createUser(user: StoredUser): Promise<void> {
+    return this.guard('create a user', () => this.tables.users.create(user), 'write');
+  }
+  async updateUser(name: string, patch: UserPatch): Promise<User> {
+    return this.guard('update a user', () => this.tables.users.update(name, patch), 'write');
+  }
+  async deleteUser(name: string): Promise<boolean> {
+    return this.guard('delete a user', () => this.tables.users.delete(name), 'write');
+  }
+  async createToken(token: StoredToken): Promise<void> {
+    return this.guard('create a token', () => this.tables.users.createToken(token), 'write');
+  }
+  async listTokens(owner?: string): Promise<ApiToken[]> {
+    return this.guard('list tokens', () => this.tables.users.listTokens(owner));
+  }
+  async getToken(id: string): Promise<StoredToken | null> {
+    return this.guard('read a token', () => this.tables.users.getToken(id));
+  }
+  async touchToken(id: string, at: number): Promise<void> {
+    return this.guard('record a token use', () => this.tables.users.touchToken(id, at), 'write');
+  }
+  async deleteToken(id: string): Promise<boolean> {
+    return this.guard('revoke a token', () => this.tables.users.deleteToken(id), 'write');
+  }
+  async appendAudit(entry: NewAuditEntry): Promise<void> {
+    return this.guard('write the audit trail', () => this.tables.audit.append(entry), 'write');
+  }
+  async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.guard('read the audit trail', () => this.tables.audit.list(query));
+  }
+  async pruneAudit(before: number): Promise<number> {
+    return this.guard('prune the audit trail', () => this.tables.audit.prune(before), 'write');
   }
 
   // ── core.data ──
@@ -263,10 +323,25 @@ export abstract class TableStore implements Store {
    */
   protected abstract unavailableReason(error: unknown): string | null;
 
+  /**
+   * A write with the audit entry it earns (users/audit-context.ts). The SQLite store wraps both in
+   * one transaction; the MySQL store's transactions insert the entry themselves.
+   */
+  protected withAudit<T>(call: () => Answer<T>, _audit: PendingAudit): () => Answer<T> {
+    return call;
+  }
+
   protected async guard<T>(action: string, call: () => Answer<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
+    const audit = kind === 'write' ? pendingAudit() : null;
+    if (audit) call = this.withAudit(call, audit);
     let answer: T;
     try {
       answer = await this.withinDeadline(call);
+      // A write that took no transaction of its own: the entry follows it at once.
+      if (audit && !audit.written && !audit.closed) {
+        await this.tables.audit.append(auditRow(audit, answer));
+        audit.written = true;
+      }
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw this.failed(error, kind);
       if (DOMAIN_ERRORS.some((type) => error instanceof type)) {

@@ -1,4 +1,4 @@
-/** Settings (name/value) and webmin sessions in MySQL. */
+/** Settings (name/value) and webmin sessions, each of one user, in MySQL. */
 import type { Pool } from 'mysql2/promise';
 
 import { execute, selectRows, transaction } from './sql.js';
@@ -20,24 +20,25 @@ export class SettingsTable {
   }
 
   /** Also drops sessions that expired by `now`, so the table does not grow with every login. */
-  async createSession(id: string, expiresAt: number, now: number): Promise<void> {
+  async createSession(id: string, expiresAt: number, now: number, user: string): Promise<void> {
     await transaction(this.pool, async (connection) => {
       await execute(connection, 'DELETE FROM quickjobs_sessions WHERE expires_at <= ?', [now]);
       await execute(
         connection,
-        'INSERT INTO quickjobs_sessions (id, expires_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE expires_at = VALUES(expires_at)',
-        [id, expiresAt],
+        'INSERT INTO quickjobs_sessions (id, expires_at, user_name) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE expires_at = VALUES(expires_at)',
+        [id, expiresAt, user],
       );
+      await execute(connection, 'UPDATE quickjobs_users SET last_login_at = ? WHERE name = ?', [now, user]);
     });
   }
 
-  async getSession(id: string, now: number): Promise<number | null> {
-    const [row] = await selectRows<{ expires_at: number }>(
+  async getSession(id: string, now: number): Promise<{ expiresAt: number; user: string } | null> {
+    const [row] = await selectRows<{ expires_at: number; user_name: string }>(
       this.pool,
-      'SELECT expires_at FROM quickjobs_sessions WHERE id = ? AND expires_at > ?',
+      'SELECT expires_at, user_name FROM quickjobs_sessions WHERE id = ? AND expires_at > ?',
       [id, now],
     );
-    return row?.expires_at ?? null;
+    return row ? { expiresAt: Number(row.expires_at), user: row.user_name } : null;
   }
 
   async deleteSession(id: string): Promise<void> {

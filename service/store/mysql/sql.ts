@@ -4,6 +4,7 @@
  * placeholders (escaped client side, one round trip per statement).
  */
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { auditRow, pendingAudit } from '../../users/audit-context.js';
 
 /** The pool for single statements, or the connection a transaction runs on. */
 export type Executor = Pool | PoolConnection;
@@ -51,7 +52,8 @@ const MAX_ATTEMPTS = 3;
 
 /**
  * Runs `work` in one transaction on one connection: committed when it resolves, rolled back when
- * it throws (domain errors included, so a refused step writes nothing). A deadlock is retried.
+ * it throws (domain errors included, so a refused step writes nothing). A deadlock is retried. An
+ * audit entry pending in the caller's async context is inserted with the change.
  */
 export async function transaction<T>(pool: Pool, work: (connection: PoolConnection) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -60,7 +62,21 @@ export async function transaction<T>(pool: Pool, work: (connection: PoolConnecti
     try {
       await connection.beginTransaction();
       const result = await work(connection);
+      // The audit entry this change earns commits with it, or not at all (users/audit-context.ts).
+      const audit = pendingAudit();
+      if (audit) {
+        const entry = auditRow(audit, result);
+        await execute(connection, 'INSERT INTO quickjobs_audit (at, user, via, action, target, summary) VALUES (?, ?, ?, ?, ?, ?)', [
+          entry.at,
+          entry.user,
+          entry.via,
+          entry.action,
+          entry.target,
+          entry.summary,
+        ]);
+      }
       await connection.commit();
+      if (audit) audit.written = true;
       return result;
     } catch (error) {
       try {

@@ -200,6 +200,51 @@ export const MIGRATIONS: readonly Migration[] = [
       ${[...rollupTables(SQLITE_ROLLUPS, { int: 'INTEGER', text: 'TEXT', suffix: 'WITHOUT ROWID' }), ...rebuildRollups(SQLITE_ROLLUPS)].join(';\n')};
     `,
   },
+  {
+    version: 9,
+    description: 'users, roles, API tokens and the audit trail',
+    sql: `
+      CREATE TABLE users (
+        name          TEXT PRIMARY KEY,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_login_at INTEGER
+      );
+      -- The one password there was becomes user admin's, so nobody is locked out by the upgrade.
+      INSERT INTO users (name, role, password_hash, created_at)
+        SELECT 'admin', 'admin', value, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM settings WHERE key = 'admin_password_hash';
+      DELETE FROM settings WHERE key = 'admin_password_hash';
+      -- Sessions opened before belong to admin: their cookies were signed with admin's hash.
+      ALTER TABLE sessions ADD COLUMN user_name TEXT NOT NULL DEFAULT 'admin';
+      CREATE INDEX sessions_by_user ON sessions (user_name);
+      CREATE TABLE api_tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        owner        TEXT NOT NULL,
+        hash         TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER,
+        expires_at   INTEGER
+      );
+      CREATE INDEX api_tokens_by_owner ON api_tokens (owner);
+      CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      INTEGER NOT NULL,
+        user    TEXT,
+        via     TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        target  TEXT,
+        summary TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_at ON audit (at);
+      CREATE INDEX audit_by_user ON audit (user, id);
+      CREATE INDEX audit_by_action ON audit (action, id);
+      CREATE INDEX audit_by_target ON audit (target, id);
+      ALTER TABLE jobs ADD COLUMN created_by TEXT;
+      ALTER TABLE jobs ADD COLUMN updated_by TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
