@@ -1,5 +1,5 @@
 /**
- * `quickjobs start | run <name|file> | check <file> | passwd | export [dir]`.
+ * `quickjobs start | run <name|file> | check <file> | passwd | user … | export [dir]`.
  * Each command resolves to its exit code; `start` keeps the process alive with its server.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { checkScript } from '../sandbox/check.js';
 import { SandboxPool } from '../sandbox/pool.js';
 import type { LogEntry, RunOutcome } from '../sandbox/types.js';
 import { setAdminPassword } from './auth/admin-password.js';
+import { userCommand } from './users/user-cli.js';
 import { exportJobs, exportPeriods } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { ConfigError } from './config-error.js';
@@ -33,7 +34,9 @@ const USAGE = `usage: quickjobs <command>
   start               serve the API, the webmin and the scheduler
   run <name|file>     run one job once here and print its log and result (exit 1 on error)
   check <file>        check a job file's settings line and syntax without running it
-  passwd              set the webmin password (read from the terminal or standard input)
+  passwd              set user admin's password (read from the terminal or standard input)
+  user add|set-role|passwd|remove NAME, user list
+                      manage webmin users, also while the service runs
   export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)
   secrets rotate      re-encrypt every secret under a new key (stop the service first)`;
 
@@ -50,6 +53,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return args[0] ? await check(args[0]) : usage('check needs a file');
       case 'passwd':
         return await passwd(env);
+      case 'user':
+        return await userCli(args, env);
       case 'export':
         return await exportCommand(args[0] ?? 'jobs-export', env);
       case 'secrets':
@@ -228,8 +233,18 @@ async function passwd(env: Env): Promise<number> {
   } finally {
     await store.close();
   }
-  console.log('quickjobs: webmin password changed; every open session has ended');
+  console.log("quickjobs: admin's password changed; admin's open sessions have ended");
   return 0;
+}
+
+async function userCli(args: string[], env: Env): Promise<number> {
+  const config = readConfig(env);
+  const store = await openStore(config.core.store, config.core.runHistory);
+  try {
+    return await userCommand(store, args, { readPassword, out: (line) => console.log(line), err: (line) => console.error(line) });
+  } finally {
+    await store.close();
+  }
 }
 
 /** One line from standard input, with a prompt at a terminal. */

@@ -27,6 +27,8 @@ export interface CoreConfig {
   maxWorkers: number;
   memoryMb: number;
   runHistory: number;
+  /** QUICKJOBS_AUDIT_DAYS: how long audit entries are kept. */
+  auditDays: number;
   shutdownTimeoutMs: number;
   logLevel: string;
   /** Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For count (cookie Secure, login limits per real client). */
@@ -56,6 +58,7 @@ export function readCoreConfig(env: Env, cwd = process.cwd()): CoreConfig {
     maxWorkers: integer(env, 'QUICKJOBS_MAX_WORKERS', 16, 1, 256),
     memoryMb: integer(env, 'QUICKJOBS_MEMORY_MB', 64, 4, 2048),
     runHistory: integer(env, 'QUICKJOBS_RUN_HISTORY', 200, 1, 100_000),
+    auditDays: integer(env, 'QUICKJOBS_AUDIT_DAYS', 365, 1, 36_500),
     shutdownTimeoutMs: integer(env, 'QUICKJOBS_SHUTDOWN_TIMEOUT', 30, 0, 3600) * 1000,
     logLevel: choice(env, 'QUICKJOBS_LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: choice(env, 'QUICKJOBS_TRUST_PROXY', ['true', 'false'], 'false') === 'true',

@@ -14,6 +14,7 @@ import { readAlertConfig, type AlertConfig } from './alerts/config.js';
 import { webminRoutes } from './api/webmin-static.js';
 import { createApp } from './app.js';
 import { ensureAdminPassword } from './auth/admin-password.js';
+import { keepAuditFor } from './users/audit-retention.js';
 import { syncJobsFolder } from './bootstrap/sync-folder.js';
 import { syncPeriodsFolder } from './bootstrap/sync-periods.js';
 import { readCoreConfig, type CoreConfig, type Env } from './config.js';
@@ -94,8 +95,9 @@ export async function createService(config: Config, options: CreateOptions = {})
   });
   const generated = await ensureAdminPassword(store, core.adminPassword);
   if (generated !== null) {
-    print(`quickjobs: generated the webmin password (shown once; change it with "quickjobs passwd"): ${generated}`);
+    print(`quickjobs: generated the password of webmin user admin (shown once; change it with "quickjobs passwd"): ${generated}`);
   }
+  const auditRetention = keepAuditFor(store, core.auditDays, (error) => log.warn({ err: error }, 'could not prune the audit trail'));
 
   // Each sandbox worker answers its jobs' core.* calls itself, with its own store connection.
   const pool = await SandboxPool.create({
@@ -238,6 +240,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     interruptRemaining: () =>
       store.interruptRunning(Date.now(), 'the service shut down before this run finished', cluster === null ? undefined : nodeId),
     async dispose() {
+      auditRetention.stop();
       scheduler.stop();
       scheduler.stopRecording();
       healthWatch.stop();

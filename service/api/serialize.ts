@@ -37,6 +37,8 @@ export function jobJson(job: Job, running: boolean, schedule: JobSchedule = { ne
     owner: job.owner,
     createdAt: iso(job.createdAt),
     updatedAt: iso(job.updatedAt),
+    createdBy: job.createdBy ?? null,
+    updatedBy: job.updatedBy ?? null,
   };
 }
 

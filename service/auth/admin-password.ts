@@ -22,7 +22,9 @@ export async function ensureAdminPassword(store: Store, fromEnv: string | null, 
   return generated;
 }
 
-/** Sets `admin`'s password (`quickjobs passwd`), ending its sessions. */
-export async function setAdminPassword(store: Store, password: string): Promise<void> {
-  await store.updateUser(FIRST_ADMIN, { passwordHash: await hashPassword(password) });
+/** Sets `admin`'s password (`quickjobs passwd`), ending its sessions; makes `admin` if there is none. */
+export async function setAdminPassword(store: Store, password: string, now = Date.now()): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  if ((await store.getUser(FIRST_ADMIN)) === null) await store.createUser({ name: FIRST_ADMIN, role: 'admin', passwordHash, createdAt: now, lastLoginAt: null });
+  else await store.updateUser(FIRST_ADMIN, { passwordHash });
 }

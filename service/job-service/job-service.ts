@@ -22,13 +22,13 @@ export interface ChangeSource {
   owner: JobOwner;
   sourceHash: string | null;
   path?: string;
-  /** Through what a person made it (saved on the code version); null for the jobs folder. */
+  /** The user who made it (saved on the code version, the job's createdBy/updatedBy); null for the jobs folder. */
   by?: By;
 }
 
 const PERSON: ChangeSource = { owner: 'user', sourceHash: null };
 
-/** A person's change through the webmin or an API token. */
+/** A user's change, through the webmin or an API token. */
 export function personVia(by: By): ChangeSource {
   return { ...PERSON, by };
 }
@@ -83,6 +83,8 @@ export class JobService {
       sourceHash: source.sourceHash,
       createdAt: now,
       updatedAt: now,
+      createdBy: source.by ?? null,
+      updatedBy: source.by ?? null,
     };
     const job = await this.options.store.createJob({ ...draft, ...planCreate(draft as Job, now, this.options.timeZone) }, script, source.by ?? null);
     this.options.scheduler.upsert(job);
@@ -117,6 +119,7 @@ export class JobService {
       owner: source.owner,
       sourceHash: source.sourceHash,
       updatedAt: now,
+      updatedBy: source.by ?? null,
     };
     if (source.path) patch.path = source.path;
     const job =
@@ -130,7 +133,7 @@ export class JobService {
     await this.assertParses(code, name);
     const job = await this.options.store.saveCode(name, code, {
       baseVersion,
-      patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
+      patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now(), updatedBy: source.by ?? null },
       by: source.by ?? null,
     });
     this.options.scheduler.upsert(job);

@@ -75,6 +75,9 @@ export interface Job extends JobSettings, JobState {
   sourceHash: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The user who created it, and who last changed it; null for the jobs folder (and jobs older than users). */
+  createdBy?: string | null;
+  updatedBy?: string | null;
 }
 
 /**

@@ -47,6 +47,8 @@ export interface JobRow {
   created_at: number;
   updated_at: number;
   period: string | null;
+  created_by: string | null;
+  updated_by: string | null;
 }
 
 /** Every column of the jobs table, for the INSERT. */
@@ -54,6 +56,7 @@ export const JOB_COLUMNS = [
   'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
   'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
   'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period',
+  'created_by', 'updated_by',
 ] as const satisfies ReadonlyArray<keyof JobRow>;
 
 export type SqlValue = string | number | null;
@@ -82,6 +85,8 @@ const PATCH_COLUMNS = {
   owner: { column: 'owner', encode: (v: JobOwner) => v },
   sourceHash: { column: 'source_hash', encode: (v: string | null) => v },
   updatedAt: { column: 'updated_at', encode: (v: number) => v },
+  createdBy: { column: 'created_by', encode: (v: string | null) => v },
+  updatedBy: { column: 'updated_by', encode: (v: string | null) => v },
 } satisfies { [K in keyof Required<JobPatch>]: { column: string; encode: (v: Required<JobPatch>[K]) => SqlValue } };
 
 type PatchField = keyof typeof PATCH_COLUMNS;
@@ -133,6 +138,8 @@ export function jobToRow(job: Job): JobRow {
     created_at: job.createdAt,
     updated_at: job.updatedAt,
     period: job.period,
+    created_by: job.createdBy ?? null,
+    updated_by: job.updatedBy ?? null,
   };
 }
 
@@ -145,7 +152,7 @@ export function jobFromValues(values: JobValues): Job {
   const [
     name, description, interval, cron, timezone, runOnce, active, timeout, missed, onError, notify,
     status, nextRunAt, lastRunAt, lastScheduledAt, lastResult, lastError, failing, path, version,
-    owner, sourceHash, createdAt, updatedAt, period,
+    owner, sourceHash, createdAt, updatedAt, period, createdBy, updatedBy,
   ] = values;
   return {
     name,
@@ -173,6 +180,8 @@ export function jobFromValues(values: JobValues): Job {
     sourceHash,
     createdAt,
     updatedAt,
+    createdBy,
+    updatedBy,
   };
 }
 

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { verifyPassword } from '../../service/auth/password.js';
-import { PASSWORD_SETTING } from '../../service/auth/admin-password.js';
 import { SqliteStore } from '../../service/store/sqlite-store.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -121,7 +120,7 @@ describe('quickjobs passwd', () => {
     assert.equal(result.code, 0, result.stderr);
     const store = SqliteStore.open({ file: join(dir, 'data', 'quickjobs.db'), runHistory: 10 });
     try {
-      const hash = await store.getSetting(PASSWORD_SETTING);
+      const hash = (await store.getUser('admin'))?.passwordHash;
       assert.ok(hash && !hash.includes('a-new-password-42'));
       assert.equal(await verifyPassword('a-new-password-42', hash), true);
       assert.equal(await verifyPassword('wrong', hash), false);
