@@ -59,7 +59,7 @@ describe('listing runs with filters', () => {
     await create('failing', job('throw new Error("no");'));
     const manual = await t.api('/jobs/filtered/run', { method: 'POST' });
     assert.equal(manual.body.trigger, 'manual');
-    assert.equal(manual.body.by, 'token');
+    assert.equal(manual.body.by, 'QUICKJOBS_API_TOKEN');
     const failed = await t.api('/jobs/failing/run', { method: 'POST' });
     const draft = await t.api('/jobs/filtered/run', { method: 'POST', body: { code: job('return job.OK;') } });
     assert.equal(draft.body.trigger, 'draft');
@@ -72,12 +72,12 @@ describe('listing runs with filters', () => {
     assert.deepEqual(await ids(`job=filtered&before=${draft.body.id}`), [manual.body.id]);
     assert.deepEqual(await ids(`until=${manual.body.queuedAt}&job=filtered`), []);
 
-    // A webmin session is recorded as such.
+    // A webmin session is recorded as its user.
     const origin = { origin: 'http://localhost' };
     const login = await t.api('/login', { method: 'POST', auth: false, body: { password: TEST_PASSWORD }, headers: origin });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
     const fromWebmin = await t.api('/jobs/filtered/run', { method: 'POST', auth: false, headers: { cookie, ...origin } });
-    assert.equal(fromWebmin.body.by, 'webmin');
+    assert.equal(fromWebmin.body.by, 'admin');
   });
 
   for (const [query, field] of [
@@ -111,7 +111,7 @@ describe('cancelling a run', () => {
     const took = performance.now() - asked;
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.outcome, 'cancelled');
-    assert.equal(res.body.cancelledBy, 'token');
+    assert.equal(res.body.cancelledBy, 'QUICKJOBS_API_TOKEN');
     assert.ok(took < 1000, `cancelled in ${Math.round(took)} ms`);
     assert.equal((await running).body.outcome, 'cancelled');
     // The thread was interrupted, not left spinning until the 60 s timeout.
@@ -301,7 +301,7 @@ describe('restoring a code version', () => {
     assert.deepEqual(res.body, { version: 3, restored: 1 });
     assert.match((await t.api('/jobs/versioned/code')).body.code, /\/\* one/);
     const versions = (await t.api('/jobs/versioned/versions')).body as Array<{ version: number; by: string | null }>;
-    assert.deepEqual(versions.map((v) => [v.version, v.by]), [[3, 'token'], [2, 'token'], [1, 'token']]);
+    assert.deepEqual(versions.map((v) => [v.version, v.by]), [[3, 'QUICKJOBS_API_TOKEN'], [2, 'QUICKJOBS_API_TOKEN'], [1, 'QUICKJOBS_API_TOKEN']]);
   });
 
   it('answers 404 for a version or a job that does not exist', async () => {

@@ -85,7 +85,7 @@ describe('secrets', () => {
     const list = await t.api('/secrets');
     assert.deepEqual(
       list.body.map((s: Record<string, unknown>) => [s.name, s.updatedBy, typeof s.updatedAt]),
-      [['API_KEY', 'token', 'string']],
+      [['API_KEY', 'QUICKJOBS_API_TOKEN', 'string']],
     );
     assertNoSecret(JSON.stringify(list.body) + JSON.stringify(set.body), 'the API');
   });

@@ -22,6 +22,7 @@ import { describePeriods } from './conformance/period-cases.js';
 import { describeRuns } from './conformance/run-cases.js';
 import { describeSecrets } from './conformance/secret-cases.js';
 import { describeSettingsAndSessions } from './conformance/settings-cases.js';
+import { describeUsers } from './conformance/user-cases.js';
 
 export { CONFORMANCE_RUN_HISTORY };
 
@@ -57,5 +58,6 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     describePeriods(context);
     describeSecrets(context);
     describeConsole(context);
+    describeUsers(context);
   });
 }

@@ -38,6 +38,8 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
     owner: 'folder',
     sourceHash: 'abc123',
     createdAt: T0,
+    createdBy: 'alice',
+    updatedBy: 'bob',
     updatedAt: T0 + 1,
     ...overrides,
   };

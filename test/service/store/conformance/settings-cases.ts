@@ -1,4 +1,4 @@
-/** Settings and webmin sessions. */
+/** Settings and webmin sessions (sessions of users: user-cases.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -25,8 +25,8 @@ export function describeSettingsAndSessions(context: StoreContext): void {
 
     it('answers the expiry of a live session', async () => {
       await context.store.createSession('s1', expiresAt);
-      assert.equal(await context.store.getSession('s1', T0), expiresAt);
-      assert.equal(await context.store.getSession('s1', expiresAt - 1), expiresAt);
+      assert.deepEqual(await context.store.getSession('s1', T0), { expiresAt, user: 'admin' });
+      assert.deepEqual(await context.store.getSession('s1', expiresAt - 1), { expiresAt, user: 'admin' });
     });
 
     it('answers null once the session has expired', async () => {
@@ -42,7 +42,7 @@ export function describeSettingsAndSessions(context: StoreContext): void {
       await context.store.deleteSession('never-there');
       assert.equal(await context.store.getSession('s1', T0), null);
       assert.equal(await context.store.getSession('unknown', T0), null);
-      assert.equal(await context.store.getSession('s2', T0), expiresAt);
+      assert.deepEqual(await context.store.getSession('s2', T0), { expiresAt, user: 'admin' });
     });
   });
 }
