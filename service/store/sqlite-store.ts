@@ -17,7 +17,7 @@ import { SecretTable } from './sqlite/secret-table.js';
 import { TableStore } from './table-store.js';
 import { AuditTable } from './sqlite/audit-table.js';
 import { UserTable } from './sqlite/user-table.js';
-import { auditRow, type PendingAudit } from '../users/audit-context.js';
+import { auditRow, changedAnything, type PendingAudit } from '../users/audit-context.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; its folder is created if missing. */
@@ -75,15 +75,17 @@ export class SqliteStore extends TableStore {
   /** The change and its audit entry in one transaction (a nested one becomes a savepoint). */
   protected override withAudit<T>(call: () => T | Promise<T>, audit: PendingAudit): () => T | Promise<T> {
     const audits = new AuditTable(this.db);
+    let wrote = false;
     return () => {
       const answer = this.db
         .transaction(() => {
           const result = call() as T;
-          audits.append(auditRow(audit, result));
+          wrote = changedAnything(result);
+          if (wrote) audits.append(auditRow(audit, result));
           return result;
         })
         .immediate();
-      audit.written = true;
+      if (wrote) audit.written = true;
       return answer;
     };
   }

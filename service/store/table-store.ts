@@ -15,7 +15,7 @@ import type {
   RunRecord,
 } from '../jobs/types.js';
 import type { Period, PeriodPatch } from '../periods/types.js';
-import { auditRow, pendingAudit, type PendingAudit } from '../users/audit-context.js';
+import { auditRow, changedAnything, pendingAudit, type PendingAudit } from '../users/audit-context.js';
 import type { ApiToken, AuditEntry, AuditQuery, NewAuditEntry, StoredToken, StoredUser, User, UserPatch } from '../users/types.js';
 import { DataArgumentError, DataQuotaError, JobBusyError, JobExistsError, JobNotFoundError, LastAdminError, PeriodExistsError, PeriodNotFoundError, SlotTakenError, StoreError, StoreUnavailableError, UserExistsError, UserNotFoundError, VersionConflictError } from './errors.js';
 import type { DataObject, DataOwner, DataPageQuery, JobPatch, RunEnd, RunQuery, SaveCodeOptions, StartAnswer, StatsQuery, Store, StoreHealth, StoreStats, StoredSecret } from './store.js';
@@ -338,7 +338,7 @@ export abstract class TableStore implements Store {
     try {
       answer = await this.withinDeadline(call);
       // A write that took no transaction of its own: the entry follows it at once.
-      if (audit && !audit.written && !audit.closed) {
+      if (audit && !audit.written && !audit.closed && changedAnything(answer)) {
         await this.tables.audit.append(auditRow(audit, answer));
         audit.written = true;
       }

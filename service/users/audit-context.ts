@@ -34,6 +34,11 @@ export function pendingAudit(): PendingAudit | null {
   return audit && !audit.written && !audit.closed ? audit : null;
 }
 
+/** Whether a store write earned the entry: a delete that found nothing (`false`) changed nothing. */
+export function changedAnything(answer: unknown): boolean {
+  return answer !== false;
+}
+
 /** The entry as written, given the answer of the change it records. */
 export function auditRow(audit: PendingAudit, answer: unknown): NewAuditEntry {
   const extra = audit.summarize?.(answer);

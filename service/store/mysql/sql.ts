@@ -4,7 +4,7 @@
  * placeholders (escaped client side, one round trip per statement).
  */
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { auditRow, pendingAudit } from '../../users/audit-context.js';
+import { auditRow, changedAnything, pendingAudit } from '../../users/audit-context.js';
 
 /** The pool for single statements, or the connection a transaction runs on. */
 export type Executor = Pool | PoolConnection;
@@ -63,7 +63,7 @@ export async function transaction<T>(pool: Pool, work: (connection: PoolConnecti
       await connection.beginTransaction();
       const result = await work(connection);
       // The audit entry this change earns commits with it, or not at all (users/audit-context.ts).
-      const audit = pendingAudit();
+      const audit = changedAnything(result) ? pendingAudit() : null;
       if (audit) {
         const entry = auditRow(audit, result);
         await execute(connection, 'INSERT INTO quickjobs_audit (at, user, via, action, target, summary) VALUES (?, ?, ?, ?, ?, ?)', [
