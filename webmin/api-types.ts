@@ -10,7 +10,8 @@ export type EndedOutcome = (typeof ENDED_OUTCOMES)[number];
 export const RUN_TRIGGERS = ['schedule', 'manual', 'boot', 'draft'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 /** Who started a run or saved a version: the webmin, an API token, or null for the service. */
-export type By = 'webmin' | 'token' | null;
+/** Who started a run or saved a version: a user's name (older records: `webmin`, `token`), or null for the service. */
+export type By = string | null;
 
 export interface Notify {
   email: string[];
@@ -43,6 +44,9 @@ export interface Job {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** Who created it, and who last changed it; null for the jobs folder. */
+  createdBy: string | null;
+  updatedBy: string | null;
 }
 
 /** What a person sets on a job through the form. */
@@ -215,4 +219,49 @@ export type PeriodInput = Pick<Period, 'name' | 'description' | 'timezone' | 'ra
 export interface PeriodInterval {
   from: string;
   to: string | null;
+}
+
+export type Role = 'viewer' | 'operator' | 'editor' | 'admin';
+
+/** Who this session is: `GET /me`. */
+export interface Me {
+  name: string;
+  role: Role;
+  via: 'webmin' | 'token';
+}
+
+export interface User {
+  name: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  owner: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  user: string | null;
+  via: 'webmin' | 'token' | 'cli' | 'folder';
+  action: string;
+  target: string | null;
+  summary: string;
+}
+
+export interface AuditFilters {
+  user?: string;
+  action?: string;
+  target?: string;
+  since?: string;
+  until?: string;
+  before?: number;
+  limit?: number;
 }

@@ -4,7 +4,7 @@
  * the app shell can show the login page wherever the user was.
  */
 import { ApiError } from './api-error.js';
-import type { AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, RunMode, SecretInfo, ServiceStatus, Slots, Stats } from './api-types.js';
+import type { ApiToken, AuditEntry, AuditFilters, Me, Role, User, AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, RunMode, SecretInfo, ServiceStatus, Slots, Stats } from './api-types.js';
 
 export { ApiError };
 export type * from './api-types.js';
@@ -45,7 +45,18 @@ function query(values: object): string {
 }
 
 export const api = {
-  login: (password: string): Promise<unknown> => call('POST', '/login', { password }),
+  login: (name: string, password: string): Promise<unknown> => call('POST', '/login', { name, password }),
+  me: (): Promise<Me> => call('GET', '/me'),
+  changeMyPassword: (current: string, password: string): Promise<unknown> => call('PUT', '/me/password', { current, password }),
+  listUsers: (): Promise<User[]> => call('GET', '/users'),
+  createUser: (name: string, role: Role, password: string): Promise<User> => call('POST', '/users', { name, role, password }),
+  updateUser: (name: string, patch: { role?: Role; password?: string }): Promise<User> => call('PUT', `/users/${encodeURIComponent(name)}`, patch),
+  deleteUser: (name: string): Promise<unknown> => call('DELETE', `/users/${encodeURIComponent(name)}`),
+  listTokens: (): Promise<ApiToken[]> => call('GET', '/tokens'),
+  /** Answers the token itself this once; only its hash is kept. */
+  createToken: (input: { name: string; owner?: string; expiresAt?: string }): Promise<ApiToken & { token: string }> => call('POST', '/tokens', input),
+  revokeToken: (id: string): Promise<unknown> => call('DELETE', `/tokens/${encodeURIComponent(id)}`),
+  audit: (filters: AuditFilters): Promise<AuditEntry[]> => call('GET', `/audit?${query(filters)}`),
   logout: (): Promise<unknown> => call('POST', '/logout'),
   status: (): Promise<ServiceStatus> => call('GET', '/status'),
   reload: (): Promise<ServiceStatus> => call('POST', '/reload'),

@@ -9,6 +9,7 @@
  *   #/periods       periods: list and a new period's form
  *   #/periods/NAME  periods: list and that period's form
  *   #/secrets       secrets
+ *   #/users, #/tokens, #/audit   users, API tokens, the audit trail
  */
 export type Route =
   | { page: 'dashboard' }
@@ -18,7 +19,10 @@ export type Route =
   | { page: 'job'; name: string }
   | { page: 'code'; name: string }
   | { page: 'periods'; name?: string | undefined }
-  | { page: 'secrets' };
+  | { page: 'secrets' }
+  | { page: 'users' }
+  | { page: 'tokens' }
+  | { page: 'audit' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -30,6 +34,7 @@ export function parseRoute(hash: string): Route {
   const runs = /^\/runs(?:\?(.*))?$/.exec(path);
   if (runs) return { page: 'runs', query: runs[1] ?? '' };
   if (path === '/secrets') return { page: 'secrets' };
+  if (path === '/users' || path === '/tokens' || path === '/audit') return { page: path.slice(1) as 'users' | 'tokens' | 'audit' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -55,7 +60,10 @@ export function href(route: Route): string {
     case 'periods':
       return route.name === undefined ? '#/periods' : `#/periods/${encodeURIComponent(route.name)}`;
     case 'secrets':
-      return '#/secrets';
+    case 'users':
+    case 'tokens':
+    case 'audit':
+      return `#/${route.page}`;
   }
 }
 

@@ -18,6 +18,10 @@ import '../periods-page/periods-page.js';
 import '../runs-page/runs-page.js';
 import '../dashboard-page/dashboard-page.js';
 import '../secrets-page/secrets-page.js';
+import '../users-page/users-page.js';
+import '../tokens-page/tokens-page.js';
+import '../audit-page/audit-page.js';
+import { may, me, setMe } from '../../lib/session.js';
 
 /**
  * The shell assumes a session and shows the route at once; the first API call that answers 401
@@ -46,6 +50,8 @@ export class AppShell extends LitElement {
   static override styles = [sharedStyles, appShellStyles];
 
   @state() private auth: AuthState = 'in';
+  /** Who is signed in: the pages show only what the role may do, so they wait for it. */
+  @state() private known = false;
   @state() private route: Route = parseRoute(location.hash);
   /** The job whose code has unsaved changes, if any. */
   private unsavedJob: string | null = null;
@@ -56,6 +62,16 @@ export class AppShell extends LitElement {
     window.addEventListener('hashchange', this.handleHashChange);
     window.addEventListener('qj-unauthorized', this.handleUnauthorized);
     this.addEventListener('qj-unsaved-change', this.handleUnsavedChange);
+    void this.loadMe();
+  }
+
+  private async loadMe(): Promise<void> {
+    try {
+      setMe(await api.me());
+      this.known = true;
+    } catch {
+      // A 401 has switched to the login page already.
+    }
   }
 
   override disconnectedCallback(): void {
@@ -83,6 +99,8 @@ export class AppShell extends LitElement {
 
   private handleUnauthorized = (): void => {
     this.auth = 'out';
+    this.known = false;
+    setMe(null);
   };
 
   private handleUnsavedChange = (event: CustomEvent<string | null>): void => {
@@ -91,6 +109,7 @@ export class AppShell extends LitElement {
 
   private handleLoggedIn = (): void => {
     this.auth = 'in';
+    void this.loadMe();
   };
 
   private async handleLogout(): Promise<void> {
@@ -102,6 +121,8 @@ export class AppShell extends LitElement {
     }
     this.unsavedJob = null;
     this.auth = 'out';
+    this.known = false;
+    setMe(null);
   }
 
   /** The editor element is made on the first visit to an editor view and kept for the next ones. */
@@ -121,15 +142,20 @@ export class AppShell extends LitElement {
           ? html`<nav class="pages" aria-label="Pages">
                 ${this.navLink('Dashboard', 'dashboard')} ${this.navLink('Jobs', 'jobs')} ${this.navLink('Runs', 'runs')}
                 ${this.navLink('Periods', 'periods')} ${this.navLink('Secrets', 'secrets')}
+                ${may('editor') ? this.navLink('Audit', 'audit') : null}
+                ${may('admin') ? html`${this.navLink('Users', 'users')} ${this.navLink('Tokens', 'tokens')}` : null}
               </nav>
-              <nav aria-label="Account"><button class="btn" type="button" @click=${this.handleLogout}>Log out</button></nav>`
+              <nav aria-label="Account">
+                ${me() ? html`<span class="who">${me()!.name} <span class="role">(${me()!.role})</span></span>` : null}
+                <button class="btn" type="button" @click=${this.handleLogout}>Log out</button>
+              </nav>`
           : null}
       </header>
       <main id="main" tabindex="-1">${this.renderMain()}</main>
     `;
   }
 
-  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods' | 'secrets'): TemplateResult {
+  private navLink(label: string, page: 'dashboard' | 'jobs' | 'runs' | 'periods' | 'secrets' | 'users' | 'tokens' | 'audit'): TemplateResult {
     const current = this.route.page === page;
     const target = page === 'runs' ? href({ page, query: '' }) : href({ page });
     return html`<a href=${target} aria-current=${current ? 'page' : 'false'}>${label}</a>`;
@@ -142,6 +168,7 @@ export class AppShell extends LitElement {
 
   private renderMain(): TemplateResult {
     if (this.auth === 'out') return html`<qj-login-page @qj-logged-in=${this.handleLoggedIn}></qj-login-page>`;
+    if (!this.known) return html`<p class="hint" role="status">Loading…</p>`;
     return this.renderRoute();
   }
 
@@ -162,6 +189,12 @@ export class AppShell extends LitElement {
         return html`<qj-periods-page .periodName=${route.name}></qj-periods-page>`;
       case 'secrets':
         return html`<qj-secrets-page></qj-secrets-page>`;
+      case 'users':
+        return html`<qj-users-page></qj-users-page>`;
+      case 'tokens':
+        return html`<qj-tokens-page></qj-tokens-page>`;
+      case 'audit':
+        return html`<qj-audit-page></qj-audit-page>`;
       case 'code':
         this.ensureCodeEditor();
         return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>

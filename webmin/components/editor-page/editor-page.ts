@@ -21,6 +21,7 @@ import '../held-list/held-list.js';
 import '../run-list/run-list.js';
 import '../status-icon/status-icon.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 import { editorPageStyles } from './editor-page.styles.js';
 import { RecentRuns } from './recent-runs.js';
 import './versions-panel.js';
@@ -257,6 +258,19 @@ export class EditorPage extends LitElement {
     }
   }
 
+  /** Save and the draft runs: an editor's (a draft is unsaved code). */
+  private renderEditButtons(saveKey: string): TemplateResult {
+    return html`<button class="btn primary" type="button" @click=${() => void this.save('button')} ?disabled=${this.loading || this.saving}>
+        Save <kbd>${saveKey}</kbd>
+      </button>
+      <!-- The run buttons stay focusable while a run is on (aria-disabled, the handlers ignore them):
+           disabling the button that has the focus would drop a keyboard user's place. -->
+      <button class="btn run-safe" type="button" @click=${() => void this.handleRun('safe')} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
+        title="Run the code as it is in the editor, without saving it; database writes are rolled back, emails, posts and data writes held">${this.running ? 'Running…' : 'Run draft'}</button>
+      <button class="btn danger run-live" type="button" @click=${() => void this.handleRunLive()} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
+        title="Run the draft for real, after a confirmation">Run live…</button>`;
+  }
+
   override render(): TemplateResult {
     const saveKey = isMac ? '⌘S' : 'Ctrl+S';
     return html`
@@ -267,15 +281,7 @@ export class EditorPage extends LitElement {
           ${this.loading ? 'Loading…' : this.saving ? 'Saving…' : this.dirty ? 'Unsaved changes' : `Saved, version ${this.savedVersion}`}
         </span>
         <div class="buttons">
-          <button class="btn primary" type="button" @click=${() => void this.save('button')} ?disabled=${this.loading || this.saving}>
-            Save <kbd>${saveKey}</kbd>
-          </button>
-          <!-- The run buttons stay focusable while a run is on (aria-disabled, the handlers ignore them):
-               disabling the button that has the focus would drop a keyboard user's place. -->
-          <button class="btn run-safe" type="button" @click=${() => void this.handleRun('safe')} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
-            title="Run the code as it is in the editor, without saving it; database writes are rolled back, emails, posts and data writes held">${this.running ? 'Running…' : 'Run draft'}</button>
-          <button class="btn danger run-live" type="button" @click=${() => void this.handleRunLive()} ?disabled=${this.loading} aria-disabled=${this.running ? 'true' : 'false'}
-            title="Run the draft for real, after a confirmation">Run live…</button>
+          ${may('editor') ? this.renderEditButtons(saveKey) : html`<span class="hint">Read only: your role may not change or run code.</span>`}
           <a class="btn" href=${href({ page: 'job', name: this.jobName })}>Settings</a>
           <a class="btn" href=${href({ page: 'jobs' })}>Jobs</a>
         </div>

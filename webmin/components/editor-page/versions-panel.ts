@@ -10,6 +10,7 @@ import { localTime, utcTime } from '../../lib/time-format.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -23,7 +24,6 @@ declare global {
   }
 }
 
-const WHO: Record<string, string> = { webmin: 'webmin', token: 'API token' };
 
 @customElement('qj-versions-panel')
 export class VersionsPanel extends LitElement {
@@ -111,11 +111,11 @@ export class VersionsPanel extends LitElement {
               (v) => html`<li data-version=${v.version} aria-current=${this.comparing === v.version ? 'true' : 'false'}>
                 <span class="what">v${v.version}${v.version === this.current ? ' (current)' : ''},
                   <time datetime=${v.savedAt} title=${utcTime(v.savedAt)}>${localTime(v.savedAt)}</time>,
-                  <span class="muted">${v.by ? WHO[v.by] : 'jobs folder'}</span></span>
+                  <span class="muted">${v.by ?? 'jobs folder'}</span></span>
                 <button class="btn compare" type="button" aria-pressed=${this.comparing === v.version ? 'true' : 'false'} @click=${() => void this.compare(v.version)}>
                   ${this.comparing === v.version ? 'Close comparison' : 'Compare'}<span class="sr-only"> version ${v.version}</span>
                 </button>
-                ${v.version === this.current
+                ${v.version === this.current || !may('editor')
                   ? nothing
                   : html`<button class="btn restore" type="button" @click=${() => void this.restore(v.version)}>Restore<span class="sr-only"> version ${v.version}</span></button>`}
               </li>`,

@@ -23,6 +23,8 @@ import '../confirm-dialog/confirm-dialog.js';
 import '../alert-list/alert-list.js';
 import './next-slots.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
+import { localTime, utcTime } from '../../lib/time-format.js';
 import { renderField, renderSelect } from './job-form-fields.js';
 import { jobFormStyles } from './job-form.styles.js';
 import { intervalInWords } from '../../lib/schedule-words.js';
@@ -191,9 +193,19 @@ export class JobForm extends LitElement {
         ${this.creating ? nothing : html`<a href=${href({ page: 'code', name: this.jobName! })}>Edit the code</a>`}
         <a href=${href({ page: 'jobs' })}>Back to jobs</a>
       </div>
+      ${this.job ? this.renderHistory(this.job) : nothing}
       ${this.loaded ? this.renderForm() : this.formError ? html`<p class="alert" role="alert">${this.formError}</p>` : html`<p role="status">Loading…</p>`}
       <qj-confirm-dialog></qj-confirm-dialog>
     `;
+  }
+
+  /** Who made the job and who changed it last, and when (SPEC §14). */
+  private renderHistory(job: Job): TemplateResult {
+    const who = (name: string | null) => name ?? 'the jobs folder';
+    return html`<p class="hint history">
+      Created by ${who(job.createdBy)} <time datetime=${job.createdAt} title=${utcTime(job.createdAt)}>${localTime(job.createdAt)}</time>;
+      last changed by ${who(job.updatedBy)} <time datetime=${job.updatedAt} title=${utcTime(job.updatedAt)}>${localTime(job.updatedAt)}</time>.
+    </p>`;
   }
 
   private renderForm(): TemplateResult {
@@ -268,9 +280,9 @@ export class JobForm extends LitElement {
           ${this.creating ? nothing : html`<h3 class="sent">Sent</h3><qj-alert-list .jobName=${this.jobName!}></qj-alert-list>`}
         </fieldset>
         <div class="buttons">
-          <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>
-          <a class="btn" href=${href({ page: 'jobs' })}>Cancel</a>
-          ${this.creating ? nothing : html`<button class="btn danger delete" type="button" @click=${this.handleDelete}>Delete</button>`}
+          ${may('editor') ? html`<button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>` : nothing}
+          <a class="btn" href=${href({ page: 'jobs' })}>${may('editor') ? 'Cancel' : 'Back to jobs'}</a>
+          ${this.creating || !may('editor') ? nothing : html`<button class="btn danger delete" type="button" @click=${this.handleDelete}>Delete</button>`}
         </div>
       </form>
     `;

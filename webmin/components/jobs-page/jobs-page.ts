@@ -7,6 +7,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { api, ApiError, watchServiceEvents, type Job, type ServiceStatus } from '../../api.js';
 import { href } from '../../lib/routes.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 import '../jobs-table/jobs-table.js';
 import { jobsPageStyles } from './jobs-page.styles.js';
 
@@ -97,10 +98,12 @@ export class JobsPage extends LitElement {
           ${this.renderNodes()}
         </span>
         <div class="actions">
-          <button class="btn" type="button" @click=${this.handleReload} ?disabled=${this.reloading}
-            title="Restart stopped jobs and read the jobs folder again">Reload</button>
+          ${may('operator')
+            ? html`<button class="btn" type="button" @click=${this.handleReload} ?disabled=${this.reloading}
+                title="Restart stopped jobs and read the jobs folder again">Reload</button>`
+            : null}
           <a class="btn" href=${href({ page: 'periods' })}>Periods</a>
-          <a class="btn primary" href=${href({ page: 'new' })}>New job</a>
+          ${may('editor') ? html`<a class="btn primary" href=${href({ page: 'new' })}>New job</a>` : null}
         </div>
       </div>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : null} ${this.renderJobs()}

@@ -1,4 +1,4 @@
-/** `<qj-login-page>`: the password form. Fires `qj-logged-in` once the service set the session cookie. */
+/** `<qj-login-page>`: the user name and password form. Fires `qj-logged-in` once the service set the session cookie. */
 import { LitElement, html, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { api, ApiError } from '../../api.js';
@@ -18,27 +18,29 @@ export class LoginPage extends LitElement {
   @state() private error = '';
   @state() private busy = false;
   @query('#password') private passwordInput!: HTMLInputElement;
+  @query('#user-name') private nameInput!: HTMLInputElement;
 
   protected override firstUpdated(): void {
-    this.passwordInput.focus();
+    this.nameInput.focus();
   }
 
   private async handleSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const password = this.passwordInput.value;
+    const name = this.nameInput.value.trim() || 'admin';
     if (!password) {
-      this.error = 'Enter the webmin password.';
+      this.error = 'Enter your password.';
       return;
     }
     this.busy = true;
     this.error = '';
     try {
-      await api.login(password);
+      await api.login(name, password);
       this.dispatchEvent(new CustomEvent('qj-logged-in', { bubbles: true, composed: true }));
     } catch (error) {
       this.error =
         error instanceof ApiError && error.code === 'bad_password'
-          ? 'That password is not right. Try again.'
+          ? 'That user name and password do not match. Try again.'
           : error instanceof ApiError
             ? error.message
             : 'Logging in failed.';
@@ -52,7 +54,11 @@ export class LoginPage extends LitElement {
     return html`
       <form class="card" @submit=${this.handleSubmit} novalidate>
         <h1>Log in</h1>
-        <p>Enter the webmin password of this quickjobs service.</p>
+        <p>Sign in to this quickjobs service with your user name and password.</p>
+        <div>
+          <label for="user-name">User name</label>
+          <input id="user-name" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" value="admin" />
+        </div>
         <div>
           <label for="password">Password</label>
           <input

@@ -11,6 +11,7 @@ import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import '../week-view/week-view.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 import { periodsPageStyles } from './periods-page.styles.js';
 
 declare global {
@@ -246,10 +247,12 @@ export class PeriodsPage extends LitElement {
             ? html`<p class="hint" role="status">${this.previewError}</p>`
             : html`<qj-week-view .intervals=${this.preview} .timeZone=${v.timezone.trim() || browserZone()}></qj-week-view>`}
         </section>
-        <div class="buttons">
-          <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>
-          ${this.creating ? nothing : html`<button class="btn danger delete" type="button" @click=${this.handleDelete}>Delete</button>`}
-        </div>
+        ${may('editor')
+          ? html`<div class="buttons">
+              <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>
+              ${this.creating ? nothing : html`<button class="btn danger delete" type="button" @click=${this.handleDelete}>Delete</button>`}
+            </div>`
+          : html`<p class="hint">Read only: your role may not change periods.</p>`}
       </form>
     `;
   }

@@ -11,6 +11,7 @@ import { RUN_OUTCOMES, RUN_TRIGGERS, type RunFilters } from '../../api-types.js'
 import { href, navigate } from '../../lib/routes.js';
 import { duration, localTime, utcTime, clockTime } from '../../lib/time-format.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 import { runsPageStyles } from './runs-page.styles.js';
 
 declare global {
@@ -21,7 +22,6 @@ declare global {
 
 const PAGE = 50;
 const FIELDS = ['job', 'outcome', 'trigger', 'since', 'until'] as const;
-const WHO: Record<string, string> = { webmin: 'the webmin', token: 'an API token' };
 
 /** A `datetime-local` value (the browser's zone) as an ISO instant, and back. */
 function toIso(local: string): string {
@@ -225,11 +225,11 @@ export class RunsPage extends LitElement {
         <dt>Started</dt><dd>${localTime(run.startedAt)}${run.scheduledAt ? html`, slot ${localTime(run.scheduledAt)}` : ''}</dd>
         <dt>Took</dt><dd>${run.durationMs === null ? 'still running' : duration(run.durationMs)}</dd>
         <dt>Trigger</dt><dd>${run.trigger}</dd>
-        <dt>Started by</dt><dd>${run.by ? WHO[run.by] : 'the scheduler'}</dd>
-        ${run.cancelledBy ? html`<dt>Cancelled by</dt><dd>${WHO[run.cancelledBy]}</dd>` : nothing}
+        <dt>Started by</dt><dd>${run.by ?? 'the scheduler'}</dd>
+        ${run.cancelledBy ? html`<dt>Cancelled by</dt><dd>${run.cancelledBy}</dd>` : nothing}
         <dt>Code</dt><dd>${run.codeVersion === null ? 'an unsaved draft' : html`<a href=${href({ page: 'code', name: run.job })}>version ${run.codeVersion}</a>`}</dd>
       </dl>
-      ${run.outcome === 'running'
+      ${run.outcome === 'running' && may('operator')
         ? html`<button class="btn danger" type="button" ?disabled=${this.cancelling} @click=${this.cancel}>${this.cancelling ? 'Cancelling…' : 'Cancel run'}</button>`
         : nothing}
       ${run.error ? html`<p class="error">${run.error.line ? `Line ${run.error.line}: ` : ''}${run.error.message}</p>` : nothing}

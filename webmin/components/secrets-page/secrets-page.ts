@@ -10,6 +10,7 @@ import { localTime, utcTime } from '../../lib/time-format.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import { sharedStyles } from '../shared.styles.js';
+import { may } from '../../lib/session.js';
 import { secretsPageStyles } from './secrets-page.styles.js';
 
 declare global {
@@ -99,6 +100,14 @@ export class SecretsPage extends LitElement {
       ${this.message
         ? html`<p class="message ${this.message.kind === 'error' ? 'alert' : 'notice'}" role=${this.message.kind === 'error' ? 'alert' : 'status'}>${this.message.text}</p>`
         : nothing}
+      ${may('admin') ? this.renderForm() : html`<p class="hint">Only an admin may set or delete secrets.</p>`}
+      ${this.renderList()}
+      <qj-confirm-dialog></qj-confirm-dialog>
+    `;
+  }
+
+  private renderForm(): TemplateResult {
+    return html`
       <form @submit=${this.handleSubmit} novalidate>
         <div class="field">
           <label for="secret-name">Name</label>
@@ -114,7 +123,11 @@ export class SecretsPage extends LitElement {
           <button class="btn primary" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save secret'}</button>
           <p class="field-error"></p>
         </div>
-      </form>
+      </form>`;
+  }
+
+  private renderList(): TemplateResult {
+    return html`
       ${this.secrets.length === 0
         ? html`<p class="hint">No secrets yet.</p>`
         : html`<table>
@@ -126,15 +139,14 @@ export class SecretsPage extends LitElement {
                   <td><code>${s.name}</code></td>
                   <td><time datetime=${s.updatedAt} title=${utcTime(s.updatedAt)}>${localTime(s.updatedAt)}</time></td>
                   <td>${s.updatedBy ?? '—'}</td>
-                  <td class="actions">
+                  <td class="actions">${may('admin') ? html`
                     <button class="btn replace" type="button" aria-label=${`Replace ${s.name}`} @click=${() => this.handleReplace(s.name)}>Replace</button>
-                    <button class="btn danger delete" type="button" aria-label=${`Delete ${s.name}`} @click=${() => void this.handleDelete(s.name)}>Delete</button>
+                    <button class="btn danger delete" type="button" aria-label=${`Delete ${s.name}`} @click=${() => void this.handleDelete(s.name)}>Delete</button>` : nothing}
                   </td>
                 </tr>`,
               )}
             </tbody>
           </table>`}
-      <qj-confirm-dialog></qj-confirm-dialog>
     `;
   }
 }
