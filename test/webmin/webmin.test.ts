@@ -47,7 +47,7 @@ describe('the webmin in a browser', { skip }, () => {
     await page.goto(url());
     await page.locator('#password').fill('not-the-password');
     await page.keyboard.press('Enter');
-    await page.locator('#login-error', { hasText: 'not right' }).waitFor();
+    await page.locator('#login-error', { hasText: 'do not match' }).waitFor();
     await page.locator('#password').fill('');
     await logIn(page, service.password);
     // The dashboard is where a login lands; the jobs are one link away.
