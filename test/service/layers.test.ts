@@ -18,10 +18,10 @@ const LAYERS: Array<{ name: string; paths: string[] }> = [
   { name: 'jobs service', paths: ['service/job-service/', 'service/bootstrap/', 'service/periods/period-service.ts', 'service/periods/period-input.ts'] },
   {
     name: 'scheduler, runs, helpers',
-    paths: ['service/scheduler/', 'service/cluster/', 'service/runs/', 'service/helpers/', 'service/alerts/', 'service/metrics/', 'service/events/', 'service/auth/', 'service/secrets/'],
+    paths: ['service/scheduler/', 'service/cluster/', 'service/runs/', 'service/helpers/', 'service/alerts/', 'service/metrics/', 'service/events/', 'service/auth/', 'service/secrets/', 'service/users/user-cli.ts', 'service/users/audit-retention.ts'],
   },
   { name: 'store', paths: ['service/store/'] },
-  { name: 'job model', paths: ['service/jobs/', 'service/periods/types.ts', 'service/periods/errors.ts', 'service/config.ts', 'service/config-error.ts', 'service/log.ts'] },
+  { name: 'job model', paths: ['service/jobs/', 'service/users/', 'service/periods/types.ts', 'service/periods/errors.ts', 'service/config.ts', 'service/config-error.ts', 'service/log.ts'] },
   { name: 'sandbox', paths: ['sandbox/'] },
 ];
 
