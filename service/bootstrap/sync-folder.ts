@@ -4,6 +4,7 @@
  * or webmin belongs to them: its file is ignored, with one warning per file content.
  */
 import type { JobFieldsInput } from '../jobs/job-input.js';
+import { withAudit } from '../users/audit-context.js';
 import { readJobsFolder } from './read-folder.js';
 import { sameCode } from './source-hash.js';
 import type { FolderContents, FolderJob, JobWriter, SyncLog, SyncResult } from './types.js';
@@ -38,7 +39,7 @@ export async function syncJobsFolder(writer: JobWriter, folder: string | FolderC
     const job = existing.get(folderJob.name);
     try {
       if (!job) {
-        await writer.create(folderJob.fields, folderJob.code, sourceOf(folderJob));
+        await byFolder('job.create', folderJob.name, `from ${folderJob.path}`, () => writer.create(folderJob.fields, folderJob.code, sourceOf(folderJob)));
         result.created.push(folderJob.name);
       } else if (job.owner === 'user') {
         result.skipped.push({ name: job.name, reason: 'edited through the API or webmin; the folder copy is ignored' });
@@ -50,7 +51,9 @@ export async function syncJobsFolder(writer: JobWriter, folder: string | FolderC
         );
       } else if (job.sourceHash !== folderJob.sourceHash) {
         const code = sameCode(job.sourceHash, folderJob.sourceHash) ? null : folderJob.code;
-        await writer.update(job.name, settingsOf(folderJob.fields), code, sourceOf(folderJob));
+        await byFolder(code === null ? 'job.update' : 'code.save', job.name, `from ${folderJob.path}`, () =>
+          writer.update(job.name, settingsOf(folderJob.fields), code, sourceOf(folderJob)),
+        );
         result.updated.push(job.name);
       }
     } catch (error) {
@@ -68,7 +71,7 @@ export async function syncJobsFolder(writer: JobWriter, folder: string | FolderC
   for (const job of existing.values()) {
     if (job.owner !== 'folder' || present.has(job.name) || troubled.has(job.name) || !fullyRead) continue;
     try {
-      if (await writer.remove(job.name)) result.deleted.push(job.name);
+      if (await byFolder('job.delete', job.name, `${job.path} is gone`, () => writer.remove(job.name))) result.deleted.push(job.name);
     } catch (error) {
       result.skipped.push({ name: job.name, reason: (error as Error).message });
       log.error({ job: job.name, err: error }, 'jobs folder: could not delete a job whose file is gone');
@@ -92,4 +95,9 @@ function sourceOf(job: FolderJob): { owner: 'folder'; sourceHash: string; path: 
 function settingsOf(fields: JobFieldsInput): Partial<JobFieldsInput> {
   const { name: _name, ...settings } = fields;
   return settings;
+}
+
+/** A change the jobs folder makes, in the audit trail as `via: "folder"` (written with the change). */
+async function byFolder<T>(action: string, target: string, summary: string, work: () => Promise<T>): Promise<T> {
+  return (await withAudit({ entry: { at: Date.now(), user: null, via: 'folder', action, target, summary } }, work)).answer;
 }

@@ -3,6 +3,8 @@
  * right user and `via`; a refused change leaves none; a failed login leaves one.
  */
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRoleService, PASSWORDS, USERS, type RoleService } from './role-fixture.js';
 
@@ -58,6 +60,17 @@ describe('the audit trail', () => {
     await leavesOne('job.delete', editor, 'token', 'audited', () => expectStatus(200, t.as('editor', '/jobs/audited', { method: 'DELETE' })));
     const all = JSON.stringify((await t.api('/audit?limit=1000')).body);
     assert.doesNotMatch(all, /the-value-itself/, 'a secret value reached the audit trail');
+  });
+
+  it('records what the jobs folder changes at a reload via the folder, and the reload by its user', async () => {
+    await writeFile(join(t.jobsDir, 'from-folder.js'), job('return job.OK;'));
+    const before = await auditIds();
+    await expectStatus(200, t.as('operator', '/reload', { method: 'POST' }));
+    const fresh = ((await t.api('/audit?limit=1000')).body as Array<Record<string, unknown>>).filter((row) => !before.has(row.id as number));
+    assert.deepEqual(
+      fresh.map((row) => [row.action, row.user, row.via, row.target]).sort(),
+      [['job.create', null, 'folder', 'from-folder'], ['reload', USERS.operator, 'token', null]],
+    );
   });
 
   it('records the code version a save made', async () => {

@@ -57,7 +57,7 @@ describe('upgrading from one password', () => {
           body: JSON.stringify({ password: OLD_PASSWORD }),
         });
         assert.equal(login.status, 200);
-        assert.deepEqual((await login.json()).user, { name: 'admin', role: 'admin' });
+        assert.deepEqual(((await login.json()) as { user: unknown }).user, { name: 'admin', role: 'admin' });
       } finally {
         await service.dispose();
       }
