@@ -1,7 +1,8 @@
 import type { Job } from '../jobs/types.js';
+import type { LocalCancel } from './remote-cancels.js';
 
 /** What the cluster needs of the scheduler. */
-export interface ClusterScheduler {
+export interface ClusterScheduler extends LocalCancel {
   sync(jobs: Job[]): void;
   upsert(job: Job): void;
   remove(name: string): void;

@@ -24,8 +24,9 @@ import { ChangeFeed } from './change-feed.js';
 import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
 import { LiveLinesShipper, LiveLinesTable } from './live-lines.js';
+import { RemoteCancels, RemoteCancelsTable } from './remote-cancels.js';
 import { RemoteRuns } from './remote-runs.js';
-import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
+import { CANCELS_POLL_MS, FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
 
 export type { ClusterScheduler } from './cluster-scheduler.js';
 
@@ -42,6 +43,8 @@ export class Cluster {
   readonly id: string;
   /** Live log lines of runs watched from another node (see live-lines.ts). */
   readonly liveLines: LiveLinesTable;
+  /** Requests to cancel runs in flight on another node (see remote-cancels.ts). */
+  readonly cancels: RemoteCancelsTable;
   private readonly table: ClusterTable;
   private readonly now: () => number;
   private epoch = 0;
@@ -67,6 +70,7 @@ export class Cluster {
     this.id = options.id;
     this.table = new ClusterTable(options.pool);
     this.liveLines = new LiveLinesTable(options.pool);
+    this.cancels = new RemoteCancelsTable(options.pool);
     this.now = options.now ?? Date.now;
   }
 
@@ -127,6 +131,8 @@ export class Cluster {
     const shipper = new LiveLinesShipper(this.liveLines, runEvents);
     this.follow(REMOTE_RUNS_POLL_MS, () => remote.poll());
     this.follow(LINES_POLL_MS, () => shipper.poll());
+    const cancels = new RemoteCancels(this.cancels, scheduler);
+    this.follow(CANCELS_POLL_MS, () => cancels.poll());
   }
 
   /** Polls the store for what the other nodes did, until this node leaves. */

@@ -29,6 +29,9 @@ export const REMOTE_RUNS_POLL_MS = 500;
 /** How often each node copies the new log lines of its runs watched from another node. */
 export const LINES_POLL_MS = 300;
 
+/** How often each node reads the requests to cancel its runs: a cancel from another node takes about this. */
+export const CANCELS_POLL_MS = 250;
+
 /** Every so often each node reads every job again, in case a change was never announced. */
 export const FULL_SYNC_MS = 30_000;
 

@@ -291,6 +291,20 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 9,
+    description: 'requests to cancel runs in flight on another node',
+    statements: [
+      // The node serving POST /runs/:id/cancel leaves a request; the node running the run reads it
+      // and cancels. at is the server's clock, so a request lapses the same for every node.
+      `CREATE TABLE IF NOT EXISTS quickjobs_run_cancels (
+        run_id  BIGINT NOT NULL,
+        by_name VARCHAR(64) NULL,
+        at      DATETIME(6) NOT NULL,
+        PRIMARY KEY (run_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
