@@ -8,4 +8,6 @@ export interface ClusterScheduler extends LocalCancel {
   remove(name: string): void;
   list(): Job[];
   readonly runningCount: number;
+  /** Ends every run in flight on this node as interrupted; how many. */
+  interruptAll(reason: string): number;
 }

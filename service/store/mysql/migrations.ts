@@ -304,6 +304,20 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         PRIMARY KEY (run_id)
       ) ${TABLE_OPTIONS}`,
     ],
+  },  {
+    version: 10,
+    description: 'the connections of each node',
+    statements: [
+      // The node that finds another dead ends that node's connections, whose open transactions
+      // would otherwise hold their locks until it wakes (service/cluster/node-connections.ts).
+      `CREATE TABLE IF NOT EXISTS quickjobs_node_connections (
+        conn_id BIGINT NOT NULL,
+        node    VARCHAR(255) NOT NULL,
+        host    VARCHAR(255) NOT NULL,
+        PRIMARY KEY (conn_id),
+        KEY by_node (node)
+      ) ${TABLE_OPTIONS}`,
+    ],
   },
 ];
 
