@@ -27,6 +27,11 @@ const skipMysql = await gate('mysql', probeMysql);
 const OLD_PASSWORD = 'the-one-old-password';
 const LATER = Date.now() + 3_600_000;
 
+/** The schema step that brought users (found by name, so renumbering the steps cannot break this). */
+function usersStep(steps: ReadonlyArray<{ version: number; description: string }>): number {
+  return steps.find((step) => step.description.startsWith('users, roles'))!.version;
+}
+
 async function checkUpgraded(store: Store): Promise<void> {
   assert.equal(await ensureAdminPassword(store, null), null, 'a new password was generated over the old one');
   const admin = await store.getUser('admin');
@@ -41,7 +46,7 @@ describe('upgrading from one password', () => {
     try {
       await mkdir(join(dataDir, 'jobs'));
       const db = new Database(join(dataDir, 'quickjobs.db'));
-      migrate(db, MIGRATIONS.filter((step) => step.version < 9));
+      migrate(db, MIGRATIONS.filter((step) => step.version < usersStep(MIGRATIONS)));
       db.prepare("INSERT INTO settings (key, value) VALUES ('admin_password_hash', ?)").run(await hashPassword(OLD_PASSWORD));
       db.prepare("INSERT INTO sessions (id, expires_at) VALUES ('old-session', ?)").run(LATER);
       db.close();
@@ -71,7 +76,7 @@ describe('upgrading from one password', () => {
     try {
       const pool = createStorePool(parseMysqlUrl(database.url()), 10_000);
       try {
-        await migrateMysql(pool, database.name, MYSQL_MIGRATIONS.filter((step) => step.version < 10));
+        await migrateMysql(pool, database.name, MYSQL_MIGRATIONS.filter((step) => step.version < usersStep(MYSQL_MIGRATIONS)));
         await pool.query("INSERT INTO quickjobs_settings (name, value) VALUES ('admin_password_hash', ?)", [await hashPassword(OLD_PASSWORD)]);
         await pool.query("INSERT INTO quickjobs_sessions (id, expires_at) VALUES ('old-session', ?)", [LATER]);
       } finally {
