@@ -22,6 +22,7 @@ describe('users and roles in the webmin', { skip }, () => {
     service = await startService();
     assert.equal((await service.api('/jobs', { method: 'POST', body: { name: 'watched', interval: 3600 } })).status, 201);
     assert.equal((await service.api('/users', { method: 'POST', body: { name: 'vera', role: 'viewer', password: 'vera-password' } })).status, 201);
+    assert.equal((await service.api('/users', { method: 'POST', body: { name: 'otto', role: 'operator', password: 'otto-password' } })).status, 201);
     assert.equal((await service.api('/secrets/API_KEY', { method: 'PUT', body: { value: 'a-secret-value' } })).status, 200);
     browser = await launchChromium();
   });
@@ -52,7 +53,7 @@ describe('users and roles in the webmin', { skip }, () => {
     assert.equal(await page.locator('qj-jobs-page button', { hasText: 'Reload' }).count(), 0);
     await page.goto(`${service.baseUrl}/#/jobs/watched`);
     await page.locator('qj-job-form .history', { hasText: 'Created by QUICKJOBS_API_TOKEN' }).waitFor();
-    assert.equal(await page.locator('qj-job-form button', { hasText: /Update|Delete/ }).count(), 0);
+    assert.equal(await page.locator('qj-job-form button', { hasText: /Update|Delete|Run now|Deactivate/ }).count(), 0);
     await page.goto(`${service.baseUrl}/#/jobs/watched/code`);
     await page.locator('qj-editor-page', { hasText: 'Read only' }).waitFor();
     assert.equal(await page.locator('qj-editor-page button', { hasText: /Save|Run|Restore/ }).count(), 0);
@@ -60,6 +61,24 @@ describe('users and roles in the webmin', { skip }, () => {
     await page.locator('qj-secrets-page td', { hasText: 'API_KEY' }).waitFor();
     assert.equal(await page.locator('qj-secrets-page button', { hasText: /Save|Replace|Delete/ }).count(), 0);
     assert.equal(await page.locator('qj-secrets-page', { hasText: 'a-secret-value' }).count(), 0);
+    assert.deepEqual(await accessibilityViolations(page), []);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
+  it('lets an operator switch a job off and run it, but not edit it', async () => {
+    const page = await signedIn('otto', 'otto-password');
+    await page.goto(`${service.baseUrl}/#/jobs/watched`);
+    await page.locator('qj-job-form .history').waitFor();
+    assert.equal(await page.locator('qj-job-form button', { hasText: /Update|Delete/ }).count(), 0);
+    await page.locator('qj-job-form button.toggle-active', { hasText: 'Deactivate' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('qj-job-form button.toggle-active', { hasText: 'Activate' }).waitFor();
+    assert.equal((await service.api('/jobs/watched')).body.active, false);
+    const audit = (await service.api('/audit?action=job.deactivate')).body as Array<{ user: string; via: string }>;
+    assert.deepEqual(audit.map((row) => [row.user, row.via]), [['otto', 'webmin']]);
+    await page.locator('qj-job-form button.run-now').click();
+    await page.locator('qj-job-form .notice', { hasText: /Run \d+ of watched ended/ }).waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     assert.deepEqual(pageErrors, []);
     await page.close();

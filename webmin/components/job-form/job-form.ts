@@ -169,6 +169,31 @@ export class JobForm extends LitElement {
     if (error.status !== 401) this.formError = error.message;
   }
 
+  /** An operator's switch: only `active` is sent, which an operator may change. */
+  private async handleActive(): Promise<void> {
+    const job = this.job!;
+    try {
+      this.job = await api.updateJob(job.name, { active: !job.active });
+      this.values = { ...this.values, active: this.job.active };
+      this.notice = `${this.job.active ? 'Activated' : 'Deactivated'} ${job.name}.`;
+    } catch (error) {
+      this.showServerError(error);
+    }
+  }
+
+  /** Runs the saved code now and says how it ended. */
+  private async handleRunNow(): Promise<void> {
+    const name = this.jobName!;
+    this.notice = `Running ${name}…`;
+    try {
+      const run = await api.runJob(name);
+      this.notice = `Run ${run.id} of ${name} ended: ${run.outcome}.`;
+    } catch (error) {
+      this.notice = '';
+      this.showServerError(error);
+    }
+  }
+
   private async handleDelete(): Promise<void> {
     const name = this.jobName!;
     const confirmed = await this.confirmDialog.ask(
@@ -192,6 +217,10 @@ export class JobForm extends LitElement {
         <h1>${title}</h1>
         ${this.creating ? nothing : html`<a href=${href({ page: 'code', name: this.jobName! })}>Edit the code</a>`}
         <a href=${href({ page: 'jobs' })}>Back to jobs</a>
+        ${this.job && may('operator')
+          ? html`<button class="btn run-now" type="button" @click=${this.handleRunNow}>Run now</button>
+              <button class="btn toggle-active" type="button" @click=${this.handleActive}>${this.job.active ? 'Deactivate' : 'Activate'}</button>`
+          : nothing}
       </div>
       ${this.job ? this.renderHistory(this.job) : nothing}
       ${this.loaded ? this.renderForm() : this.formError ? html`<p class="alert" role="alert">${this.formError}</p>` : html`<p role="status">Loading…</p>`}
