@@ -100,6 +100,18 @@ describe('users and roles in the webmin', { skip }, () => {
     await page.locator('tr[data-user="olga"]').waitFor();
     const olga = ((await service.api('/users')).body as Array<{ name: string; role: string }>).find((user) => user.name === 'olga');
     assert.equal(olga?.role, 'editor');
+    await page.locator('tr[data-user="olga"] button', { hasText: 'Set password' }).click();
+    await page.locator('#new-password:focus').waitFor();
+    await page.keyboard.type('olga-second-password');
+    await page.keyboard.press('Enter');
+    await page.locator('qj-users-page .notice', { hasText: "Changed olga's password" }).waitFor();
+    const relogin = await fetch(`${service.baseUrl}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: service.baseUrl },
+      body: JSON.stringify({ name: 'olga', password: 'olga-second-password' }),
+    });
+    assert.equal(relogin.status, 200);
+    assert.deepEqual(await accessibilityViolations(page), []);
 
     await page.locator('nav.pages a', { hasText: 'Tokens' }).click();
     await page.locator('#token-name').focus();

@@ -30,6 +30,8 @@ export class UsersPage extends LitElement {
   @query('#user-name') private nameInput!: HTMLInputElement;
   @query('#user-role') private roleInput!: HTMLSelectElement;
   @query('#user-password') private passwordInput!: HTMLInputElement;
+  @query('#password-user') private passwordUser!: HTMLSelectElement;
+  @query('#new-password') private newPassword!: HTMLInputElement;
   @query('qj-confirm-dialog') private confirm!: ConfirmDialog;
 
   override connectedCallback(): void {
@@ -76,15 +78,24 @@ export class UsersPage extends LitElement {
     await this.load();
   }
 
-  private async handlePassword(user: User): Promise<void> {
-    const password = window.prompt(`New password for ${user.name} (at least 8 characters). Their open sessions end.`);
-    if (!password) return;
+  private async handlePassword(event: Event): Promise<void> {
+    event.preventDefault();
+    const name = this.passwordUser.value;
+    this.errors = {};
     try {
-      await api.updateUser(user.name, { password });
-      this.message = { kind: 'ok', text: `Changed ${user.name}'s password; their sessions have ended.` };
+      await api.updateUser(name, { password: this.newPassword.value });
+      this.newPassword.value = '';
+      this.message = { kind: 'ok', text: `Changed ${name}'s password; their sessions have ended.` };
     } catch (error) {
-      this.fail('Password not changed', error);
+      if (error instanceof ApiError && error.field === 'password') this.errors = { newPassword: error.message };
+      else this.fail('Password not changed', error);
     }
+  }
+
+  /** Picks the user in the password form and puts the focus in it. */
+  private handleSetPassword(user: User): void {
+    this.passwordUser.value = user.name;
+    this.newPassword.focus();
   }
 
   private async handleRemove(user: User): Promise<void> {
@@ -129,13 +140,20 @@ export class UsersPage extends LitElement {
               </td>
               <td>${user.lastLoginAt ? localTime(user.lastLoginAt) : 'never'}</td>
               <td class="actions">
-                <button class="btn" type="button" @click=${() => void this.handlePassword(user)}>Set password<span class="visually-hidden"> of ${user.name}</span></button>
+                <button class="btn" type="button" @click=${() => this.handleSetPassword(user)}>Set password<span class="visually-hidden"> of ${user.name}</span></button>
                 <button class="btn danger" type="button" @click=${() => void this.handleRemove(user)}>Remove<span class="visually-hidden"> ${user.name}</span></button>
               </td>
             </tr>`,
           )}
         </tbody>
       </table>
+      <h2>Set a password</h2>
+      <form @submit=${this.handlePassword} novalidate aria-label="Set a user's password">
+        ${this.field('password-user', 'User', html`<select id="password-user">${this.users.map((user) => html`<option value=${user.name}>${user.name}</option>`)}</select>`)}
+        ${this.field('new-password', 'New password', html`<input id="new-password" type="password" autocomplete="new-password" aria-invalid=${e.newPassword ? 'true' : 'false'} aria-describedby="new-password-error" />`, e.newPassword)}
+        <div class="field"><button class="btn primary" type="submit">Set password</button><p class="field-error"></p></div>
+      </form>
+      <p class="hint">A new password ends that user's open sessions; their API tokens keep working.</p>
       <qj-confirm-dialog></qj-confirm-dialog>
     `;
   }
