@@ -129,4 +129,20 @@ describe('users and roles in the webmin', { skip }, () => {
     assert.deepEqual(pageErrors, []);
     await page.close();
   });
+
+  it('lets anyone change their own password, and then asks them to sign in with it', async () => {
+    const page = await signedIn('vera', 'vera-password');
+    await page.locator('a.who', { hasText: 'vera' }).click();
+    await page.locator('#current-password').focus();
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await page.keyboard.type('vera-password');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('vera-new-password');
+    await page.keyboard.press('Enter');
+    await page.locator('qj-login-page').waitFor();
+    await logIn(page, 'vera-new-password', 'vera');
+    await page.locator('a.who', { hasText: 'vera' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
 });

@@ -10,6 +10,7 @@
  *   #/periods/NAME  periods: list and that period's form
  *   #/secrets       secrets
  *   #/users, #/tokens, #/audit   users, API tokens, the audit trail
+ *   #/password      the signed-in user's own password
  */
 export type Route =
   | { page: 'dashboard' }
@@ -22,7 +23,8 @@ export type Route =
   | { page: 'secrets' }
   | { page: 'users' }
   | { page: 'tokens' }
-  | { page: 'audit' };
+  | { page: 'audit' }
+  | { page: 'password' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
@@ -34,7 +36,7 @@ export function parseRoute(hash: string): Route {
   const runs = /^\/runs(?:\?(.*))?$/.exec(path);
   if (runs) return { page: 'runs', query: runs[1] ?? '' };
   if (path === '/secrets') return { page: 'secrets' };
-  if (path === '/users' || path === '/tokens' || path === '/audit') return { page: path.slice(1) as 'users' | 'tokens' | 'audit' };
+  if (path === '/users' || path === '/tokens' || path === '/audit' || path === '/password') return { page: path.slice(1) as 'users' | 'tokens' | 'audit' | 'password' };
   const match = /^\/jobs\/([^/]+)(\/code)?$/.exec(path);
   if (match) {
     const name = decodeURIComponent(match[1]!);
@@ -63,6 +65,7 @@ export function href(route: Route): string {
     case 'users':
     case 'tokens':
     case 'audit':
+    case 'password':
       return `#/${route.page}`;
   }
 }

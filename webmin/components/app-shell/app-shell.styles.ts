@@ -18,7 +18,8 @@ export const appShellStyles = css`
   header .btn { background: transparent; color: #fff; border-color: #50607f; min-height: 2rem; }
   header .btn:hover { background: #23345a; color: #fff; }
   main { flex: 1; display: flex; flex-direction: column; padding: 1.25rem; max-width: 1600px; width: 100%; margin: 0 auto; }
-  .who { align-self: center; color: #dbe7ff; }
+  .who { align-self: center; color: #dbe7ff; text-decoration: none; padding: 0.3rem 0.4rem; border-radius: var(--qj-radius); }
+  .who:hover { background: #23345a; color: #fff; }
   .who .role { color: #c4d3ee; }
   .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: 0.5rem; z-index: 10; }
   .skip:focus { left: 0.5rem; }

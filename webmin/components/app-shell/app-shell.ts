@@ -21,6 +21,7 @@ import '../secrets-page/secrets-page.js';
 import '../users-page/users-page.js';
 import '../tokens-page/tokens-page.js';
 import '../audit-page/audit-page.js';
+import '../password-page/password-page.js';
 import { may, me, setMe } from '../../lib/session.js';
 
 /**
@@ -146,7 +147,9 @@ export class AppShell extends LitElement {
                 ${may('admin') ? html`${this.navLink('Users', 'users')} ${this.navLink('Tokens', 'tokens')}` : null}
               </nav>
               <nav aria-label="Account">
-                ${me() ? html`<span class="who">${me()!.name} <span class="role">(${me()!.role})</span></span>` : null}
+                ${me() && me()!.via === 'webmin'
+                  ? html`<a class="who" href=${href({ page: 'password' })} title="Change my password">${me()!.name} <span class="role">(${me()!.role})</span></a>`
+                  : null}
                 <button class="btn" type="button" @click=${this.handleLogout}>Log out</button>
               </nav>`
           : null}
@@ -195,6 +198,8 @@ export class AppShell extends LitElement {
         return html`<qj-tokens-page></qj-tokens-page>`;
       case 'audit':
         return html`<qj-audit-page></qj-audit-page>`;
+      case 'password':
+        return html`<qj-password-page></qj-password-page>`;
       case 'code':
         this.ensureCodeEditor();
         return html`<qj-editor-page .jobName=${route.name} .codeEditor=${this.codeEditor}>
