@@ -291,6 +291,15 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 9,
+    description: 'job parameters, and the parameters each run ran with',
+    statements: [
+      // JSON text; NULL (jobs and runs from before this step) reads as no parameters.
+      { sql: 'ALTER TABLE quickjobs_jobs ADD COLUMN params MEDIUMTEXT NULL', unlessColumn: ['quickjobs_jobs', 'params'] },
+      { sql: 'ALTER TABLE quickjobs_runs ADD COLUMN params MEDIUMTEXT NULL', unlessColumn: ['quickjobs_runs', 'params'] },
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;

@@ -41,7 +41,17 @@ export function describeRuns(context: StoreContext): void {
         by: 'token',
         cancelledBy: null,
         node: null,
+        params: { day: '2026-01-14', key: { $secret: 'api-token' } },
       });
+    });
+
+    it('keeps no params for a run recorded without them', async () => {
+      await context.store.createJob(newJob('plain'), '');
+      const id = await context.store.startRun(newRun('plain', T0, { params: null }));
+      assert.equal((await context.store.getRun(id))?.params, null);
+      const [batched] = await context.store.startRuns([newRun('plain', T0 + 1, { params: { n: 2 } })]);
+      assert.ok(batched?.ok);
+      assert.deepEqual((await context.store.getRun(batched.id))?.params, { n: 2 });
     });
 
     it('refuses to start a run of a job that does not exist', async () => {
