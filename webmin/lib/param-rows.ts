@@ -1,7 +1,7 @@
 /**
  * A job's params (SPEC §13) as name/value rows the user types, and back. A value is JSON when it
  * reads as JSON other than a bare word (a number, true, false, null, "quoted", [...], {...}),
- * otherwise the text as typed: `https://x/{{date}}` stays a string, `3` is a number, `"3"` the
+ * otherwise the text as typed: `https://x/{{date}}` and `{{date-1d}}` stay strings, `3` is a number, `"3"` the
  * string. What a value resolves to now uses the service's own placeholder rules.
  */
 import { resolveDates } from '../../service/jobs/param-dates.js';
@@ -13,7 +13,8 @@ export interface ParamRow {
   value: string;
 }
 
-const JSONISH = /^\s*(?:[{["]|-?\d|true\s*$|false\s*$|null\s*$)/;
+// `{{` starts a placeholder, never a JSON object.
+const JSONISH = /^\s*(?:\{(?!\{)|[["]|-?\d|true\s*$|false\s*$|null\s*$)/;
 
 /** The value of a row as typed; throws SyntaxError with a plain message when JSON does not parse. */
 export function parseValue(text: string): unknown {
