@@ -160,7 +160,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
-      runNow: (name, code, by, mode, with_) => scheduler.runNow(name, code, by, mode, with_),
+      runNow: (name, code, by, mode, given) => scheduler.runNow(name, code, by, mode, given),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
       periodWaitFor: (job) => scheduler.periodWaitFor(job),

@@ -239,16 +239,16 @@ export class Scheduler {
 
   /**
    * Runs a job now, outside its schedule, and resolves to the finished run. With `code`, runs that
-   * draft instead of the saved code; `with_` gives the params to run with and an older saved
+   * draft instead of the saved code; `given` holds the params to run with and an older saved
    * version to run (a rerun). Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string, by: By = null, mode?: RunStart['mode'], with_: Pick<RunStart, 'params' | 'codeVersion'> = {}): Promise<RunRecord> {
+  async runNow(name: string, code?: string, by: By = null, mode?: RunStart['mode'], given: Pick<RunStart, 'params' | 'codeVersion'> = {}): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.flight.has(name)) throw new AlreadyRunningError(name);
     const trigger = code === undefined ? 'manual' : 'draft';
-    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by, ...(mode ? { mode } : {}), ...with_ }).catch((error: unknown) => {
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by, ...(mode ? { mode } : {}), ...given }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
     const finished = this.track(job, this.runRecorded(job, started));
