@@ -200,6 +200,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ${[...rollupTables(SQLITE_ROLLUPS, { int: 'INTEGER', text: 'TEXT', suffix: 'WITHOUT ROWID' }), ...rebuildRollups(SQLITE_ROLLUPS)].join(';\n')};
     `,
   },
+  {
+    version: 8,
+    description: 'job parameters, and the parameters each run ran with',
+    sql: `
+      -- JSON text; NULL (jobs and runs from before this step) reads as no parameters.
+      ALTER TABLE jobs ADD COLUMN params TEXT;
+      ALTER TABLE runs ADD COLUMN params TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
