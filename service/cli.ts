@@ -23,6 +23,8 @@ import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
 import { maskOutcome } from './runs/pool-runner.js';
+import { UnknownPlaceholderError } from './jobs/param-dates.js';
+import { MissingSecretError, resolveParamDates, resolveParamSecrets, type JobParams } from './jobs/params.js';
 import { SecretKeyError } from './secrets/errors.js';
 import { rotateSecrets } from './secrets/rotate.js';
 import { newKeyText, parseKey } from './secrets/secret-key.js';
@@ -94,6 +96,9 @@ interface Script {
   name: string;
   code: string;
   timeout: number;
+  /** As written; resolved when the run starts, like a run of the service's. */
+  params: JobParams;
+  timezone: string | null;
 }
 
 async function loadScript(target: string, store: Store): Promise<Script> {
@@ -101,12 +106,12 @@ async function loadScript(target: string, store: Store): Promise<Script> {
     const text = await readFile(target, 'utf8');
     const split = splitSettingsLine(text);
     const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
-    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30 };
+    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30, params: settings.params ?? {}, timezone: settings.timezone ?? null };
   }
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
-  return { name: job.name, code: code.code, timeout: job.timeout };
+  return { name: job.name, code: code.code, timeout: job.timeout, params: job.params, timezone: job.timezone };
 }
 
 /**
@@ -141,7 +146,6 @@ async function runOnce(target: string, env: Env): Promise<number> {
     await store.close();
     throw error;
   }
-  const mask = secrets.masker();
   const pool = await SandboxPool.create({
     workers: 1,
     host: workerHostSpec({ helpers: config.helpers, store: config.core.store, secretKey: secrets.keyHex }),
@@ -149,6 +153,13 @@ async function runOnce(target: string, env: Env): Promise<number> {
   try {
     const script = await loadScript(target, store);
     const started = Date.now();
+    let params: JobParams;
+    try {
+      params = await resolveParamSecrets(resolveParamDates(script.params, started, script.timezone ?? config.core.timeZone), (name) => secrets.value(name));
+    } catch (error) {
+      if (error instanceof UnknownPlaceholderError || error instanceof MissingSecretError) throw new CliError(`the job's params could not be resolved: ${error.message}`);
+      throw error;
+    }
     const outcome = await pool.run(
       {
         jobName: script.name,
@@ -159,10 +170,12 @@ async function runOnce(target: string, env: Env): Promise<number> {
         memoryBytes: config.core.memoryMb * 1024 * 1024,
         timeZone: config.core.timeZone,
         logLimitBytes: LOG_LIMIT_BYTES,
+        params,
       },
-      { onLog: (entry) => printLog({ ...entry, message: mask.text(entry.message) }) },
+      // The masker of now: resolving the params may have read a secret.
+      { onLog: (entry) => printLog({ ...entry, message: secrets.masker().text(entry.message) }) },
     );
-    return printOutcome(maskOutcome(outcome, mask), Date.now() - started);
+    return printOutcome(maskOutcome(outcome, secrets.masker()), Date.now() - started);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`quickjobs: ${error.message}`);

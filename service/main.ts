@@ -124,6 +124,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     logLimitBytes: LOG_LIMIT_BYTES,
     timeZone: core.timeZone,
     masker: () => secrets.masker(),
+    secret: (name) => secrets.value(name),
   });
   const scheduler = new Scheduler({
     store,
@@ -161,7 +162,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
-      runNow: (name, code, by, mode) => scheduler.runNow(name, code, by, mode),
+      runNow: (name, code, by, mode, given) => scheduler.runNow(name, code, by, mode, given),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
       periodWaitFor: (job) => scheduler.periodWaitFor(job),
@@ -169,6 +170,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     checkScript,
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
+    secretExists: (name) => secrets.exists(name),
     compiledPeriod: (name) => periods.compiledPeriod(name),
     codeRules: core.codeRules,
     onPolicyRefusal: ({ rule, line, job, action }) => {

@@ -49,6 +49,8 @@ export const API_RULES: Record<string, RouteRule> = {
   'GET /runs': { role: 'viewer' },
   'GET /runs/:id': { role: 'viewer' },
   'POST /runs/:id/cancel': { role: 'operator', action: 'run.cancel' },
+  // Runs recorded code (its own version or the current one) with the params it ran with.
+  'POST /runs/:id/rerun': { role: 'operator', action: 'run.rerun' },
   'GET /runs/:id/events': { role: 'viewer' },
 
   'GET /periods': { role: 'viewer' },

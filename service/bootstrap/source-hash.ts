@@ -13,7 +13,9 @@ function digest(text: string): string {
 /** Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing. */
 function canonicalSettings(fields: JobFieldsInput): string {
   const record = fields as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]])));
+  // No params hash as before params existed, so a folder read by a newer release reads as unchanged.
+  const keys = Object.keys(record).filter((key) => key !== 'params' || Object.keys(fields.params).length > 0);
+  return JSON.stringify(Object.fromEntries(keys.sort().map((key) => [key, record[key]])));
 }
 
 export function sourceHash(fields: JobFieldsInput, code: string): string {

@@ -49,7 +49,13 @@ describe('the audit trail', () => {
     await leavesOne('code.restore', editor, 'token', 'audited', () => expectStatus(200, t.as('editor', '/jobs/audited/versions/1/restore', { method: 'POST' })));
     await leavesOne('job.deactivate', USERS.operator, 'token', 'audited', () => expectStatus(200, t.as('operator', '/jobs/audited', { method: 'PUT', body: { active: false } })));
     await leavesOne('job.activate', USERS.operator, 'token', 'audited', () => expectStatus(200, t.as('operator', '/jobs/audited', { method: 'PUT', body: { active: true } })));
-    await leavesOne('job.run', USERS.operator, 'token', 'audited', () => expectStatus(200, t.as('operator', '/jobs/audited/run', { method: 'POST' })));
+    let runId = 0;
+    await leavesOne('job.run', USERS.operator, 'token', 'audited', async () => {
+      const res = await t.as('operator', '/jobs/audited/run', { method: 'POST' });
+      assert.equal(res.status, 200);
+      runId = res.body.id;
+    });
+    await leavesOne('run.rerun', USERS.operator, 'token', String(runId), () => expectStatus(200, t.as('operator', `/runs/${runId}/rerun`, { method: 'POST' })));
     await leavesOne('reload', USERS.operator, 'token', null, () => expectStatus(200, t.as('operator', '/reload', { method: 'POST' })));
     const period = { name: 'nights', ranges: [{ days: ['mon', 'tue'], from: '20:00', to: '23:00' }] };
     await leavesOne('period.create', editor, 'token', 'nights', () => expectStatus(201, t.as('editor', '/periods', { method: 'POST', body: period })));

@@ -62,3 +62,15 @@ export function loadEditorCss(): Promise<void> {
     document.head.append(link);
   });
 }
+
+let paramsLib: { dispose(): void } | null = null;
+
+/**
+ * Declares the names of the edited job's params (with `types`, each a TypeScript type read off its
+ * current value) so `job.params.` completes them; the previous job's names go.
+ */
+export function declareJobParams(types: Record<string, string>): void {
+  paramsLib?.dispose();
+  const fields = Object.entries(types).map(([name, type]) => `    readonly ${JSON.stringify(name)}: ${type};`);
+  paramsLib = javascriptDefaults.addExtraLib(`declare namespace QuickJobs {\n  interface JobParams {\n${fields.join('\n')}\n  }\n}\n`, 'file:///quickjobs/job-params.d.ts');
+}

@@ -115,6 +115,7 @@ export class EditorPage extends LitElement {
       this.job = job;
       this.savedVersion = code.version;
       this.savedCode = code.code;
+      editor.setParams(job.params);
       editor.open(name, code.code || JOB_TEMPLATE);
       this.setDirty(editor.value !== this.savedCode);
       this.loading = false;
