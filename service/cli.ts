@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { checkScript } from '../sandbox/check.js';
 import { SandboxPool } from '../sandbox/pool.js';
 import type { LogEntry, RunOutcome } from '../sandbox/types.js';
 import { setAdminPassword } from './auth/admin-password.js';
 import { exportJobs, exportPeriods } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
+import { checkCommand } from './cli/check-command.js';
 import { ConfigError } from './config-error.js';
 import { StoreError } from './store/errors.js';
 import type { Env } from './config.js';
@@ -32,7 +32,7 @@ const USAGE = `usage: quickjobs <command>
 
   start               serve the API, the webmin and the scheduler
   run <name|file>     run one job once here and print its log and result (exit 1 on error)
-  check <file>        check a job file's settings line and syntax without running it
+  check <file>        check a .js or .ts job file (settings line, syntax, types) without running it
   passwd              set the webmin password (read from the terminal or standard input)
   export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)
   secrets rotate      re-encrypt every secret under a new key (stop the service first)`;
@@ -47,7 +47,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'run':
         return args[0] ? await runOnce(args[0], env) : usage('run needs a job name or a file');
       case 'check':
-        return args[0] ? await check(args[0]) : usage('check needs a file');
+        return args[0] ? await checkCommand(args[0]) : usage('check needs a file');
       case 'passwd':
         return await passwd(env);
       case 'export':
@@ -184,35 +184,6 @@ function printOutcome(outcome: RunOutcome, durationMs: number): number {
   const where = outcome.error.line === undefined ? '' : ` (line ${outcome.error.line}${outcome.error.column === undefined ? '' : `, column ${outcome.error.column}`})`;
   console.error(`${outcome.outcome}: ${outcome.error.message}${where} (${durationMs} ms)`);
   return 1;
-}
-
-/** Checks a job file without running it: settings line, then syntax. */
-async function check(file: string): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    console.error(`${file}: cannot read: ${(error as Error).message}`);
-    return 1;
-  }
-  const split = splitSettingsLine(text);
-  const offset = split.kind === 'settings' ? 1 : 0;
-  try {
-    // Checked as the jobs folder will: named after the file.
-    if (split.kind === 'settings') parseSettings(file, split.json, basename(file, '.js'));
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    console.error(error.message);
-    return 1;
-  }
-  const result = await checkScript(split.code);
-  if (!result.ok) {
-    const { line, column, message } = result.error;
-    console.error(`${file}:${line === undefined ? '?' : line + offset}:${column ?? '?'}: ${message}`);
-    return 1;
-  }
-  console.log(`${file}: ok`);
-  return 0;
 }
 
 async function passwd(env: Env): Promise<number> {

@@ -8,7 +8,9 @@ import { findRuleMatch, type CodeRule, type RuleMatch } from '../jobs/code-rules
 import { CodePolicyError, InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
 import { DEFAULT_SETTINGS, type JobFieldsInput } from '../jobs/job-input.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
-import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunMode, type RunRecord } from '../jobs/types.js';
+import { compileJob } from '../jobs/typescript.js';
+import { SourceMapper } from '../jobs/source-map.js';
+import { NEW_JOB_STATE, type By, type CodeText, type JobLanguage, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunMode, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
 import type { CompiledPeriod } from '../scheduler/period-compile.js';
@@ -72,13 +74,12 @@ export class JobService {
   /** Creates a job; without code it gets the template. Throws JobExistsError, ScriptSyntaxError. */
   async create(fields: JobFieldsInput, code: string | null = null, source: ChangeSource = PERSON): Promise<Job> {
     this.assertPeriod(fields.period);
-    const script = code ?? JOB_TEMPLATE;
-    await this.assertParses(script, fields.name);
+    const script = await this.prepare(code ?? JOB_TEMPLATE, fields.language, fields.name);
     const now = this.now();
     const draft: Omit<Job, 'version'> = {
       ...fields,
       ...NEW_JOB_STATE,
-      path: source.path ?? `${fields.name}.js`,
+      path: source.path ?? `${fields.name}${fields.language === 'typescript' ? '.ts' : '.js'}`,
       owner: source.owner,
       sourceHash: source.sourceHash,
       createdAt: now,
@@ -97,7 +98,7 @@ export class JobService {
     name: string,
     fields: Partial<JobFieldsInput>,
     code: string | null = null,
-    source: ChangeSource = PERSON,
+    change: ChangeSource = PERSON,
   ): Promise<Job> {
     if (fields.name !== undefined && fields.name !== name) {
       throw new InvalidFieldError('name', 'a job cannot be renamed; create a new job instead');
@@ -108,27 +109,30 @@ export class JobService {
       throw new InvalidFieldError('interval', 'a job needs either interval (seconds) or cron');
     }
     if (fields.period !== undefined) this.assertPeriod(fields.period);
-    if (code !== null) await this.assertParses(code, name);
+    // A new language re-saves the code as it is, checked and stripped in that language.
+    const source = code ?? (after.language !== before.language ? ((await this.options.store.getCode(name))?.code ?? null) : null);
+    const text = source === null ? null : await this.prepare(source, after.language, name);
     const now = this.now();
     const { name: _same, ...settings } = fields;
     const patch: JobPatch = {
       ...settings,
       ...planEdit(before, after, now, this.options.timeZone),
-      owner: source.owner,
-      sourceHash: source.sourceHash,
+      owner: change.owner,
+      sourceHash: change.sourceHash,
       updatedAt: now,
     };
-    if (source.path) patch.path = source.path;
+    if (change.path) patch.path = change.path;
     const job =
-      code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch, by: source.by ?? null });
+      text === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, text, { patch, by: change.by ?? null });
     this.options.scheduler.upsert(job);
     return job;
   }
 
   /** Saves a new code version. Throws ScriptSyntaxError (nothing saved) or VersionConflictError. */
   async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<Job> {
-    await this.assertParses(code, name);
-    const job = await this.options.store.saveCode(name, code, {
+    const { language } = await this.get(name);
+    const text = await this.prepare(code, language, name);
+    const job = await this.options.store.saveCode(name, text, {
       baseVersion,
       patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
       by: source.by ?? null,
@@ -213,7 +217,12 @@ export class JobService {
       const saved = await this.options.store.getCode(name);
       if (saved) this.assertAllowed(name, saved.code, 'run');
     }
-    return this.options.scheduler.runNow(name, code, by, code === undefined ? undefined : (mode ?? 'safe'));
+    if (code === undefined) return this.options.scheduler.runNow(name, undefined, by);
+    // A TypeScript job's draft is TypeScript: stripped like a save (a syntax error is 422), its errors mapped back.
+    const { language } = await this.get(name);
+    const draft = await compileJob(code, language);
+    const run = draft.compiled === null ? code : { code: draft.compiled, sourceMap: draft.sourceMap };
+    return this.options.scheduler.runNow(name, run, by, mode ?? 'safe');
   }
 
   /** The newest code version, or the given one; null if the job or the version does not exist. */
@@ -250,9 +259,18 @@ export class JobService {
     throw new CodePolicyError(match.rule, match.line, match.column);
   }
 
-  private async assertParses(code: string, job: string): Promise<void> {
+  /**
+   * The code to save in `language`, checked: the rules, then TypeScript stripped, then the
+   * JavaScript parsed by QuickJS. A syntax error throws ScriptSyntaxError at its line in the code
+   * as written (the TypeScript line for a TypeScript job); nothing is saved.
+   */
+  private async prepare(code: string, language: JobLanguage, job: string): Promise<CodeText> {
     this.assertAllowed(job, code, 'save');
-    const check = await this.options.checkScript(code);
-    if (!check.ok) throw new ScriptSyntaxError(check.error.message, check.error.line, check.error.column);
+    const text = await compileJob(code, language);
+    const check = await this.options.checkScript(text.compiled ?? code);
+    if (check.ok) return text;
+    const { message, line, column } = check.error;
+    const mapped = text.sourceMap !== null && line !== undefined ? new SourceMapper(text.sourceMap).toSource({ line, column: column ?? 1 }) : null;
+    throw mapped ? new ScriptSyntaxError(message, mapped.line, mapped.column) : new ScriptSyntaxError(message, line, column);
   }
 }

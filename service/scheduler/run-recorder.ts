@@ -30,6 +30,8 @@ export interface StartedRun {
   node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
+  /** The source map of a TypeScript job's code; null for JavaScript. */
+  sourceMap: string | null;
   /** Only a draft runs safe. */
   mode?: RunStart['mode'];
 }
@@ -96,7 +98,7 @@ export class RunRecorder {
       throw error;
     }
     const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code, ...mode };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, ...runnable(start, saved), ...mode };
   }
 
   /** Forgets a deleted job's code. */
@@ -231,4 +233,11 @@ export class RunRecorder {
     if (!current.active) return { patch: { ...planned.patch, active: false, status: 'exit', nextRunAt: null }, event: planned.event };
     return planned;
   }
+}
+
+/** The JavaScript a run executes and, for TypeScript, its source map: the draft's, else the saved version's. */
+function runnable(start: RunStart, saved: CodeVersion | null): { code: string | undefined; sourceMap: string | null } {
+  if (start.code !== undefined) return { code: start.code, sourceMap: start.sourceMap ?? null };
+  if (!saved) return { code: undefined, sourceMap: null };
+  return { code: saved.compiled ?? saved.code, sourceMap: saved.sourceMap };
 }

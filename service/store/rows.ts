@@ -5,8 +5,10 @@
 import type {
   By,
   AlertDelivery,
+  CodeText,
   CodeVersion,
   Job,
+  JobLanguage,
   JobOwner,
   JobResult,
   JobStatus,
@@ -47,13 +49,14 @@ export interface JobRow {
   created_at: number;
   updated_at: number;
   period: string | null;
+  language: string;
 }
 
 /** Every column of the jobs table, for the INSERT. */
 export const JOB_COLUMNS = [
   'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
   'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
-  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period',
+  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period', 'language',
 ] as const satisfies ReadonlyArray<keyof JobRow>;
 
 export type SqlValue = string | number | null;
@@ -61,6 +64,7 @@ export type SqlValue = string | number | null;
 /** Every column a `JobPatch` may change, keyed by the field. `version` is changed by saveCode only. */
 const PATCH_COLUMNS = {
   description: { column: 'description', encode: (v: string) => v },
+  language: { column: 'language', encode: (v: JobLanguage) => v },
   interval: { column: 'interval', encode: (v: number | null) => v },
   cron: { column: 'cron', encode: (v: string | null) => v },
   timezone: { column: 'timezone', encode: (v: string | null) => v },
@@ -133,6 +137,7 @@ export function jobToRow(job: Job): JobRow {
     created_at: job.createdAt,
     updated_at: job.updatedAt,
     period: job.period,
+    language: job.language,
   };
 }
 
@@ -145,11 +150,12 @@ export function jobFromValues(values: JobValues): Job {
   const [
     name, description, interval, cron, timezone, runOnce, active, timeout, missed, onError, notify,
     status, nextRunAt, lastRunAt, lastScheduledAt, lastResult, lastError, failing, path, version,
-    owner, sourceHash, createdAt, updatedAt, period,
+    owner, sourceHash, createdAt, updatedAt, period, language,
   ] = values;
   return {
     name,
     description,
+    language: language as JobLanguage,
     interval,
     cron,
     timezone,
@@ -182,10 +188,25 @@ export interface CodeRow {
   code: string;
   saved_at: number;
   saved_by: string | null;
+  compiled: string | null;
+  source_map: string | null;
 }
 
 export function codeFromRow(row: CodeRow): CodeVersion {
-  return { job: row.job, version: row.version, code: row.code, savedAt: row.saved_at, by: row.saved_by as By };
+  return {
+    job: row.job,
+    version: row.version,
+    code: row.code,
+    compiled: row.compiled,
+    sourceMap: row.source_map,
+    savedAt: row.saved_at,
+    by: row.saved_by as By,
+  };
+}
+
+/** A version's code as given to createJob and saveCode: plain code is JavaScript. */
+export function codeText(code: string | CodeText): CodeText {
+  return typeof code === 'string' ? { code, compiled: null, sourceMap: null } : code;
 }
 
 export interface RunRow {

@@ -291,6 +291,21 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 11,
+    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
+    statements: [
+      {
+        sql: "ALTER TABLE quickjobs_jobs ADD COLUMN language VARCHAR(16) NOT NULL DEFAULT 'javascript'",
+        unlessColumn: ['quickjobs_jobs', 'language'],
+      },
+      // NULL for a JavaScript version, whose code is what runs.
+      {
+        sql: 'ALTER TABLE quickjobs_code_versions ADD COLUMN compiled MEDIUMTEXT NULL, ADD COLUMN source_map MEDIUMTEXT NULL',
+        unlessColumn: ['quickjobs_code_versions', 'compiled'],
+      },
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;

@@ -200,6 +200,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ${[...rollupTables(SQLITE_ROLLUPS, { int: 'INTEGER', text: 'TEXT', suffix: 'WITHOUT ROWID' }), ...rebuildRollups(SQLITE_ROLLUPS)].join(';\n')};
     `,
   },
+  {
+    version: 10,
+    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN language TEXT NOT NULL DEFAULT 'javascript';
+      -- NULL for a JavaScript version, whose code is what runs.
+      ALTER TABLE code_versions ADD COLUMN compiled TEXT;
+      ALTER TABLE code_versions ADD COLUMN source_map TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
