@@ -40,7 +40,7 @@ export const MAX_UPCOMING = 50;
 
 export interface JobServiceOptions {
   store: Store;
-  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
+  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor' | 'job'>>;
   checkScript: (code: string) => Promise<CheckResult>;
   /** Whether a period of that name exists; a job's `period` must name one. Without it, any name goes. */
   periodExists?: (name: string) => boolean;
@@ -130,13 +130,17 @@ export class JobService {
 
   /** Saves a new code version. Throws ScriptSyntaxError (nothing saved) or VersionConflictError. */
   async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<Job> {
-    const { language } = await this.get(name);
-    const text = await this.prepare(code, language, name);
-    const job = await this.options.store.saveCode(name, text, {
-      baseVersion,
-      patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
-      by: source.by ?? null,
-    });
+    // The language as the scheduler holds the job saves a read of the store on every save.
+    const language = (this.options.scheduler.job?.(name) ?? (await this.get(name))).language;
+    const save = async (text: CodeText, base: number | undefined) =>
+      this.options.store.saveCode(name, text, {
+        baseVersion: base,
+        patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now() },
+        by: source.by ?? null,
+      });
+    let job = await save(await this.prepare(code, language, name), baseVersion);
+    // Another node changed the language a moment ago: save the code again, stripped as it now must be.
+    if (job.language !== language) job = await save(await this.prepare(code, job.language, name), job.version);
     this.options.scheduler.upsert(job);
     return job;
   }

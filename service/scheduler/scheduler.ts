@@ -204,6 +204,11 @@ export class Scheduler {
     return [...this.jobs.values()];
   }
 
+  /** The job as the scheduler holds it (kept current by every change, on every node); undefined when it holds none. */
+  job(name: string): Job | undefined {
+    return this.jobs.get(name);
+  }
+
   isRunning(name: string): boolean {
     return this.flight.has(name);
   }
