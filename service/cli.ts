@@ -1,5 +1,5 @@
 /**
- * `quickjobs start | run <name|file> | check <file> | passwd | export [dir]`.
+ * `quickjobs start | run <name|file> | check <file> | pull | push | passwd | export [dir]`.
  * Each command resolves to its exit code; `start` keeps the process alive with its server.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { setAdminPassword } from './auth/admin-password.js';
 import { exportJobs, exportPeriods } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
 import { checkCommand } from './cli/check-command.js';
+import { SYNC_USAGE, syncCommand } from './cli/sync-commands.js';
 import { ConfigError } from './config-error.js';
 import { StoreError } from './store/errors.js';
 import type { Env } from './config.js';
@@ -33,6 +34,7 @@ const USAGE = `usage: quickjobs <command>
   start               serve the API, the webmin and the scheduler
   run <name|file>     run one job once here and print its log and result (exit 1 on error)
   check <file>        check a .js or .ts job file (settings line, syntax, types) without running it
+${SYNC_USAGE}
   passwd              set the webmin password (read from the terminal or standard input)
   export [dir]        write every job with its settings, and periods.json, into dir (default ./jobs-export)
   secrets rotate      re-encrypt every secret under a new key (stop the service first)`;
@@ -50,6 +52,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
         return args[0] ? await checkCommand(args[0]) : usage('check needs a file');
       case 'passwd':
         return await passwd(env);
+      case 'pull':
+      case 'push':
+        return await syncCommand(command, args, env);
       case 'export':
         return await exportCommand(args[0] ?? 'jobs-export', env);
       case 'secrets':
