@@ -8,6 +8,7 @@ import { checkScript } from '../../sandbox/check.js';
 import { readJobsFolder } from '../bootstrap/read-folder.js';
 import { type PushAction, describeAction, planPush, settingsOf } from './push-plan.js';
 import { ensureFolder, inParallel, CONCURRENCY, type SyncOutput } from './pull-command.js';
+import type { JobSettings } from '../jobs/types.js';
 import type { RemoteJob, ServiceClient } from './service-client.js';
 import { codeHash, readState, type SyncState, writeState } from './sync-state.js';
 
@@ -68,7 +69,7 @@ async function apply(action: PushAction, client: ServiceClient, state: SyncState
     return;
   }
   const { job } = action;
-  let written: RemoteJob;
+  let written: Pick<RemoteJob, 'version'> & JobSettings;
   if (action.kind === 'create') {
     const { name, ...fields } = job.fields;
     written = await client.create({ name, ...fields, code: job.code });
@@ -76,8 +77,9 @@ async function apply(action: PushAction, client: ServiceClient, state: SyncState
     written = await client.update(job.name, { ...action.settings, code: action.code ?? job.code });
   } else {
     // The code goes with the version it was planned against: a save on the service in between is refused (409).
-    if (action.code !== null) await client.saveCode(job.name, action.code, action.baseVersion);
-    written = await client.update(job.name, action.settings);
+    const version = action.code === null ? action.baseVersion : await client.saveCode(job.name, action.code, action.baseVersion);
+    const settings = Object.keys(action.settings).length === 0 ? null : await client.update(job.name, action.settings);
+    written = settings ?? { ...action.current, version };
   }
   state.jobs[job.name] = { file: job.file, version: written.version, settings: settingsOf(written), codeHash: codeHash(job.code) };
 }

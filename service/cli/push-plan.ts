@@ -16,8 +16,11 @@ import { codeHash, type SyncState } from './sync-state.js';
 
 export type PushAction =
   | { kind: 'create'; job: FolderJob }
-  /** `settings`: the fields to send; `code`: null when the code stays; `baseVersion`: the version it was planned against. */
-  | { kind: 'update'; job: FolderJob; settings: Partial<JobSettings>; code: string | null; baseVersion: number }
+  /**
+   * `settings`: the fields to send; `code`: null when the code stays; `baseVersion` and `current`:
+   * the service's version and settings it was planned against.
+   */
+  | { kind: 'update'; job: FolderJob; settings: Partial<JobSettings>; code: string | null; baseVersion: number; current: JobSettings }
   | { kind: 'delete'; name: string }
   | { kind: 'conflict'; name: string; reason: string };
 
@@ -77,7 +80,7 @@ export function planPush(local: FolderJob[], state: SyncState | null, remote: Re
     }
     // A new language comes with its code: the code is checked and stripped in that language.
     const code = codeChanged || 'language' in settings ? job.code : null;
-    actions.push({ kind: 'update', job, settings, code, baseVersion: there.version });
+    actions.push({ kind: 'update', job, settings, code, baseVersion: there.version, current: settingsOf(there) });
   }
   const inFolder = new Set(local.map((job) => job.name));
   for (const [name, before] of Object.entries(pulled)) {
@@ -92,7 +95,7 @@ export function planPush(local: FolderJob[], state: SyncState | null, remote: Re
 
 /** Forced: the service's job made what the file says, whatever changed there. */
 function overwrite(job: FolderJob, fields: JobSettings, there: RemoteJob): PushAction {
-  return { kind: 'update', job, settings: changed(settingsOf(there), fields), code: job.code, baseVersion: there.version };
+  return { kind: 'update', job, settings: changed(settingsOf(there), fields), code: job.code, baseVersion: there.version, current: settingsOf(there) };
 }
 
 export function nameOf(action: PushAction): string {
