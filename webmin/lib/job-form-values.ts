@@ -3,11 +3,12 @@
  * from the API's job settings. The checks mirror the service's rules so most mistakes show while
  * typing; the service still has the last word and its field errors are shown the same way.
  */
-import type { Job, JobSettings, NewJob } from '../api-types.js';
+import type { Job, JobLanguage, JobSettings, NewJob } from '../api-types.js';
 
 export interface JobFormValues {
   name: string;
   description: string;
+  language: JobLanguage;
   scheduleKind: 'interval' | 'cron';
   interval: string;
   cron: string;
@@ -34,6 +35,7 @@ export function emptyForm(): JobFormValues {
   return {
     name: '',
     description: '',
+    language: 'javascript',
     scheduleKind: 'interval',
     interval: '300',
     cron: '',
@@ -53,6 +55,7 @@ export function formFromJob(job: Job): JobFormValues {
   return {
     name: job.name,
     description: job.description,
+    language: job.language,
     scheduleKind: job.cron !== null ? 'cron' : 'interval',
     interval: job.interval !== null ? String(job.interval) : '300',
     cron: job.cron ?? '',
@@ -130,6 +133,7 @@ export function settingsFromForm(values: JobFormValues): JobSettings {
   const isCron = values.scheduleKind === 'cron';
   return {
     description: values.description.trim(),
+    language: values.language,
     interval: isCron ? null : Number(values.interval),
     cron: isCron ? values.cron.trim() : null,
     timezone: isCron && values.timezone.trim() ? values.timezone.trim() : null,
@@ -151,6 +155,6 @@ export function newJobFromForm(values: JobFormValues): NewJob {
 export function formFieldOf(field: string | undefined): FormField | null {
   if (!field) return null;
   if (field.startsWith('notify')) return /webhook/i.test(field) ? 'notifyWebhook' : 'notifyEmail';
-  const known: FormField[] = ['name', 'description', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
+  const known: FormField[] = ['name', 'description', 'language', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
   return known.find((f) => f === field) ?? null;
 }

@@ -1,12 +1,13 @@
 /**
  * Monaco as the job editor needs it, and nothing more: the editor core and its contributions, the
- * JavaScript language with the TypeScript service, the `core`/`job` typings, and workers served by
+ * JavaScript and TypeScript languages with the TypeScript service, the `core`/`job` typings, and workers served by
  * the service itself (no CDN, so the page's CSP can stay 'self').
  */
 import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/javascript/register';
-import { javascriptDefaults, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
+import 'monaco-editor/languages/definitions/typescript/register';
+import { javascriptDefaults, ScriptTarget, typescriptDefaults } from 'monaco-editor/languages/features/typescript/register';
 
 export { monaco };
 
@@ -37,15 +38,25 @@ export function configureMonaco(): void {
     allowNonTsExtensions: true,
     noEmit: true,
   });
-  javascriptDefaults.setDiagnosticsOptions({
-    noSemanticValidation: false,
-    noSyntaxValidation: false,
-    // Suggestions ("may be converted to...") would dot a correct job; only real problems are marked.
-    noSuggestionDiagnostics: true,
-    diagnosticCodesToIgnore: SCRIPT_BODY_DIAGNOSTICS,
+  // A TypeScript job is checked as `quickjobs check` checks it (service/cli/type-check.ts): strict.
+  typescriptDefaults.setCompilerOptions({
+    target: ScriptTarget.ES2020,
+    lib: ['es2022'],
+    strict: true,
+    allowNonTsExtensions: true,
+    noEmit: true,
   });
-  // The typings declare `console` too (SPEC §2 routes it to the log).
-  javascriptDefaults.addExtraLib(__CORE_API_DTS__, 'file:///quickjobs/core-api.d.ts');
+  for (const defaults of [javascriptDefaults, typescriptDefaults]) {
+    defaults.setDiagnosticsOptions({
+      noSemanticValidation: false,
+      noSyntaxValidation: false,
+      // Suggestions ("may be converted to...") would dot a correct job; only real problems are marked.
+      noSuggestionDiagnostics: true,
+      diagnosticCodesToIgnore: SCRIPT_BODY_DIAGNOSTICS,
+    });
+    // The typings declare `console` too (SPEC §2 routes it to the log).
+    defaults.addExtraLib(__CORE_API_DTS__, 'file:///quickjobs/core-api.d.ts');
+  }
 }
 
 /** Monaco's CSS is linked only when the editor first loads; the build names the file in a meta tag. */

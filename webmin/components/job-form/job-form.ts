@@ -211,6 +211,10 @@ export class JobForm extends LitElement {
             ? field('name', 'Name', { hint: 'Letters, digits, - and _; starts with a letter. It cannot be changed later.', autocomplete: 'off' })
             : html`<div class="field"><span class="label">Name</span> <span class="readonly">${this.jobName}</span></div>`}
           ${field('description', 'Description', { hint: 'Optional: what the job does, for the jobs table.' })}
+          ${renderSelect('language', 'Language', v.language, [
+            ['javascript', 'JavaScript'],
+            ['typescript', 'TypeScript (stripped to JavaScript when saved)'],
+          ])}
         </div>
         <fieldset>
           <legend>Schedule</legend>
