@@ -4,7 +4,7 @@
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SandboxPool } from '../sandbox/pool.js';
@@ -22,7 +22,11 @@ import { workerHostSpec } from './helpers/worker-host.js';
 import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
-import { maskOutcome } from './runs/pool-runner.js';
+import { mapOutcome, maskOutcome } from './runs/pool-runner.js';
+import { languageOf } from './bootstrap/read-folder.js';
+import { ScriptSyntaxError } from './jobs/errors.js';
+import { SourceMapper } from './jobs/source-map.js';
+import { stripTypes } from './jobs/typescript.js';
 import { SecretKeyError } from './secrets/errors.js';
 import { rotateSecrets } from './secrets/rotate.js';
 import { newKeyText, parseKey } from './secrets/secret-key.js';
@@ -32,7 +36,7 @@ import type { Store } from './store/store.js';
 const USAGE = `usage: quickjobs <command>
 
   start               serve the API, the webmin and the scheduler
-  run <name|file>     run one job once here and print its log and result (exit 1 on error)
+  run <name|file>     run one job (.js or .ts) once here and print its log and result (exit 1 on error)
   check <file>        check a .js or .ts job file (settings line, syntax, types) without running it
 ${SYNC_USAGE}
   passwd              set the webmin password (read from the terminal or standard input)
@@ -92,21 +96,32 @@ function usage(problem: string): number {
 
 interface Script {
   name: string;
+  /** The JavaScript to run: a `.ts` file or a TypeScript job stripped, with its source map. */
   code: string;
+  sourceMap: string | null;
   timeout: number;
 }
 
 async function loadScript(target: string, store: Store): Promise<Script> {
-  if (target.endsWith('.js') || existsSync(target)) {
+  if (languageOf(target) !== null || existsSync(target)) {
     const text = await readFile(target, 'utf8');
     const split = splitSettingsLine(text);
     const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
-    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30 };
+    const name = basename(target, extname(target));
+    if (languageOf(target) !== 'typescript') return { name, code: split.code, sourceMap: null, timeout: settings.timeout ?? 30 };
+    try {
+      const { js, sourceMap } = await stripTypes(split.code);
+      return { name, code: js, sourceMap, timeout: settings.timeout ?? 30 };
+    } catch (error) {
+      if (!(error instanceof ScriptSyntaxError)) throw error;
+      const offset = split.kind === 'settings' ? 1 : 0;
+      throw new CliError(`${target}:${(error.line ?? 1) + offset}:${error.column ?? 1}: ${error.message}`);
+    }
   }
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
-  return { name: job.name, code: code.code, timeout: job.timeout };
+  return { name: job.name, code: code.compiled ?? code.code, sourceMap: code.sourceMap, timeout: job.timeout };
 }
 
 /**
@@ -148,6 +163,8 @@ async function runOnce(target: string, env: Env): Promise<number> {
   });
   try {
     const script = await loadScript(target, store);
+    // A TypeScript job's errors and logged stack frames point at its TypeScript lines.
+    const mapper = script.sourceMap ? new SourceMapper(script.sourceMap) : null;
     const started = Date.now();
     const outcome = await pool.run(
       {
@@ -160,9 +177,9 @@ async function runOnce(target: string, env: Env): Promise<number> {
         timeZone: config.core.timeZone,
         logLimitBytes: LOG_LIMIT_BYTES,
       },
-      { onLog: (entry) => printLog({ ...entry, message: mask.text(entry.message) }) },
+      { onLog: (entry) => printLog({ ...entry, message: mask.text(mapper ? mapper.mapText(entry.message) : entry.message) }) },
     );
-    return printOutcome(maskOutcome(outcome, mask), Date.now() - started);
+    return printOutcome(maskOutcome(mapper ? mapOutcome(outcome, mapper) : outcome, mask), Date.now() - started);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`quickjobs: ${error.message}`);

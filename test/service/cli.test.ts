@@ -43,6 +43,7 @@ before(async () => {
   await writeFile(join(dir, 'mistyped.ts'), '// quickjobs: {"interval": 60}\nconst job = core.job();\nconst count: number = "three";\njob.run = async () => {\n  await core.mysql.selectt("db", { tbl: "t" });\n  return "DONE";\n};\nreturn job;\n');
   await writeFile(join(dir, 'mistyped.js'), 'const job = core.job();\njob.run = () => { core.network.gett("https://example.com"); return job.OK; };\nreturn job;\n');
   await writeFile(join(dir, 'broken.ts'), 'const job = core.job();\nlet n: = 1;\nreturn job;\n');
+  await writeFile(join(dir, 'throws.ts'), 'interface Box {\n  n: number;\n}\nconst job = core.job();\njob.run = (): QuickJobs.JobResult => { const box: Box = { n: 3 }; throw new Error("kaput " + box.n); };\nreturn job;\n');
   await writeFile(join(dir, 'not-json.js'), '// quickjobs: {interval: 60}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
 });
 
@@ -80,6 +81,13 @@ describe('quickjobs run', () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /kaput/);
     assert.match(result.stderr, /line 2/);
+  });
+
+  it('runs a .ts file stripped, and names the TypeScript line of its error', async () => {
+    const result = await quickjobs(['run', join(dir, 'throws.ts')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /kaput 3/);
+    assert.match(result.stderr, /line 5/);
   });
 
   it('exits 1 naming the file, line and field of a bad settings line, without a stack trace', async () => {
