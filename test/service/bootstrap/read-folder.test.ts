@@ -132,6 +132,21 @@ describe('readJobsFolder', () => {
     assert.equal(problems[0]?.name, undefined);
   });
 
+  it('makes a .ts file a TypeScript job, ignores typings, and reports a syntax error at its TypeScript line', async () => {
+    const { dir } = await folder({
+      'typed.ts': `// quickjobs: {"interval": 60}\ninterface A { a: number }\nconst a: A = { a: 1 };\n${script()}`,
+      'core-api.d.ts': 'declare const x: number;\n',
+      'broken.ts': '// quickjobs: {"interval": 60}\nconst job = core.job();\ninterface A { a: number }\nconst a: A = { a: 1 ;\nreturn job;\n',
+      'contradicts.ts': `// quickjobs: {"interval": 60, "language": "javascript"}\n${script()}`,
+    });
+    const { jobs, problems } = await readJobsFolder(dir);
+    assert.deepEqual(jobs.map((job) => [job.name, job.fields.language]), [['typed', 'typescript']]);
+    const byFile = Object.fromEntries(problems.map((problem) => [problem.file, problem.message]));
+    assert.deepEqual(Object.keys(byFile).sort(), ['broken.ts', 'contradicts.ts']);
+    assert.match(byFile['broken.ts']!, /^syntax error \(line 4, column 21\)/);
+    assert.match(byFile['contradicts.ts']!, /a \.ts file is typescript/);
+  });
+
   it('fingerprints settings and code, not how the settings line is written', async () => {
     const { dir, write } = await folder({ 'a.js': `// quickjobs: {"interval": 60, "active": true}\n${script()}` });
     const first = (await readJobsFolder(dir)).jobs[0]?.sourceHash;
