@@ -13,7 +13,7 @@ import { csrfGuard } from './api/csrf.js';
 import type { LoginThrottle } from './auth/login-throttle.js';
 import { jobsRoutes } from './api/jobs-routes.js';
 import { periodsRoutes } from './api/periods-routes.js';
-import { runsRoutes, type RemoteLines } from './api/runs-routes.js';
+import { runsRoutes, type RemoteCancel, type RemoteLines } from './api/runs-routes.js';
 import { secretsRoutes } from './api/secrets-routes.js';
 import { PeriodInUseError } from './periods/errors.js';
 import type { PeriodService } from './periods/period-service.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   runEvents: RunEvents;
   /** Live lines of runs on other nodes (several nodes on one MySQL store). */
   remoteLines?: RemoteLines;
+  /** Cancels runs on other nodes (several nodes on one MySQL store). */
+  remoteCancel?: RemoteCancel;
   apiToken: string | null;
   version: string;
   reload: () => Promise<void>;
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
-  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines }));
+  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines, remoteCancel: deps.remoteCancel }));
   api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
   if (deps.secrets) api.route('/secrets', secretsRoutes({ secrets: deps.secrets }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

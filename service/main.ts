@@ -200,6 +200,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     events,
     runEvents,
     remoteLines: cluster?.liveLines,
+    remoteCancel: cluster?.cancels,
     apiToken: core.apiToken,
     trustProxy: core.trustProxy,
     version: VERSION,

@@ -9,6 +9,7 @@ import { Cluster } from './cluster/cluster.js';
 import { lockSqliteFile, type FileLock } from './cluster/sqlite-lock.js';
 import type { CoreConfig } from './config.js';
 import { StoreError } from './store/errors.js';
+import { MysqlStore } from './store/mysql-store.js';
 import { createStorePool, STORE_DEADLINE_MS } from './store/mysql/pool.js';
 import { parseMysqlUrl } from './store/mysql/target.js';
 import { openStore } from './store/open-store.js';
@@ -53,7 +54,8 @@ export async function openNodeStore(core: CoreConfig, nodeId: string, log: Logge
   }
   // Several nodes on one MySQL store: take this node's place before anything is scheduled.
   const clusterPool = core.store.kind === 'mysql' ? createStorePool(parseMysqlUrl(core.store.url), STORE_DEADLINE_MS) : null;
-  const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log });
+  const namedPools = store instanceof MysqlStore ? [store.pool] : [];
+  const cluster = clusterPool === null ? null : new Cluster({ pool: clusterPool, id: nodeId, store, log, namedPools });
   let clusterStart = true;
   if (cluster !== null) {
     try {

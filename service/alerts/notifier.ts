@@ -67,7 +67,7 @@ export class AlertNotifier {
     }
   }
 
-  /** Resolves when every delivery started so far has delivered or given up (tests, the CLI). */
+  /** Resolves when every delivery started so far has delivered or given up. */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
@@ -75,9 +75,8 @@ export class AlertNotifier {
   /** Waits briefly for deliveries in flight; retries still waiting are abandoned and marked failed. */
   async close(): Promise<void> {
     this.stopping.abort();
-    const all = Promise.allSettled([...this.pending]);
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    await Promise.race([this.settled(), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
     clearTimeout(timer);
     this.mailer?.close();
   }

@@ -23,10 +23,28 @@ export interface RemoteLines {
   linesAfter(id: number, seq: number): Promise<Array<{ seq: number; entry: LogEntry }>>;
 }
 
+/** Cancelling runs in flight on other nodes, through the store (several nodes on one store). */
+export interface RemoteCancel {
+  /** Asks the running node to cancel the run. */
+  request(id: number, by: By): Promise<void>;
+}
+
 /** How often a run in flight on another node is read again for its lines and its end. */
 const REMOTE_POLL_MS = 500;
 
-export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Store; runEvents: RunEvents; live: LiveRuns; remoteLines?: RemoteLines }): Hono {
+/** How long a cancel waits for the node running the run to record its end (it polls every 250 ms). */
+const REMOTE_CANCEL_WAIT_MS = 3_000;
+const REMOTE_CANCEL_POLL_MS = 50;
+
+interface RunsRoutesDeps {
+  store: Store;
+  runEvents: RunEvents;
+  live: LiveRuns;
+  remoteLines?: RemoteLines;
+  remoteCancel?: RemoteCancel;
+}
+
+export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel }: RunsRoutesDeps): Hono {
   const app = new Hono();
   /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
   const present = (run: RunRecord): RunRecord =>
@@ -46,12 +64,18 @@ export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Sto
 
   app.post('/:id/cancel', async (c) => {
     const id = runId(c.req.param('id'));
-    const cancelled = await live.cancel(id, actorOf(c));
+    const by = actorOf(c);
+    const cancelled = await live.cancel(id, by);
     if (cancelled?.outcome === 'cancelled') return c.json(runJson(cancelled));
     // It ended on its own first (then it keeps that one outcome), or it is not executing here.
-    const run = cancelled ?? (await findRun(store, String(id)));
+    let run = cancelled ?? (await findRun(store, String(id)));
+    if (run.outcome === 'running' && remoteCancel) {
+      run = await cancelElsewhere(store, remoteCancel, run, by);
+      if (run.outcome === 'cancelled') return c.json(runJson(run));
+    }
     if (run.outcome === 'running') {
-      throw new ApiError(409, 'not_cancellable', `run ${id} is recorded as running but is not executing here; its end is still being recorded`, { run: runJson(run) });
+      const why = remoteCancel ? 'the node running it has not recorded its end' : 'it is not executing here; its end is still being recorded';
+      throw new ApiError(409, 'not_cancellable', `run ${id} is recorded as running but ${why}`, { run: runJson(run) });
     }
     throw new ApiError(409, 'ended', `run ${id} has already ended (${run.outcome})`, { run: runJson(run) });
   });
@@ -98,6 +122,17 @@ export function runsRoutes({ store, runEvents, live, remoteLines }: { store: Sto
   });
 
   return app;
+}
+
+/** Asks the node running `run` to cancel it and waits for its recorded end (or gives up, still running). */
+async function cancelElsewhere(store: Store, remote: RemoteCancel, run: RunRecord, by: By): Promise<RunRecord> {
+  await remote.request(run.id, by);
+  const deadline = performance.now() + REMOTE_CANCEL_WAIT_MS;
+  while (run.outcome === 'running' && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, REMOTE_CANCEL_POLL_MS));
+    run = await findRun(store, String(run.id));
+  }
+  return run;
 }
 
 async function findRun(store: Store, raw: string) {

@@ -24,8 +24,10 @@ import { ChangeFeed } from './change-feed.js';
 import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
 import { LiveLinesShipper, LiveLinesTable } from './live-lines.js';
+import { endConnections, nameConnections } from './node-connections.js';
+import { RemoteCancels, RemoteCancelsTable } from './remote-cancels.js';
 import { RemoteRuns } from './remote-runs.js';
-import { FEED_POLL_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
+import { CANCELS_POLL_MS, FEED_POLL_MS, GUARD_MS, HEARTBEAT_MS, HOLD_MS, LINES_POLL_MS, REMOTE_RUNS_POLL_MS, SAME_ID_WAIT_MS } from './timing.js';
 
 export type { ClusterScheduler } from './cluster-scheduler.js';
 
@@ -35,6 +37,8 @@ export interface ClusterOptions {
   store: Pick<Store, 'listJobs' | 'getJob'>;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   now?: () => number;
+  /** The node's other pools on the same database (the store's), whose connections are named too. */
+  namedPools?: Pool[];
 }
 
 
@@ -42,6 +46,8 @@ export class Cluster {
   readonly id: string;
   /** Live log lines of runs watched from another node (see live-lines.ts). */
   readonly liveLines: LiveLinesTable;
+  /** Requests to cancel runs in flight on another node (see remote-cancels.ts). */
+  readonly cancels: RemoteCancelsTable;
   private readonly table: ClusterTable;
   private readonly now: () => number;
   private epoch = 0;
@@ -67,6 +73,7 @@ export class Cluster {
     this.id = options.id;
     this.table = new ClusterTable(options.pool);
     this.liveLines = new LiveLinesTable(options.pool);
+    this.cancels = new RemoteCancelsTable(options.pool);
     this.now = options.now ?? Date.now;
   }
 
@@ -84,10 +91,12 @@ export class Cluster {
         this.epoch = joined.epoch;
         this.changeSeq = joined.changeSeq;
         this.lastHeartbeatSent = performance.now();
+        await this.nameConnections();
         await this.readNodes();
         // Heartbeats start now, not when the scheduler is ready: a slow start must not look dead.
         this.every(HEARTBEAT_MS, () => this.pulse());
         this.every(HEARTBEAT_MS, () => this.survey());
+        this.every(GUARD_MS, async () => this.guard());
         return { clusterStart: joined.clusterStart };
       }
       // A live row with this id: another node, or this node's previous process killed a moment
@@ -127,6 +136,8 @@ export class Cluster {
     const shipper = new LiveLinesShipper(this.liveLines, runEvents);
     this.follow(REMOTE_RUNS_POLL_MS, () => remote.poll());
     this.follow(LINES_POLL_MS, () => shipper.poll());
+    const cancels = new RemoteCancels(this.cancels, scheduler);
+    this.follow(CANCELS_POLL_MS, () => cancels.poll());
   }
 
   /** Polls the store for what the other nodes did, until this node leaves. */
@@ -229,6 +240,7 @@ export class Cluster {
       } else {
         this.fenced = true;
         this.options.log.error({ node: this.id }, 'another node declared this node dead (its heartbeat was too old); starting nothing until it rejoins');
+        this.interruptRuns('another node declared this node dead and recorded its runs interrupted');
         await this.rejoin();
       }
       if (this.unreachable !== null) {
@@ -264,6 +276,31 @@ export class Cluster {
     }
   }
 
+  /**
+   * A node that has gone HOLD_MS without a heartbeat the store took may be found dead by the others
+   * a second later, and its jobs run there: its runs in flight end now, so no job runs on two nodes
+   * at once. The node that finds it dead records them interrupted; if the store answers first, this
+   * node does.
+   */
+  private guard(): void {
+    if (this.leaving || this.epoch === 0 || this.holding) return;
+    this.interruptRuns(this.fenced ? 'another node declared this node dead' : `this node could not reach the store for ${HOLD_MS / 1000} s`);
+  }
+
+  private interruptRuns(reason: string): void {
+    const interrupted = this.scheduler?.interruptAll(`${reason}; its jobs may run on another node`) ?? 0;
+    if (interrupted > 0) this.options.log.warn({ node: this.id, interrupted }, `${reason}: interrupted this node's runs in flight`);
+  }
+
+  /**
+   * Names this node's connections, in its own pool and in `namedPools` (the store's), so a node
+   * that finds it dead can end them; names left by an earlier process with this id go first.
+   */
+  private async nameConnections(): Promise<void> {
+    await endConnections(this.options.pool, this.id);
+    for (const pool of [this.options.pool, ...(this.options.namedPools ?? [])]) nameConnections(pool, this.id);
+  }
+
   /** Fenced: its runs were recorded interrupted by the node that found it dead. Joins again. */
   private async rejoin(): Promise<void> {
     const joined = await this.table.join(this.id, this.now(), 'its node stopped answering while this run was in flight');
@@ -280,6 +317,9 @@ export class Cluster {
     for (const node of this.known) {
       if (node.id === this.id || !node.alive || isLive(node)) continue;
       any = true;
+      // Its open transactions would hold their locks until it wakes, the takeover's among them.
+      const ended = await endConnections(this.options.pool, node.id);
+      if (ended > 0) this.options.log.warn({ node: node.id, connections: ended }, 'ended the database connections of a silent node');
       const interrupted = await this.table.takeOver(node, this.now(), `node ${node.id} stopped answering while this run was in flight`);
       if (interrupted !== null) this.options.log.warn({ node: node.id, interrupted, silentMs: Math.round(node.ageMs) }, 'a node fell silent: took over its jobs');
     }

@@ -20,6 +20,9 @@ export const DEAD_AFTER_MS = 3_000;
 /** Without a heartbeat taken for this long a node starts nothing: four missed, 1 s before DEAD_AFTER_MS. */
 export const HOLD_MS = 2_000;
 
+/** How often a node checks it still holds its place; when not, its runs in flight end (well before DEAD_AFTER_MS). */
+export const GUARD_MS = 250;
+
 /** How often each node reads the change feed: an edit reaches every node within about this. */
 export const FEED_POLL_MS = 200;
 
@@ -28,6 +31,9 @@ export const REMOTE_RUNS_POLL_MS = 500;
 
 /** How often each node copies the new log lines of its runs watched from another node. */
 export const LINES_POLL_MS = 300;
+
+/** How often each node reads the requests to cancel its runs: a cancel from another node takes about this. */
+export const CANCELS_POLL_MS = 250;
 
 /** Every so often each node reads every job again, in case a change was never announced. */
 export const FULL_SYNC_MS = 30_000;

@@ -11,6 +11,8 @@ interface Cancellable {
   controller: AbortController;
   /** Set by `cancel` before it aborts, so the recorder writes who cancelled. */
   cancelledBy: By | undefined;
+  /** Set by `interruptAll` before it aborts: why the run is recorded interrupted, not cancelled. */
+  interrupted: string | undefined;
   finished: Promise<FinishedRun>;
 }
 
@@ -19,6 +21,8 @@ export interface Flight {
   signal: AbortSignal;
   /** Who cancelled it; undefined when nobody did. */
   cancelledBy(): By | undefined;
+  /** Why it was interrupted; undefined when it was not. */
+  interrupted(): string | undefined;
   recorded(finished: FinishedRun): void;
   failed(error: unknown): void;
 }
@@ -35,6 +39,7 @@ export class InFlight {
     const entry: Cancellable = {
       controller: new AbortController(),
       cancelledBy: undefined,
+      interrupted: undefined,
       finished: new Promise<FinishedRun>((resolve, reject) => {
         recorded = resolve;
         failed = reject;
@@ -43,7 +48,7 @@ export class InFlight {
     entry.finished.catch(() => undefined);
     this.runs.set(id, 'queued');
     this.cancels.set(id, entry);
-    return { signal: entry.controller.signal, cancelledBy: () => entry.cancelledBy, recorded, failed };
+    return { signal: entry.controller.signal, cancelledBy: () => entry.cancelledBy, interrupted: () => entry.interrupted, recorded, failed };
   }
 
   /** Aborts run `id` (once) and resolves to its recorded end; null when it is not in flight here. */
@@ -55,6 +60,18 @@ export class InFlight {
       run.controller.abort(`cancelled by ${by ?? 'the service'}`);
     }
     return run.finished;
+  }
+
+  /** Ends every run in flight here as interrupted, for `reason`; how many it ended. */
+  interruptAll(reason: string): number {
+    let count = 0;
+    for (const run of this.cancels.values()) {
+      if (run.controller.signal.aborted) continue;
+      run.interrupted = reason;
+      run.controller.abort(reason);
+      count++;
+    }
+    return count;
   }
 
   /** The run's end is recorded (or failed to be): nothing to cancel any more. */

@@ -271,6 +271,14 @@ export class Scheduler {
   }
 
   /**
+   * Ends every run in flight here as `interrupted` (this node lost its place in the cluster: another
+   * node may run its jobs now, and no job may run on two nodes at once). Returns how many.
+   */
+  interruptAll(reason: string): number {
+    return this.flight.interruptAll(reason);
+  }
+
+  /**
    * Stopped jobs count a fresh interval; every other job keeps its remaining time. `refresh` runs
    * first (the jobs folder is read again there). Runs in flight are not disturbed.
    */
@@ -379,6 +387,8 @@ export class Scheduler {
       } finally {
         this.flight.executed(started.id);
       }
+      const interrupted = flight.interrupted();
+      if (interrupted !== undefined && outcome.outcome === 'cancelled') outcome = { ...outcome, outcome: 'interrupted', error: { message: interrupted } };
       // Plan from the job as it is now: a person may have edited it while it ran.
       const current = started.scheduledAt === null ? undefined : (this.jobs.get(job.name) ?? job);
       const cancelledBy = outcome.outcome === 'cancelled' ? (flight.cancelledBy() ?? null) : null;

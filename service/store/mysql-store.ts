@@ -31,7 +31,8 @@ export class MysqlStore extends TableStore {
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly pool: Pool,
+    /** The store's connections (several nodes on one store name them; see cluster/node-connections.ts). */
+    readonly pool: Pool,
     /** `user@host:port/db`, never the password. */
     detail: string,
     runHistory: number,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createTestService, type TestService } from '../helpers/app.js';
+import { INITIAL_WASM_BYTES } from '../../sandbox/module.js';
 
 const SEED = Number(process.env.QUICKJOBS_FUZZ_SEED ?? 20240917);
 const BATCHES = Number(process.env.QUICKJOBS_FUZZ_BATCHES ?? 10);
@@ -20,6 +21,8 @@ const PER_BATCH = 4;
 /** No batch starts after this long, so the suite stays bounded on a slow machine. */
 const TIME_LIMIT_MS = 20_000;
 const QUOTA_MB = 4;
+/** The per-run memory limit the service runs with (its default): below the pre-grown WASM memory. */
+const MEMORY_MB = 64;
 
 const small = fc.integer({ min: 0, max: 50 });
 const big = fc.constantFrom(1_000, 100_000, 1_000_000, 10_000_000, 30_000_000);
@@ -63,7 +66,7 @@ let svc: TestService;
 let made = 0;
 
 before(async () => {
-  svc = await createTestService({ QUICKJOBS_WORKERS: '2', QUICKJOBS_DATA_QUOTA_MB: String(QUOTA_MB), QUICKJOBS_LOG_LEVEL: process.env.QUICKJOBS_FUZZ_LOG ?? 'silent' });
+  svc = await createTestService({ QUICKJOBS_WORKERS: '2', QUICKJOBS_DATA_QUOTA_MB: String(QUOTA_MB), QUICKJOBS_MEMORY_MB: String(MEMORY_MB), QUICKJOBS_LOG_LEVEL: process.env.QUICKJOBS_FUZZ_LOG ?? 'silent' });
 });
 
 after(async () => {
@@ -117,8 +120,18 @@ describe('random hostile job programs', () => {
     // after a few hundred hostile runs sits between 0.5 and 1 GiB above the start. The bound catches
     // a run that keeps what it allocated; the pool's own live memory is what a leak test should read.
     assert.ok(grownMb < 2048, `RSS grew ${grownMb.toFixed(0)} MiB; pool ${JSON.stringify(pool)}`);
+    // What would leak is what the threads keep alive: each ready thread's V8 heap after a full
+    // collection, and its QuickJS module's memory, which a guest that filled its heap grows past
+    // the pre-grown size for good (the pool ends such a thread rather than keep it).
+    const threads = await svc.service.pool.memory(true);
+    assert.ok(threads.length >= 1, 'a ready thread answers');
+    for (const thread of threads) {
+      assert.ok(thread.heapUsed < 32 * 1024 * 1024, `a thread keeps ${(thread.heapUsed / 1024 / 1024).toFixed(1)} MiB of V8 heap alive`);
+      assert.equal(thread.wasm, INITIAL_WASM_BYTES, `a thread's QuickJS memory grew to ${(thread.wasm / 1024 / 1024).toFixed(0)} MiB`);
+    }
+    const threadsMb = threads.map((thread) => `${(thread.heapUsed / 1024 / 1024).toFixed(1)}+${(thread.wasm / 1024 / 1024).toFixed(0)}`).join(' ');
     const storeMb = statSync(join(svc.dataDir, 'quickjobs.db')).size / (1024 * 1024);
     assert.ok(storeMb < QUOTA_MB * made + 64, `the store holds ${storeMb.toFixed(0)} MiB`);
-    console.log(`# fuzz: ${made} programs in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}), pool ${JSON.stringify(pool)}, RSS +${grownMb.toFixed(0)} MiB, store ${storeMb.toFixed(1)} MiB`);
+    console.log(`# fuzz: ${made} programs in ${((Date.now() - started) / 1000).toFixed(1)} s (seed ${SEED}), pool ${JSON.stringify(pool)}, threads' live heap+WASM MiB ${threadsMb}, RSS +${grownMb.toFixed(0)} MiB, store ${storeMb.toFixed(1)} MiB`);
   });
 });

@@ -292,6 +292,34 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     ],
   },
   {
+    version: 9,
+    description: 'requests to cancel runs in flight on another node',
+    statements: [
+      // The node serving POST /runs/:id/cancel leaves a request; the node running the run reads it
+      // and cancels. at is the server's clock, so a request lapses the same for every node.
+      `CREATE TABLE IF NOT EXISTS quickjobs_run_cancels (
+        run_id  BIGINT NOT NULL,
+        by_name VARCHAR(64) NULL,
+        at      DATETIME(6) NOT NULL,
+        PRIMARY KEY (run_id)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },  {
+    version: 10,
+    description: 'the connections of each node',
+    statements: [
+      // The node that finds another dead ends that node's connections, whose open transactions
+      // would otherwise hold their locks until it wakes (service/cluster/node-connections.ts).
+      `CREATE TABLE IF NOT EXISTS quickjobs_node_connections (
+        conn_id BIGINT NOT NULL,
+        node    VARCHAR(255) NOT NULL,
+        host    VARCHAR(255) NOT NULL,
+        PRIMARY KEY (conn_id),
+        KEY by_node (node)
+      ) ${TABLE_OPTIONS}`,
+    ],
+  },
+  {
     version: 11,
     description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
     statements: [

@@ -174,6 +174,24 @@ describe('the tick loop', () => {
     assert.equal(job.nextRunAt, null);
   });
 
+  it('records runs it was told to interrupt (its node lost its place) as interrupted, not cancelled', async () => {
+    await addJob('a', {});
+    await boot();
+    scheduler.tick(T0 + 10_000);
+    await settle();
+    const { request, end } = runner.started[0]!;
+    const recorded = new Promise<RunRecord>((resolve) => finished.once(request.runId, resolve));
+    // The runner ends a run whose signal aborts as cancelled, with the reason, as the pool does.
+    request.signal!.addEventListener('abort', () => end({ outcome: 'cancelled', error: { message: String(request.signal!.reason) }, logs: [] }));
+    assert.equal(scheduler.interruptAll('this node lost its place'), 1);
+    assert.equal(scheduler.interruptAll('again'), 0, 'a run is interrupted once');
+    const run = await recorded;
+    assert.equal(run.outcome, 'interrupted');
+    assert.match(run.error!.message, /this node lost its place/);
+    assert.equal(run.cancelledBy, null);
+    assert.equal((await store.getJob('a'))!.active, true);
+  });
+
   it('keeps a job a person deactivated during its run inactive', async () => {
     await addJob('a', {});
     await boot();
