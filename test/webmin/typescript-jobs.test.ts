@@ -91,6 +91,21 @@ describe('a TypeScript job in the webmin', { skip }, () => {
     const markers = await editor().waitForMarkers((m) => m.some((x) => x.owner === 'quickjobs'), 'the syntax mark');
     assert.equal(markers.find((m) => m.owner === 'quickjobs')?.line, 3);
     assert.equal((await service.api('/jobs/typed/code')).body.version, 2, 'nothing was saved');
+  });
+
+  it('says beside the Language select why code with types cannot turn JavaScript', async () => {
+    // Back to the saved code, so leaving the editor asks nothing.
+    await editor().setValue(TYPED_JOB);
+    await page.goto(url('#/jobs/typed'));
+    await page.locator('#language').waitFor();
+    await page.locator('#language').selectOption('javascript');
+    await page.locator('button[type="submit"]', { hasText: 'Update' }).click();
+    await page.locator('[data-error-for="language"]', { hasText: 'not valid JavaScript' }).waitFor();
+    assert.equal(await page.locator('#language').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the form with the error');
+    const job = (await service.api('/jobs/typed')).body;
+    assert.equal(job.language, 'typescript');
+    assert.equal(job.version, 2, 'nothing was saved');
     assert.deepEqual(pageErrors, []);
   });
 });
