@@ -3,7 +3,7 @@
  * the source map saved with the version (jobs/typescript.ts). The host maps a run's error and the
  * `job.js:line:column` frames in its error and log text before the run is recorded.
  */
-import { WRAPPED_LINES, TS_FILE } from './typescript.js';
+import { HELPER_LINES, WRAPPED_LINES, TS_FILE } from './typescript.js';
 
 export interface Position {
   /** 1-based. */
@@ -20,15 +20,20 @@ const DIGIT = new Map([...BASE64].map((char, index) => [char, index]));
 
 export class SourceMapper {
   private readonly segments: Segments;
+  /** Lines of esbuild's helpers at the top of the script, which stand for no line of the source. */
+  private readonly helperLines: number;
 
   /** `sourceMap` is a version's source map (JSON text, version 3). */
   constructor(sourceMap: string) {
-    const parsed = JSON.parse(sourceMap) as { mappings?: unknown };
+    const parsed = JSON.parse(sourceMap) as { mappings?: unknown; [HELPER_LINES]?: unknown };
     this.segments = typeof parsed.mappings === 'string' ? decodeMappings(parsed.mappings) : [];
+    this.helperLines = typeof parsed[HELPER_LINES] === 'number' ? parsed[HELPER_LINES] : 0;
   }
 
   /** The TypeScript position of a 1-based script position in the JavaScript; null if the map has none for its line. */
   toSource(position: Position): Position | null {
+    if (position.line <= this.helperLines) return null;
+    // Helper lines sit above the wrapper in esbuild's output as in the script, so they shift nothing.
     const line = this.segments[position.line - 1 + WRAPPED_LINES];
     if (!line || line.length === 0) return null;
     const column = position.column - 1;

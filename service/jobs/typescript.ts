@@ -6,7 +6,9 @@
  * refuses as a module, so it transforms the source inside the same wrapper the sandbox adds
  * (sandbox/script.ts) and takes the wrapper off again. The map keeps the wrapper's coordinates:
  * script line n is line n + 1 of the map on both sides (`WRAPPED_LINES`), which
- * jobs/source-map.ts accounts for.
+ * jobs/source-map.ts accounts for. Syntax esbuild lowers with helpers (decorators, `using`)
+ * gets them printed above the wrapper: they stay at the top of the script, and their count is
+ * kept in the map as `x_quickjobs_helper_lines` (lines that map to no source).
  */
 import { transform, type Message, type TransformFailure } from 'esbuild';
 
@@ -51,14 +53,19 @@ export async function stripTypes(source: string): Promise<{ js: string; sourceMa
     if (!first) throw error;
     throw syntaxError(first, source);
   }
-  return { js: unwrap(output.code), sourceMap: output.map };
+  const lines = output.code.replace(/\n$/, '').split('\n');
+  // esbuild prints the wrapper back as `(async function() {` … `});`, any helpers above it.
+  const head = lines.indexOf(PRINTED_HEAD);
+  if (head < 0 || lines.at(-1) !== PRINTED_TAIL) throw new Error('esbuild printed the job in a shape quickjobs does not know');
+  const js = [...lines.slice(0, head), ...lines.slice(head + 1, -1)].join('\n');
+  const map = JSON.parse(output.map) as Record<string, unknown>;
+  return { js, sourceMap: JSON.stringify({ ...map, [HELPER_LINES]: head }) };
 }
 
-/** esbuild prints the wrapper back as `(async function() {\n` … `\n});\n`: the lines between are the script. */
-function unwrap(printed: string): string {
-  const lines = printed.replace(/\n$/, '').split('\n');
-  return lines.slice(1, -1).join('\n');
-}
+const PRINTED_HEAD = '(async function() {';
+const PRINTED_TAIL = '});';
+/** The source map field that counts the helper lines at the top of the script. */
+export const HELPER_LINES = 'x_quickjobs_helper_lines';
 
 function syntaxError(message: Message, source: string): ScriptSyntaxError {
   const location = message.location;

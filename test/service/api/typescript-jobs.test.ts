@@ -67,6 +67,17 @@ describe('a TypeScript job created through the API', () => {
     assert.equal(run.body.error.line, 5);
   });
 
+  it('maps lines past the helpers esbuild adds above the script (decorators)', async () => {
+    const decorated = `function logged(value: unknown, _context: unknown) {\n  return value;\n}\nclass Stock {\n  @logged count(): number {\n    throw new Error('decorated');\n  }\n}\nconst job = core.job();\njob.run = async () => { new Stock().count(); return job.OK; };\nreturn job;\n`;
+    const saved = await t.api('/jobs', { method: 'POST', body: { name: 'decorated', interval: 3600, language: 'typescript', active: false, code: decorated } });
+    assert.equal(saved.status, 201, JSON.stringify(saved.body));
+    assert.match((await t.api('/jobs/decorated/code')).body.compiled, /^var __/, 'the helpers lead the script');
+    const run = await t.api('/jobs/decorated/run', { method: 'POST', body: {} });
+    assert.equal(run.body.outcome, 'error');
+    assert.match(run.body.error.message, /decorated/);
+    assert.equal(run.body.error.line, 6);
+  });
+
   it('refuses TypeScript that does not parse with 422 at its TypeScript line and column, and saves nothing', async () => {
     const before = (await t.api('/jobs/typed')).body.version;
     const broken = 'const job = core.job();\ninterface A { a: number }\nconst a: A = { a: 1 ;\nreturn job;';
