@@ -10,10 +10,15 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing. */
+/**
+ * Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing.
+ * The default language is left out, so a JavaScript file hashes as it did before jobs had a
+ * language and an upgrade rewrites no folder job.
+ */
 function canonicalSettings(fields: JobFieldsInput): string {
   const record = fields as unknown as Record<string, unknown>;
-  return JSON.stringify(Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]])));
+  const keys = Object.keys(record).filter((key) => !(key === 'language' && record[key] === 'javascript'));
+  return JSON.stringify(Object.fromEntries(keys.sort().map((key) => [key, record[key]])));
 }
 
 export function sourceHash(fields: JobFieldsInput, code: string): string {

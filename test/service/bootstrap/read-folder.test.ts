@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 
 import { readJobsFolder } from '../../../service/bootstrap/read-folder.js';
+import { sourceHash } from '../../../service/bootstrap/source-hash.js';
 import { script, tempFolder } from './temp-folder.js';
 
 let cleanup: Array<() => Promise<void>> = [];
@@ -145,6 +146,15 @@ describe('readJobsFolder', () => {
     assert.deepEqual(Object.keys(byFile).sort(), ['broken.ts', 'contradicts.ts']);
     assert.match(byFile['broken.ts']!, /^syntax error \(line 4, column 21\)/);
     assert.match(byFile['contradicts.ts']!, /a \.ts file is typescript/);
+  });
+
+  it('fingerprints a JavaScript file as before jobs had a language, so an upgrade rewrites no folder job', async () => {
+    const { dir } = await folder({ 'a.js': `// quickjobs: {"interval": 60}\n${script()}` });
+    const [job] = (await readJobsFolder(dir)).jobs;
+    const { language, ...before } = job!.fields;
+    assert.equal(language, 'javascript');
+    assert.equal(job!.sourceHash, sourceHash(before as typeof job.fields, job!.code));
+    assert.notEqual(sourceHash({ ...job!.fields, language: 'typescript' }, job!.code), job!.sourceHash);
   });
 
   it('fingerprints settings and code, not how the settings line is written', async () => {
