@@ -22,6 +22,7 @@ export async function pushCommand(dir: string, client: ServiceClient, options: P
   await ensureFolder(dir, false);
   const state = await readState(dir);
   if (state === null) output.err(`${dir} was never pulled: every job the service already has counts as a conflict`);
+  else if (state.url !== options.url) output.err(`${dir} was pulled from ${state.url}: its versions are that service's, so jobs changed since may show as conflicts`);
   const folder = await readJobsFolder(dir, { check: checkScript });
   if (folder.problems.length > 0) {
     for (const problem of folder.problems) output.err(`${problem.file}: ${problem.message}`);
