@@ -2,16 +2,17 @@
  * `quickjobs pull <dir> --url <service>`: every job of a running service written into `dir` in the
  * bootstrap format (SPEC §7: settings line, then the code; `.ts` for TypeScript), and the sync
  * state beside them. Files of jobs pulled before that the service no longer has are removed;
- * other files in the folder are left alone. The folder's copies are replaced: commit first.
+ * other files in the folder are left alone. A file edited since the last pull is not overwritten:
+ * the pull refuses, naming it, unless `force`.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { formatSettingsLine } from '../bootstrap/settings-line.js';
 import type { RemoteJob, ServiceClient } from './service-client.js';
 import { SyncError } from './service-client.js';
 import { settingsOf } from './push-plan.js';
-import { codeHash, type PulledJob, readState, writeState } from './sync-state.js';
+import { codeHash, type PulledJob, readState, type SyncState, writeState } from './sync-state.js';
 
 export interface SyncOutput {
   out(line: string): void;
@@ -36,9 +37,15 @@ export async function ensureFolder(dir: string, create: boolean): Promise<void> 
   }
 }
 
-export async function pullCommand(dir: string, client: ServiceClient, url: string, output: SyncOutput): Promise<number> {
+export async function pullCommand(dir: string, client: ServiceClient, url: string, output: SyncOutput, force = false): Promise<number> {
   await ensureFolder(dir, true);
   const before = await readState(dir);
+  const edited = force ? [] : await editedSincePull(dir, before);
+  if (edited.length > 0) {
+    for (const file of edited) output.err(`${file}: edited since the last pull`);
+    output.err(`${edited.length} file(s) edited since the last pull: nothing pulled. Push them (or commit them), then pull; or pull --force to overwrite them.`);
+    return 1;
+  }
   const jobs = await client.listJobs();
   output.out(`pulling ${jobs.length} job(s) from ${url}`);
   const pulled: Record<string, PulledJob> = {};
@@ -47,8 +54,9 @@ export async function pullCommand(dir: string, client: ServiceClient, url: strin
     const { code, version } = await client.code(job.name);
     const settings = settingsOf(job);
     const file = fileOf(job);
-    await writeFile(join(dir, file), `${formatSettingsLine(settings)}\n${code}`, 'utf8');
-    pulled[job.name] = { file, version, settings, codeHash: codeHash(code) };
+    const text = `${formatSettingsLine(settings)}\n${code}`;
+    await writeFile(join(dir, file), text, 'utf8');
+    pulled[job.name] = { file, version, settings, codeHash: codeHash(code), fileHash: codeHash(text) };
     done += 1;
     if (done % 100 === 0) output.out(`  ${done}/${jobs.length}`);
   });
@@ -61,6 +69,23 @@ export async function pullCommand(dir: string, client: ServiceClient, url: strin
   await writeState(dir, { url, pulledAt: new Date().toISOString(), jobs: pulled });
   output.out(`pulled ${jobs.length} job(s) into ${dir}${removed > 0 ? `; removed ${removed} file(s) of jobs the service no longer has` : ''}`);
   return 0;
+}
+
+/** The files of pulled jobs whose text is no longer what pull wrote (a missing file is no edit: it is pulled again). */
+async function editedSincePull(dir: string, state: SyncState | null): Promise<string[]> {
+  const edited: string[] = [];
+  for (const job of Object.values(state?.jobs ?? {})) {
+    if (job.fileHash === undefined) continue;
+    let text: string;
+    try {
+      text = await readFile(join(dir, job.file), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    if (codeHash(text) !== job.fileHash) edited.push(job.file);
+  }
+  return edited.sort();
 }
 
 /** Runs `task` over `items`, at most `limit` at a time; rejects with the first failure. */

@@ -4,6 +4,8 @@
  * changes nothing. Any conflict (a job changed on the service since the pull) refuses the whole
  * push and exits 1 unless `--force`; a folder with a broken file exits 1 before anything is sent.
  */
+import { readFile } from 'node:fs/promises';
+
 import { checkScript } from '../../sandbox/check.js';
 import { readJobsFolder } from '../bootstrap/read-folder.js';
 import { type PushAction, describeAction, planPush, settingsOf } from './push-plan.js';
@@ -82,5 +84,7 @@ async function apply(action: PushAction, client: ServiceClient, state: SyncState
     const settings = Object.keys(action.settings).length === 0 ? null : await client.update(job.name, action.settings);
     written = settings ?? { ...action.current, version };
   }
-  state.jobs[job.name] = { file: job.file, version: written.version, settings: settingsOf(written), codeHash: codeHash(job.code) };
+  // The file as pushed is what the service now has: a pull keeps it only once it is edited again.
+  const fileHash = codeHash(await readFile(job.path, 'utf8'));
+  state.jobs[job.name] = { file: job.file, version: written.version, settings: settingsOf(written), codeHash: codeHash(job.code), fileHash };
 }

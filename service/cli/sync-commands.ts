@@ -8,8 +8,9 @@ import { ServiceClient, SyncError } from './service-client.js';
 
 const CONSOLE: SyncOutput = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-export const SYNC_USAGE = `  pull <dir> --url <service> [--token <token>]
-                      write every job of a running service into dir (settings line + code)
+export const SYNC_USAGE = `  pull <dir> --url <service> [--token <token>] [--force]
+                      write every job of a running service into dir (settings line + code);
+                      files edited since the last pull are kept unless --force
   push <dir> --url <service> [--token <token>] [--dry-run | --yes] [--force]
                       show what dir changes on the service; --yes applies it, --force overwrites
                       jobs changed on the service since the pull (token also from QUICKJOBS_TOKEN)`;
@@ -34,8 +35,8 @@ export async function syncCommand(command: 'pull' | 'push', args: string[], env:
     return 2;
   }
   const [dir, ...extra] = positionals;
-  const pushOnly = command === 'pull' && (values['dry-run'] || values.yes || values.force);
-  const problem = pushOnly ? 'takes no --dry-run, --yes or --force (those are for push)' : !dir ? 'needs a folder' : extra.length > 0 ? `takes one folder, not ${positionals.length}` : !values.url ? 'needs --url <service>' : values['dry-run'] && values.yes ? 'takes --dry-run or --yes, not both' : null;
+  const pushOnly = command === 'pull' && (values['dry-run'] || values.yes);
+  const problem = pushOnly ? 'takes no --dry-run or --yes (those are for push)' : !dir ? 'needs a folder' : extra.length > 0 ? `takes one folder, not ${positionals.length}` : !values.url ? 'needs --url <service>' : values['dry-run'] && values.yes ? 'takes --dry-run or --yes, not both' : null;
   if (problem) {
     output.err(`quickjobs ${command}: ${problem}\n\n${SYNC_USAGE}`);
     return 2;
@@ -43,7 +44,7 @@ export async function syncCommand(command: 'pull' | 'push', args: string[], env:
   try {
     const client = new ServiceClient(values.url!, values.token ?? env.QUICKJOBS_TOKEN);
     const folder = resolve(dir!);
-    if (command === 'pull') return await pullCommand(folder, client, values.url!, output);
+    if (command === 'pull') return await pullCommand(folder, client, values.url!, output, values.force === true);
     return await pushCommand(folder, client, { apply: values.yes === true, force: values.force === true, url: values.url! }, output);
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;

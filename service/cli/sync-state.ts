@@ -1,7 +1,8 @@
 /**
  * `.quickjobs-sync.json`: what a folder was pulled from, kept next to the jobs so `push` can tell
  * a change made in the folder from one made on the service since. Per job: its file, the version
- * and settings the service had, and a digest of the code as pulled. The token is never written.
+ * and settings the service had, and digests of the code and the file as pulled. The token is never
+ * written.
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ export interface PulledJob {
   version: number;
   settings: JobSettings;
   codeHash: string;
+  /** Digest of the whole file as pulled or pushed: a later pull keeps a file edited since. */
+  fileHash?: string;
 }
 
 export interface SyncState {

@@ -135,6 +135,21 @@ describe('quickjobs push', () => {
   });
 });
 
+describe('pull after edits in the folder', () => {
+  it('refuses to overwrite a file edited since the last pull or push, naming it, unless --force', async () => {
+    const edited = `// quickjobs: {"interval":3600,"active":false}\n${JOB('alpha, edited again')}`;
+    await writeFile(join(dir, 'alpha.js'), edited);
+    const refused = await quickjobs('pull', dir, '--url', svc.baseUrl);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /alpha\.js: edited since the last pull/);
+    assert.equal(await readFile(join(dir, 'alpha.js'), 'utf8'), edited);
+    const forced = await quickjobs('pull', dir, '--url', svc.baseUrl, '--force');
+    assert.equal(forced.code, 0, forced.err);
+    assert.match(await readFile(join(dir, 'alpha.js'), 'utf8'), /alpha, edited"/);
+    assert.ok(!(await readdir(dir)).includes('gamma.js'), 'a job deleted on the service is not pulled back');
+  });
+});
+
 describe('sync errors', () => {
   it('says when the service cannot be reached', async () => {
     const port = await closedPort();
