@@ -360,6 +360,11 @@ declare namespace QuickJobs {
    * };
    * return job;
    */
+  /** A job's parameters by name; the editor adds the names of the job being edited. */
+  interface JobParams {
+    readonly [name: string]: unknown;
+  }
+
   interface Job {
     /** Runs again on the next interval or cron slot. */
     readonly OK: 'OK';
@@ -380,6 +385,13 @@ declare namespace QuickJobs {
     readonly trigger: Trigger;
     /** ISO 8601 time of the previous run, or `null` on the first. */
     readonly lastRunAt: string | null;
+    /**
+     * The job's parameters, set with the job (SPEC §13): dates resolved when the run started, in
+     * the job's zone; `{"$secret": name}` replaced by the secret's value. Deep-frozen: read-only.
+     * @example
+     * const [res] = await core.network.get(job.params.url);
+     */
+    readonly params: JobParams;
     /**
      * The minute, 0-59. `localTime`: true for the service time zone (QUICKJOBS_TZ); default UTC.
      * @example

@@ -114,7 +114,7 @@ export class JobRun {
         main.error.dispose();
         return;
       }
-      const facts = context.newString(JSON.stringify({ name: request.jobName, trigger: request.trigger, lastRunAt: request.lastRunAt }));
+      const facts = context.newString(JSON.stringify({ name: request.jobName, trigger: request.trigger, lastRunAt: request.lastRunAt, params: request.params ?? {} }));
       const started = context.callFunction(this.begin, context.undefined, main.value, facts);
       main.value.dispose();
       facts.dispose();

@@ -44,6 +44,8 @@ export interface RunRequest {
   timeZone: string;
   /** Log cap in bytes; the rest is cut with a marker line. */
   logLimitBytes: number;
+  /** What the guest reads as `job.params` (deep-frozen there), resolved: plain JSON. Absent: `{}`. */
+  params?: Record<string, unknown>;
   /**
    * `safe`: the host holds the run's side effects (a draft) and hands back what it held as the
    * outcome's `held`. Absent or `live`: the run acts for real.

@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', statusRoutes({ scheduler: deps.scheduler, events: deps.events, version: deps.version, reload: deps.reload, extra: deps.statusExtra }));
   api.route('/jobs', jobsRoutes({ jobs: deps.jobs }));
   api.route('/periods', periodsRoutes({ periods: deps.periods }));
-  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines, remoteCancel: deps.remoteCancel }));
+  api.route('/runs', runsRoutes({ store: deps.store, runEvents: deps.runEvents, live: deps.scheduler, remoteLines: deps.remoteLines, remoteCancel: deps.remoteCancel, jobs: deps.jobs }));
   api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
   if (deps.secrets) api.route('/secrets', secretsRoutes({ secrets: deps.secrets }));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));

@@ -27,6 +27,8 @@ import { languageOf } from './bootstrap/read-folder.js';
 import { ScriptSyntaxError } from './jobs/errors.js';
 import { SourceMapper } from './jobs/source-map.js';
 import { stripTypes } from './jobs/typescript.js';
+import { UnknownPlaceholderError } from './jobs/param-dates.js';
+import { MissingSecretError, resolveParamDates, resolveParamSecrets, type JobParams } from './jobs/params.js';
 import { SecretKeyError } from './secrets/errors.js';
 import { rotateSecrets } from './secrets/rotate.js';
 import { newKeyText, parseKey } from './secrets/secret-key.js';
@@ -100,6 +102,9 @@ interface Script {
   code: string;
   sourceMap: string | null;
   timeout: number;
+  /** As written; resolved when the run starts, like a run of the service's. */
+  params: JobParams;
+  timezone: string | null;
 }
 
 async function loadScript(target: string, store: Store): Promise<Script> {
@@ -108,10 +113,11 @@ async function loadScript(target: string, store: Store): Promise<Script> {
     const split = splitSettingsLine(text);
     const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
     const name = basename(target, extname(target));
-    if (languageOf(target) !== 'typescript') return { name, code: split.code, sourceMap: null, timeout: settings.timeout ?? 30 };
+    const written = { timeout: settings.timeout ?? 30, params: settings.params ?? {}, timezone: settings.timezone ?? null };
+    if (languageOf(target) !== 'typescript') return { name, code: split.code, sourceMap: null, ...written };
     try {
       const { js, sourceMap } = await stripTypes(split.code);
-      return { name, code: js, sourceMap, timeout: settings.timeout ?? 30 };
+      return { name, code: js, sourceMap, ...written };
     } catch (error) {
       if (!(error instanceof ScriptSyntaxError)) throw error;
       const offset = split.kind === 'settings' ? 1 : 0;
@@ -121,7 +127,7 @@ async function loadScript(target: string, store: Store): Promise<Script> {
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
-  return { name: job.name, code: code.compiled ?? code.code, sourceMap: code.sourceMap, timeout: job.timeout };
+  return { name: job.name, code: code.compiled ?? code.code, sourceMap: code.sourceMap, timeout: job.timeout, params: job.params, timezone: job.timezone };
 }
 
 /**
@@ -156,7 +162,6 @@ async function runOnce(target: string, env: Env): Promise<number> {
     await store.close();
     throw error;
   }
-  const mask = secrets.masker();
   const pool = await SandboxPool.create({
     workers: 1,
     host: workerHostSpec({ helpers: config.helpers, store: config.core.store, secretKey: secrets.keyHex }),
@@ -166,6 +171,13 @@ async function runOnce(target: string, env: Env): Promise<number> {
     // A TypeScript job's errors and logged stack frames point at its TypeScript lines.
     const mapper = script.sourceMap ? new SourceMapper(script.sourceMap) : null;
     const started = Date.now();
+    let params: JobParams;
+    try {
+      params = await resolveParamSecrets(resolveParamDates(script.params, started, script.timezone ?? config.core.timeZone), (name) => secrets.value(name));
+    } catch (error) {
+      if (error instanceof UnknownPlaceholderError || error instanceof MissingSecretError) throw new CliError(`the job's params could not be resolved: ${error.message}`);
+      throw error;
+    }
     const outcome = await pool.run(
       {
         jobName: script.name,
@@ -176,10 +188,12 @@ async function runOnce(target: string, env: Env): Promise<number> {
         memoryBytes: config.core.memoryMb * 1024 * 1024,
         timeZone: config.core.timeZone,
         logLimitBytes: LOG_LIMIT_BYTES,
+        params,
       },
-      { onLog: (entry) => printLog({ ...entry, message: mask.text(mapper ? mapper.mapText(entry.message) : entry.message) }) },
+      // The masker of now: resolving the params may have read a secret.
+      { onLog: (entry) => printLog({ ...entry, message: secrets.masker().text(mapper ? mapper.mapText(entry.message) : entry.message) }) },
     );
-    return printOutcome(maskOutcome(mapper ? mapOutcome(outcome, mapper) : outcome, mask), Date.now() - started);
+    return printOutcome(maskOutcome(mapper ? mapOutcome(outcome, mapper) : outcome, secrets.masker()), Date.now() - started);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`quickjobs: ${error.message}`);

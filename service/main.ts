@@ -122,6 +122,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     logLimitBytes: LOG_LIMIT_BYTES,
     timeZone: core.timeZone,
     masker: () => secrets.masker(),
+    secret: (name) => secrets.value(name),
   });
   const scheduler = new Scheduler({
     store,
@@ -159,7 +160,7 @@ export async function createService(config: Config, options: CreateOptions = {})
         cluster?.announce('delete', name);
       },
       isRunning: (name) => scheduler.isRunning(name) || (cluster?.runningElsewhere(name) ?? false),
-      runNow: (name, code, by, mode) => scheduler.runNow(name, code, by, mode),
+      runNow: (name, code, by, mode, given) => scheduler.runNow(name, code, by, mode, given),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
       job: (name) => scheduler.job(name),
@@ -168,6 +169,7 @@ export async function createService(config: Config, options: CreateOptions = {})
     checkScript,
     timeZone: core.timeZone,
     periodExists: (name) => periods.has(name),
+    secretExists: (name) => secrets.exists(name),
     compiledPeriod: (name) => periods.compiledPeriod(name),
     codeRules: core.codeRules,
     onPolicyRefusal: ({ rule, line, job, action }) => {

@@ -36,6 +36,8 @@ export interface Job {
   missed: 'once' | 'skip';
   onError: 'exit' | 'continue';
   notify: Notify | null;
+  /** What the job reads as `job.params`, as written: placeholders and `{"$secret": name}` references (SPEC §13). */
+  params: Record<string, unknown>;
   status: JobStatus;
   running: boolean;
   nextRunAt: string | null;
@@ -53,7 +55,7 @@ export interface Job {
 /** What a person sets on a job through the form. */
 export type JobSettings = Pick<
   Job,
-  'description' | 'language' | 'interval' | 'cron' | 'timezone' | 'period' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify'
+  'description' | 'language' | 'interval' | 'cron' | 'timezone' | 'period' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify' | 'params'
 >;
 
 export interface NewJob extends JobSettings {
@@ -90,6 +92,8 @@ export interface Run {
   cancelledBy: By;
   /** The node that ran it. */
   node?: string | null;
+  /** The params it ran with, dates resolved, secrets as `***`; null for runs from before params. */
+  params: Record<string, unknown> | null;
   /** What a safe draft held instead of doing; only on the answer to a safe draft run. */
   held?: Held;
 }

@@ -66,6 +66,10 @@ export const api = {
    */
   runJob: (name: string, code?: string, mode?: RunMode): Promise<Run> =>
     call('POST', `${job(name)}/run`, code === undefined ? {} : mode === undefined ? { code } : { code, mode }),
+  /** Runs the saved code now with these params merged over the job's, for this run only. */
+  runWithParams: (name: string, params: Record<string, unknown>): Promise<Run> => call('POST', `${job(name)}/run`, { params }),
+  /** Runs a recorded run again: its params and code version, or the current code with `latest`. */
+  rerun: (id: number, latest = false): Promise<Run> => call('POST', `/runs/${id}/rerun`, latest ? { latest } : {}),
 
   listSecrets: (): Promise<SecretInfo[]> => call('GET', '/secrets'),
   /** Creates or replaces a secret; the value is never sent back. */

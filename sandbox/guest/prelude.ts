@@ -12,7 +12,7 @@
  * it is captured in closures here and never reachable from the user's script. The function returns
  * `{ settle, start }` for the host to keep: `settle(id, json)` resolves the guest promise of a host
  * call or sleep, `start(main, facts)` runs the job contract around the script, with the facts of
- * the run (name, trigger, lastRunAt) as JSON. Nothing here depends on the run until `start`, so a
+ * the run (name, trigger, lastRunAt, params) as JSON. Nothing here depends on the run until `start`, so a
  * worker installs the prelude in the next run's context while it is idle.
  */
 import { HELPER_FAMILIES, JOB_RESULTS } from '../core-names.js';
@@ -48,6 +48,12 @@ export const PRELUDE_SOURCE = String.raw`(function (host) {
     // A descriptor with a value alone makes a read-only property; the time helpers stay hidden.
     for (const name of RESULTS) Object.defineProperty(job, name, { value: name, enumerable: true });
     for (const name of ['name', 'trigger', 'lastRunAt']) Object.defineProperty(job, name, { value: facts[name], enumerable: true });
+    // A copy of its own each run (parsed from the facts), frozen all the way down: read-only.
+    const freeze = (value) => {
+      if (value !== null && typeof value === 'object') for (const key of Object.keys(value)) freeze(value[key]);
+      return Object.freeze(value);
+    };
+    Object.defineProperty(job, 'params', { value: freeze(facts.params), enumerable: true });
     for (const name of ['minute', 'hour', 'day', 'dayNum', 'dayMonth', 'month', 'monthNum', 'weekNum']) {
       Object.defineProperty(job, name, { value: (localTime) => need('time')[name](localTime) });
     }

@@ -1,6 +1,7 @@
 /** `/api/v1/jobs`: create, read, change and delete jobs and their code; run one now. */
 import { Hono } from 'hono';
-import { parseJobFields } from '../jobs/job-input.js';
+import { FieldError, parseJobFields } from '../jobs/job-input.js';
+import { parseParams, type JobParams } from '../jobs/params.js';
 import { MAX_UPCOMING, personVia, type JobService } from '../job-service/job-service.js';
 import { actorOf } from './actor.js';
 import { upcomingJson } from './upcoming-json.js';
@@ -106,7 +107,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const body = await readObject(c);
     const code = optionalString(body, 'code', MAX_CODE_CHARS);
     for (const key of Object.keys(body)) {
-      if (key !== 'code' && key !== 'mode') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
+      if (key !== 'code' && key !== 'mode' && key !== 'params') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
     }
     const mode = body.mode;
     if (mode !== undefined && mode !== 'safe' && mode !== 'live') {
@@ -115,10 +116,21 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     if (mode !== undefined && code === undefined) {
       throw new ApiError(422, 'invalid', 'mode applies to a draft (code); a run of the saved code is always live', { field: 'mode' });
     }
-    return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c), mode)));
+    const params = body.params === undefined ? undefined : runParams(body.params);
+    return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c), mode, params)));
   });
 
   return app;
+}
+
+/** A manual run's params: merged over the job's for that run only (SPEC §13). */
+function runParams(value: unknown): JobParams {
+  try {
+    return parseParams(value).params;
+  } catch (error) {
+    if (error instanceof FieldError) throw invalid(error);
+    throw error;
+  }
 }
 
 function invalid(result: { field: string; message: string }): ApiError {

@@ -4,6 +4,8 @@ import { streamSSE } from 'hono/streaming';
 import type { By, InFlightOutcome, LogEntry, RunRecord } from '../jobs/types.js';
 import type { RunEvents } from '../runs/run-events.js';
 import type { Store } from '../store/store.js';
+import type { JobService } from '../job-service/job-service.js';
+import { readObject } from './body.js';
 import { actorOf } from './actor.js';
 import { parseRunQuery } from './console-query.js';
 import { ApiError } from './errors.js';
@@ -36,15 +38,17 @@ const REMOTE_POLL_MS = 500;
 const REMOTE_CANCEL_WAIT_MS = 3_000;
 const REMOTE_CANCEL_POLL_MS = 50;
 
-interface RunsRoutesDeps {
+export interface RunsRoutesOptions {
   store: Store;
   runEvents: RunEvents;
   live: LiveRuns;
   remoteLines?: RemoteLines;
   remoteCancel?: RemoteCancel;
+  /** Runs a recorded run again (`POST /runs/:id/rerun`); without it that route is not served. */
+  jobs?: Pick<JobService, 'rerun'>;
 }
 
-export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel }: RunsRoutesDeps): Hono {
+export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel, jobs }: RunsRoutesOptions): Hono {
   const app = new Hono();
   /** The store keeps a run in flight as `running`; one still waiting for a thread reads `queued`. */
   const present = (run: RunRecord): RunRecord =>
@@ -78,6 +82,21 @@ export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel }
       throw new ApiError(409, 'not_cancellable', `run ${id} is recorded as running but ${why}`, { run: runJson(run) });
     }
     throw new ApiError(409, 'ended', `run ${id} has already ended (${run.outcome})`, { run: runJson(run) });
+  });
+
+  app.post('/:id/rerun', async (c) => {
+    if (!jobs) throw new ApiError(404, 'not_found', 'reruns are not served here');
+    const body = await readObject(c);
+    for (const key of Object.keys(body)) {
+      if (key !== 'latest') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
+    }
+    if (body.latest !== undefined && typeof body.latest !== 'boolean') throw new ApiError(422, 'invalid', 'latest must be true or false', { field: 'latest' });
+    const latest = body.latest === true;
+    const run = await findRun(store, c.req.param('id'));
+    if (run.codeVersion === null && !latest) {
+      throw new ApiError(409, 'not_rerunnable', `run ${run.id} ran an unsaved draft, whose code was not kept; run it again with {"latest": true} for the saved code`);
+    }
+    return c.json(runJson(await jobs.rerun(run, latest, actorOf(c))));
   });
 
   app.get('/:id/events', async (c) => {

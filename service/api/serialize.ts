@@ -1,4 +1,5 @@
 /** The JSON shapes of SPEC §5: times as ISO 8601 UTC, internal fields left out. */
+import { shownParams } from '../jobs/params.js';
 import type { AlertDelivery, CodeVersion, Job, RunRecord } from '../jobs/types.js';
 
 export function iso(ms: number | null): string | null {
@@ -26,6 +27,8 @@ export function jobJson(job: Job, running: boolean, schedule: JobSchedule = { ne
     missed: job.missed,
     onError: job.onError,
     notify: job.notify,
+    // As written: placeholders and secret references, never a secret's value.
+    params: job.params,
     status: job.status,
     running,
     nextRunAt: iso(schedule.nextRunAt),
@@ -73,6 +76,8 @@ export function runJson(run: RunRecord) {
     cancelledBy: run.cancelledBy,
     ...(run.held ? { held: run.held } : {}),
     node: run.node,
+    // Dates as resolved for the run; secrets as `***`.
+    params: run.params === null ? null : shownParams(run.params),
   };
 }
 

@@ -17,7 +17,11 @@ function digest(text: string): string {
  */
 function canonicalSettings(fields: JobFieldsInput): string {
   const record = fields as unknown as Record<string, unknown>;
-  const keys = Object.keys(record).filter((key) => !(key === 'language' && record[key] === 'javascript'));
+  // No params hash as before params existed, and no default language as before jobs had one, so a
+  // folder read by a newer release reads as unchanged.
+  const keys = Object.keys(record).filter(
+    (key) => (key !== 'params' || Object.keys(fields.params).length > 0) && !(key === 'language' && record[key] === 'javascript'),
+  );
   return JSON.stringify(Object.fromEntries(keys.sort().map((key) => [key, record[key]])));
 }
 

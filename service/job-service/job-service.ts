@@ -7,6 +7,7 @@ import type { CheckResult } from '../../sandbox/types.js';
 import { findRuleMatch, type CodeRule, type RuleMatch } from '../jobs/code-rules.js';
 import { CodePolicyError, InvalidFieldError, ScriptSyntaxError } from '../jobs/errors.js';
 import { DEFAULT_SETTINGS, type JobFieldsInput } from '../jobs/job-input.js';
+import { parseParams, type JobParams } from '../jobs/params.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
 import { compileJob } from '../jobs/typescript.js';
 import { SourceMapper } from '../jobs/source-map.js';
@@ -44,6 +45,8 @@ export interface JobServiceOptions {
   checkScript: (code: string) => Promise<CheckResult>;
   /** Whether a period of that name exists; a job's `period` must name one. Without it, any name goes. */
   periodExists?: (name: string) => boolean;
+  /** Whether a secret of that name exists; a job's `{"$secret": name}` params must name one. Without it, any name goes. */
+  secretExists?: (name: string) => Promise<boolean>;
   /** The period of that name as the scheduler uses it, for the upcoming runs; without it, periods are not applied there. */
   compiledPeriod?: (name: string) => CompiledPeriod | null;
   timeZone: string;
@@ -74,6 +77,7 @@ export class JobService {
   /** Creates a job; without code it gets the template. Throws JobExistsError, ScriptSyntaxError. */
   async create(fields: JobFieldsInput, code: string | null = null, source: ChangeSource = PERSON): Promise<Job> {
     this.assertPeriod(fields.period);
+    await this.assertSecrets(fields.params);
     const script = await this.prepare(code ?? JOB_TEMPLATE, fields.language, fields.name);
     const now = this.now();
     const draft: Omit<Job, 'version'> = {
@@ -109,6 +113,7 @@ export class JobService {
       throw new InvalidFieldError('interval', 'a job needs either interval (seconds) or cron');
     }
     if (fields.period !== undefined) this.assertPeriod(fields.period);
+    if (fields.params !== undefined) await this.assertSecrets(fields.params);
     // A new language re-saves the code as it is, checked and stripped in that language.
     const source = code ?? (after.language !== before.language ? ((await this.options.store.getCode(name))?.code ?? null) : null);
     const text = source === null ? null : await this.prepare(source, after.language, name);
@@ -215,18 +220,32 @@ export class JobService {
    * Runs the job now, with `code` instead of its saved code if given (a `draft` run); a draft runs `safe` unless
    * told `live`. Throws CodePolicyError when the code breaks a rule.
    */
-  async runNow(name: string, code?: string, by: By = null, mode?: RunMode): Promise<RunRecord> {
+  async runNow(name: string, code?: string, by: By = null, mode?: RunMode, params?: JobParams): Promise<RunRecord> {
     if (code !== undefined) this.assertAllowed(name, code, 'run');
-    else if (this.options.codeRules?.length) {
-      const saved = await this.options.store.getCode(name);
-      if (saved) this.assertAllowed(name, saved.code, 'run');
-    }
-    if (code === undefined) return this.options.scheduler.runNow(name, undefined, by);
+    else await this.assertSavedAllowed(name);
+    // Merged over the job's own for this run only; the job keeps its params.
+    const merged = params === undefined ? undefined : { ...(await this.get(name)).params, ...params };
+    if (params !== undefined) await this.assertSecrets(params);
+    const given = merged === undefined ? {} : { params: merged };
+    if (code === undefined) return this.options.scheduler.runNow(name, undefined, by, undefined, given);
     // A TypeScript job's draft is TypeScript: stripped like a save (a syntax error is 422), its errors mapped back.
     const { language } = await this.get(name);
     const draft = await compileJob(code, language);
     const run = draft.compiled === null ? code : { code: draft.compiled, sourceMap: draft.sourceMap };
-    return this.options.scheduler.runNow(name, run, by, mode ?? 'safe');
+    return this.options.scheduler.runNow(name, run, by, mode ?? 'safe', given);
+  }
+
+  /**
+   * Runs the job of `run` again with the params that run recorded (the job's own for a run recorded
+   * before params existed), and that run's code version unless `latest`. A draft's code was never
+   * saved: the caller answers that before asking for it without `latest`.
+   */
+  async rerun(run: RunRecord, latest: boolean, by: By = null): Promise<RunRecord> {
+    const job = await this.get(run.job);
+    const codeVersion = latest || run.codeVersion === null ? undefined : run.codeVersion;
+    await this.assertSavedAllowed(job.name, codeVersion);
+    const params = run.params ?? job.params;
+    return this.options.scheduler.runNow(job.name, undefined, by, undefined, { params, ...(codeVersion === undefined ? {} : { codeVersion }) });
   }
 
   /** The newest code version, or the given one; null if the job or the version does not exist. */
@@ -251,6 +270,21 @@ export class JobService {
   private assertPeriod(period: string | null): void {
     if (period !== null && this.options.periodExists && !this.options.periodExists(period)) {
       throw new InvalidFieldError('period', `period "${period}" does not exist`);
+    }
+  }
+
+  private async assertSavedAllowed(name: string, version?: number): Promise<void> {
+    if (!this.options.codeRules?.length) return;
+    const saved = await this.options.store.getCode(name, version);
+    if (saved) this.assertAllowed(name, saved.code, 'run');
+  }
+
+  /** Every secret the params refer to exists (422 naming the field otherwise). */
+  private async assertSecrets(params: JobParams): Promise<void> {
+    const exists = this.options.secretExists;
+    if (!exists) return;
+    for (const { field, name } of parseParams(params).secrets) {
+      if (!(await exists(name))) throw new InvalidFieldError(field, `${field} refers to secret "${name}", which does not exist (set it on the Secrets page or with PUT /api/v1/secrets/${name})`);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { validateDetailed } from 'node-cron';
 import { JOB_LANGUAGES, type JobSettings, type Notify } from './types.js';
+import { parseParams } from './params.js';
 
 export const JOB_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 export const MAX_INTERVAL_SECONDS = 31_536_000;
@@ -29,6 +30,7 @@ const SETTING_KEYS = [
   'missed',
   'onError',
   'notify',
+  'params',
 ] as const satisfies ReadonlyArray<keyof JobSettings>;
 
 const KNOWN_KEYS = new Set<string>(['name', ...SETTING_KEYS]);
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: JobSettings = {
   missed: 'once',
   onError: 'exit',
   notify: null,
+  params: {},
 };
 
 /** A field from outside that fails its check; the edge turns it into 422 `invalid` naming the field. */
@@ -116,6 +119,7 @@ function parseUpdate(input: unknown): Partial<JobFieldsInput> {
   if ('missed' in raw) out.missed = parseChoice(raw.missed, 'missed', ['once', 'skip'] as const);
   if ('onError' in raw) out.onError = parseChoice(raw.onError, 'onError', ['exit', 'continue'] as const);
   if ('notify' in raw) out.notify = parseNotify(raw.notify);
+  if ('params' in raw) out.params = parseParams(raw.params).params;
   return out;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../../sandbox/types.js';
 import type { Held } from './held.js';
+import type { JobParams } from './params.js';
 
 export type { JobResult, LogEntry, RunError, RunMode, RunTrigger };
 
@@ -44,6 +45,8 @@ export interface JobSettings {
   onError: OnErrorPolicy;
   /** Null means the service defaults. */
   notify: Notify | null;
+  /** What the job reads as `job.params` (SPEC §13), as written: placeholders and secret references unresolved. */
+  params: JobParams;
 }
 
 /** What the scheduler keeps about a job between runs. */
@@ -126,9 +129,14 @@ export interface RunRecord {
   held?: Held;
   /** The node that ran it (QUICKJOBS_NODE_ID); null for runs recorded before nodes were named. */
   node: string | null;
+  /**
+   * The params it ran with, dates resolved, secret references kept as written (the API shows them
+   * as `***`); null for runs recorded before params existed.
+   */
+  params: JobParams | null;
 }
 
-export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { by?: By; node?: string | null };
+export type NewRun = Pick<RunRecord, 'job' | 'trigger' | 'scheduledAt' | 'queuedAt' | 'codeVersion'> & { by?: By; node?: string | null; params?: JobParams | null };
 
 export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' | 'durationMs' | 'result' | 'outcome' | 'error' | 'logs'> & {
   cancelledBy?: By;

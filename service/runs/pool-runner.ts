@@ -1,5 +1,6 @@
 /**
- * Executes runs in the sandbox pool, streaming each run's log to the run-events hub while it runs.
+ * Executes runs in the sandbox pool, with the job's params' secret references resolved last (the
+ * recorder resolved their dates and recorded them with the run, references as written), streaming each run's log to the run-events hub while it runs.
  * It writes nothing: the scheduler's run recorder records the start and the end.
  *
  * It also masks every secret value this node knows: every live log line on its way to viewers,
@@ -11,6 +12,7 @@ import type { SandboxPool } from '../../sandbox/pool.js';
 import type { RunOutcome as SandboxOutcome } from '../../sandbox/types.js';
 import { readHeld } from '../jobs/held.js';
 import { SourceMapper } from '../jobs/source-map.js';
+import { MissingSecretError, resolveParamSecrets, type JobParams } from '../jobs/params.js';
 import type { Runner, RunOutcome, RunRequest } from '../scheduler/runner.js';
 import { NO_MASK, type Masker } from '../secrets/masker.js';
 import type { RunEvents } from './run-events.js';
@@ -23,6 +25,11 @@ export interface PoolRunnerOptions {
   timeZone: string;
   /** The masker of the secrets as they are now (SecretStore.masker); none: nothing is masked. */
   masker?: () => Masker;
+  /**
+   * A secret's value for a job's `{"$secret": name}` param, null when there is none
+   * (SecretStore.value, which adds it to the masker before answering). None: every reference fails.
+   */
+  secret?: (name: string) => Promise<string | null>;
 }
 
 export class PoolRunner implements Runner {
@@ -34,6 +41,13 @@ export class PoolRunner implements Runner {
     const { job, runId } = request;
     // A TypeScript job's positions are mapped to its TypeScript lines before anyone sees them.
     const mapper = request.sourceMap ? new SourceMapper(request.sourceMap) : null;
+    let params: JobParams;
+    try {
+      params = await resolveParamSecrets(request.params, this.options.secret ?? (async () => null));
+    } catch (error) {
+      if (!(error instanceof MissingSecretError)) throw error;
+      return { outcome: 'error', error: { message: `the job's params could not be resolved: ${error.message}` }, logs: [] };
+    }
     const outcome = await pool.run(
       {
         jobName: job.name,
@@ -44,6 +58,7 @@ export class PoolRunner implements Runner {
         memoryBytes,
         timeZone,
         logLimitBytes,
+        params,
         ...(request.mode === 'safe' ? { mode: 'safe' as const } : {}),
       },
       // The pool's workers answer the job's core.* calls themselves (service/helpers/worker-host.ts).

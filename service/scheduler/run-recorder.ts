@@ -8,8 +8,10 @@
  * once its own row is committed. Each row of a batch is answered on its own, so a row the store
  * refuses (its job is gone; a slot another node claimed) fails only its own run.
  */
+import { UnknownPlaceholderError } from '../jobs/param-dates.js';
+import { resolveParamDates, type JobParams } from '../jobs/params.js';
 import type { By, CodeVersion, Job, NewRun, RunRecord } from '../jobs/types.js';
-import { StoreUnavailableError } from '../store/errors.js';
+import { StoreUnavailableError, VersionNotFoundError } from '../store/errors.js';
 import { NodeNotHoldingError } from './errors.js';
 import type { JobPatch, Store } from '../store/store.js';
 import { FinishQueue, type FinishQueueOptions, type Queued } from './finish-queue.js';
@@ -34,6 +36,10 @@ export interface StartedRun {
   sourceMap: string | null;
   /** Only a draft runs safe. */
   mode?: RunStart['mode'];
+  /** The params it runs with, dates resolved at its start in the job's zone; secret references as written. */
+  params: JobParams;
+  /** Why its params could not be resolved (an unknown placeholder): the run then fails at once. */
+  paramsError?: string;
 }
 
 export interface FinishedRun extends Queued {
@@ -82,12 +88,13 @@ export class RunRecorder {
    * store throws: nothing has run, so the slot can simply be tried again.
    */
   async start(job: Job, start: RunStart): Promise<StartedRun> {
-    const saved = start.code === undefined ? await this.savedCode(job) : null;
+    const saved = start.code === undefined ? await this.savedCode(job, start.codeVersion) : null;
     const codeVersion = saved ? saved.version : null;
     const queuedAt = this.options.now();
     const by = start.by ?? null;
     const node = this.options.node ?? null;
-    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node };
+    const { params, paramsError } = this.resolveDates(job, start.params ?? job.params, queuedAt);
+    const row: NewRun = { job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, params };
     let id: number;
     try {
       id = await this.record(row);
@@ -98,7 +105,18 @@ export class RunRecorder {
       throw error;
     }
     const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, ...runnable(start, saved), ...mode };
+    const failed = paramsError === undefined ? {} : { paramsError };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, ...runnable(start, saved), ...mode, params, ...failed };
+  }
+
+  /** The params' dates at the run's start, in the job's zone (SPEC §13). */
+  private resolveDates(job: Job, written: JobParams, now: number): { params: JobParams; paramsError?: string } {
+    try {
+      return { params: resolveParamDates(written, now, job.timezone ?? this.options.timeZone) };
+    } catch (error) {
+      if (!(error instanceof UnknownPlaceholderError)) throw error;
+      return { params: written, paramsError: `the job's params could not be resolved: ${error.message}` };
+    }
   }
 
   /** Forgets a deleted job's code. */
@@ -106,7 +124,12 @@ export class RunRecorder {
     this.codes.delete(job);
   }
 
-  private async savedCode(job: Job): Promise<CodeVersion | null> {
+  private async savedCode(job: Job, version?: number): Promise<CodeVersion | null> {
+    if (version !== undefined) {
+      const older = await this.options.store.getCode(job.name, version);
+      if (older === null) throw new VersionNotFoundError(job.name, version);
+      return older;
+    }
     const cached = this.codes.get(job.name);
     if (cached !== undefined && cached.version === job.version) return cached;
     const saved = await this.options.store.getCode(job.name);
@@ -178,6 +201,7 @@ export class RunRecorder {
       by: started.by,
       cancelledBy: outcome.outcome === 'cancelled' ? cancelledBy : null,
       node: started.node,
+      params: started.params,
       ...(outcome.held ? { held: outcome.held } : {}),
     };
     const { patch, event } = current && started.scheduledAt !== null ? this.plan(current, record, started.scheduledAt) : { patch: undefined, event: null };

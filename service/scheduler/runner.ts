@@ -3,6 +3,7 @@
  * and a runner writes nothing: the scheduler's run recorder records the run before and after.
  */
 import type { Held } from '../jobs/held.js';
+import type { JobParams } from '../jobs/params.js';
 import type { By, Job, JobResult, LogEntry, RunError, RunMode, RunTrigger } from '../jobs/types.js';
 
 export interface RunStart {
@@ -17,6 +18,10 @@ export interface RunStart {
   by?: By;
   /** `safe` holds the draft's side effects (SPEC §10); saved code always runs live. */
   mode?: RunMode;
+  /** The params to run with, as written (a manual run's merged over the job's, a rerun's as recorded); absent: the job's own. */
+  params?: JobParams;
+  /** Runs this saved version instead of the newest (a rerun of an older run). */
+  codeVersion?: number;
 }
 
 /** One run to execute, already recorded (as queued) under `runId`. */
@@ -34,6 +39,8 @@ export interface RunRequest {
   signal?: AbortSignal;
   /** Absent: live. */
   mode?: RunMode;
+  /** The params with their dates resolved; secret references are still to be resolved (SPEC §13). */
+  params: JobParams;
 }
 
 /**

@@ -244,16 +244,17 @@ export class Scheduler {
 
   /**
    * Runs a job now, outside its schedule, and resolves to the finished run. With `code`, runs that
-   * draft instead of the saved code. Changes no status or schedule. Resolves after the first try to
+   * draft instead of the saved code; `given` holds the params to run with and an older saved
+   * version to run (a rerun). Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, draft?: DraftCode, by: By = null, mode?: RunStart['mode']): Promise<RunRecord> {
+  async runNow(name: string, draft?: DraftCode, by: By = null, mode?: RunStart['mode'], given: Pick<RunStart, 'params' | 'codeVersion'> = {}): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.flight.has(name)) throw new AlreadyRunningError(name);
     const trigger = draft === undefined ? 'manual' : 'draft';
     const code = typeof draft === 'string' ? { code: draft } : draft;
-    const started = this.recorder.start(job, { trigger, scheduledAt: null, ...code, by, ...(mode ? { mode } : {}) }).catch((error: unknown) => {
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, ...code, by, ...(mode ? { mode } : {}), ...given }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
     const finished = this.track(job, this.runRecorded(job, started));
@@ -408,12 +409,13 @@ export class Scheduler {
     // node that found it dead records this run interrupted and runs the job on; never execute it.
     if (this.options.holding?.() === false) return { outcome: 'interrupted', error: { message: 'this node lost its place in the cluster before the run began; it never executed' }, logs: [] };
     if (started.code === undefined) return { outcome: 'error', error: { message: `job "${job.name}" has no saved code` }, logs: [] };
+    if (started.paramsError !== undefined) return { outcome: 'error', error: { message: started.paramsError }, logs: [] };
     try {
       const onThread = () => {
         this.flight.onThread(started.id);
       };
       const mode = started.mode ? { mode: started.mode } : {};
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, sourceMap: started.sourceMap, onThread, signal, ...mode });
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, sourceMap: started.sourceMap, params: started.params, onThread, signal, ...mode });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

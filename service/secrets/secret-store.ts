@@ -80,6 +80,26 @@ export class SecretStore {
     return deleted;
   }
 
+  /** Whether a secret of that name is stored now (a job's params may refer only to one that is). */
+  async exists(name: string): Promise<boolean> {
+    return (await this.store.getSecret(name)) !== null;
+  }
+
+  /**
+   * The secret's value as stored now, or null when there is none (a job's `{"$secret": name}`
+   * param). The value joins the masker before it is answered, so nothing can show it unmasked.
+   */
+  async value(name: string): Promise<string | null> {
+    const stored = await this.store.getSecret(name);
+    if (stored === null) return null;
+    const value = decryptSecret(this.loaded.key, stored.name, stored.value);
+    if (this.#values.get(name) !== value) {
+      this.#values.set(name, value);
+      this.#rebuild();
+    }
+    return value;
+  }
+
   /** Masks every secret value this node has seen; reads the store again in the background when stale. */
   masker(): Masker {
     if (this.now() - this.#readAt > REFRESH_MS && !this.#refreshing) {

@@ -21,6 +21,7 @@ import type {
   RunRecord,
   RunTrigger,
 } from '../jobs/types.js';
+import type { JobParams } from '../jobs/params.js';
 import type { JobPatch } from './store.js';
 
 export interface JobRow {
@@ -49,6 +50,8 @@ export interface JobRow {
   created_at: number;
   updated_at: number;
   period: string | null;
+  /** JSON text; null (rows written before params existed) reads as `{}`. */
+  params: string | null;
   language: string;
 }
 
@@ -56,7 +59,8 @@ export interface JobRow {
 export const JOB_COLUMNS = [
   'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
   'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
-  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period', 'language',
+  'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period',
+  'params', 'language',
 ] as const satisfies ReadonlyArray<keyof JobRow>;
 
 export type SqlValue = string | number | null;
@@ -75,6 +79,7 @@ const PATCH_COLUMNS = {
   missed: { column: 'missed', encode: (v: MissedPolicy) => v },
   onError: { column: 'on_error', encode: (v: OnErrorPolicy) => v },
   notify: { column: 'notify', encode: (v: Notify | null) => (v === null ? null : JSON.stringify(v)) },
+  params: { column: 'params', encode: (v: JobParams) => JSON.stringify(v) },
   status: { column: 'status', encode: (v: JobStatus) => v },
   nextRunAt: { column: 'next_run_at', encode: (v: number | null) => v },
   lastRunAt: { column: 'last_run_at', encode: (v: number | null) => v },
@@ -137,6 +142,7 @@ export function jobToRow(job: Job): JobRow {
     created_at: job.createdAt,
     updated_at: job.updatedAt,
     period: job.period,
+    params: JSON.stringify(job.params),
     language: job.language,
   };
 }
@@ -150,7 +156,7 @@ export function jobFromValues(values: JobValues): Job {
   const [
     name, description, interval, cron, timezone, runOnce, active, timeout, missed, onError, notify,
     status, nextRunAt, lastRunAt, lastScheduledAt, lastResult, lastError, failing, path, version,
-    owner, sourceHash, createdAt, updatedAt, period, language,
+    owner, sourceHash, createdAt, updatedAt, period, params, language,
   ] = values;
   return {
     name,
@@ -166,6 +172,7 @@ export function jobFromValues(values: JobValues): Job {
     missed: missed as MissedPolicy,
     onError: onError as OnErrorPolicy,
     notify: notify === null ? null : (JSON.parse(notify) as Notify),
+    params: params === null ? {} : (JSON.parse(params) as JobParams),
     status: status as JobStatus,
     nextRunAt,
     lastRunAt,
@@ -227,6 +234,7 @@ export interface RunRow {
   run_by: string | null;
   cancelled_by: string | null;
   node?: string | null;
+  params?: string | null;
 }
 
 /** The outcome a run is kept under: a run in flight is `running` in the store, queued or not. */
@@ -253,6 +261,7 @@ export function runFromRow(row: RunRow): RunRecord {
     by: row.run_by as By,
     cancelledBy: row.cancelled_by as By,
     node: row.node ?? null,
+    params: row.params == null ? null : (JSON.parse(row.params) as JobParams),
   };
 }
 

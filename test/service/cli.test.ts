@@ -44,6 +44,8 @@ before(async () => {
   await writeFile(join(dir, 'mistyped.js'), 'const job = core.job();\njob.run = () => { core.network.gett("https://example.com"); return job.OK; };\nreturn job;\n');
   await writeFile(join(dir, 'broken.ts'), 'const job = core.job();\nlet n: = 1;\nreturn job;\n');
   await writeFile(join(dir, 'throws.ts'), 'interface Box {\n  n: number;\n}\nconst job = core.job();\njob.run = (): QuickJobs.JobResult => { const box: Box = { n: 3 }; throw new Error("kaput " + box.n); };\nreturn job;\n');
+  await writeFile(join(dir, 'params.js'), '// quickjobs: {"interval": 60, "timezone": "Europe/Berlin", "params": {"to": "ops", "year": "{{date:YYYY}}"}}\nconst job = core.job();\njob.run = () => { core.log("to", job.params.to, "in", job.params.year); return job.OK; };\nreturn job;\n');
+  await writeFile(join(dir, 'missing-secret.js'), '// quickjobs: {"interval": 60, "params": {"key": {"$secret": "nowhere"}}}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
   await writeFile(join(dir, 'not-json.js'), '// quickjobs: {interval: 60}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
 });
 
@@ -74,6 +76,15 @@ describe('quickjobs run', () => {
     assert.match(result.stdout, /hi from good/);
     assert.match(result.stdout, /careful/);
     assert.match(result.stdout, /result: SLEEP/);
+  });
+
+  it("runs a file with the params of its settings line, resolved, and refuses a missing secret's", async () => {
+    const result = await quickjobs(['run', join(dir, 'params.js')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(`to ops in ${new Date().getUTCFullYear()}`));
+    const missing = await quickjobs(['run', join(dir, 'missing-secret.js')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /params\.key refers to secret "nowhere", which does not exist/);
   });
 
   it('exits 1 and prints the error with its line when the job throws', async () => {

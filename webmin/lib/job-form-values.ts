@@ -4,6 +4,7 @@
  * typing; the service still has the last word and its field errors are shown the same way.
  */
 import type { Job, JobLanguage, JobSettings, NewJob } from '../api-types.js';
+import { paramsFromRows, rowsFromParams, type ParamRow } from './param-rows.js';
 
 export interface JobFormValues {
   name: string;
@@ -22,6 +23,8 @@ export interface JobFormValues {
   onError: 'exit' | 'continue';
   notifyEmail: string;
   notifyWebhook: string;
+  /** The params as name/value rows (param-rows.ts). */
+  params: ParamRow[];
 }
 
 export type FormField = keyof JobFormValues;
@@ -48,6 +51,7 @@ export function emptyForm(): JobFormValues {
     onError: 'exit',
     notifyEmail: '',
     notifyWebhook: '',
+    params: [],
   };
 }
 
@@ -68,6 +72,7 @@ export function formFromJob(job: Job): JobFormValues {
     onError: job.onError,
     notifyEmail: job.notify?.email.join(', ') ?? '',
     notifyWebhook: job.notify?.webhook ?? '',
+    params: rowsFromParams(job.params),
   };
 }
 
@@ -124,6 +129,8 @@ export function validateForm(values: JobFormValues, creating: boolean): FieldErr
     }
     if (!ok) errors.notifyWebhook = 'Enter a full http:// or https:// address, or leave it empty.';
   }
+  const params = paramsFromRows(values.params);
+  if (!params.ok) errors.params = `Parameter ${params.index + 1}: ${params.message}`;
   return errors;
 }
 
@@ -144,6 +151,10 @@ export function settingsFromForm(values: JobFormValues): JobSettings {
     missed: values.missed,
     onError: values.onError,
     notify: email.length || webhook ? { email, webhook } : null,
+    params: (() => {
+      const params = paramsFromRows(values.params);
+      return params.ok ? params.params : {};
+    })(),
   };
 }
 
@@ -154,6 +165,7 @@ export function newJobFromForm(values: JobFormValues): NewJob {
 /** Which form field a service `invalid` error about `field` belongs beside. */
 export function formFieldOf(field: string | undefined): FormField | null {
   if (!field) return null;
+  if (field === 'params' || field.startsWith('params.')) return 'params';
   if (field.startsWith('notify')) return /webhook/i.test(field) ? 'notifyWebhook' : 'notifyEmail';
   const known: FormField[] = ['name', 'description', 'language', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
   return known.find((f) => f === field) ?? null;

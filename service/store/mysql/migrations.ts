@@ -304,7 +304,8 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         PRIMARY KEY (run_id)
       ) ${TABLE_OPTIONS}`,
     ],
-  },  {
+  },
+  {
     version: 10,
     description: 'the connections of each node',
     statements: [
@@ -321,6 +322,15 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
   },
   {
     version: 11,
+    description: 'job parameters, and the parameters each run ran with',
+    statements: [
+      // JSON text; NULL (jobs and runs from before this step) reads as no parameters.
+      { sql: 'ALTER TABLE quickjobs_jobs ADD COLUMN params MEDIUMTEXT NULL', unlessColumn: ['quickjobs_jobs', 'params'] },
+      { sql: 'ALTER TABLE quickjobs_runs ADD COLUMN params MEDIUMTEXT NULL', unlessColumn: ['quickjobs_runs', 'params'] },
+    ],
+  },
+  {
+    version: 12,
     description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
     statements: [
       {

@@ -12,12 +12,15 @@ import type { JobTable } from './job-table.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
-  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by, node';
+  'id, job, `trigger`, scheduled_at, queued_at, started_at, finished_at, wait_ms, duration_ms, result, outcome, error, logs, code_version, run_by, cancelled_by, node, params';
 
-const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by, node) VALUES ";
-const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?, ?)";
+const INSERT_RUNS = "INSERT INTO quickjobs_runs (job, `trigger`, scheduled_at, queued_at, outcome, logs, code_version, run_by, node, params) VALUES ";
+const RUN_VALUES = "(?, ?, ?, ?, 'running', '[]', ?, ?, ?, ?)";
 
-const runParams = (run: NewRun): SqlParam[] => [run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null, run.node ?? null];
+const runParams = (run: NewRun): SqlParam[] => [
+  run.job, run.trigger, run.scheduledAt, run.queuedAt, run.codeVersion, run.by ?? null, run.node ?? null,
+  run.params == null ? null : JSON.stringify(run.params),
+];
 
 /** Errors after which each start of a batch is tried alone, so only the refused ones fail. */
 const ONE_BY_ONE = new Set(['ER_NO_REFERENCED_ROW_2', 'ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK']);

@@ -201,6 +201,15 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    description: 'job parameters, and the parameters each run ran with',
+    sql: `
+      -- JSON text; NULL (jobs and runs from before this step) reads as no parameters.
+      ALTER TABLE jobs ADD COLUMN params TEXT;
+      ALTER TABLE runs ADD COLUMN params TEXT;
+    `,
+  },
+  {
     version: 10,
     description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
     sql: `

@@ -10,7 +10,7 @@ import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } 
 import type { JobTable } from './job-table.js';
 import { type RunRow, runFromRow } from '../rows.js';
 
-type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version' | 'run_by'> & { node: string | null };
+type InsertRun = Pick<RunRow, 'job' | 'trigger' | 'scheduled_at' | 'queued_at' | 'code_version' | 'run_by'> & { node: string | null; params: string | null };
 type FinishRun = Pick<RunRow, 'id' | 'started_at' | 'finished_at' | 'wait_ms' | 'duration_ms' | 'result' | 'outcome' | 'error' | 'logs' | 'cancelled_by'>;
 
 export class RunTable {
@@ -40,8 +40,8 @@ export class RunTable {
     // Inserting through SELECT ... WHERE EXISTS tells an unknown job apart without parsing a
     // foreign-key failure.
     this.insertRun = db.prepare(
-      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, run_by, node)
-       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @run_by, @node
+      `INSERT INTO runs (job, trigger, scheduled_at, queued_at, outcome, logs, code_version, run_by, node, params)
+       SELECT @job, @trigger, @scheduled_at, @queued_at, 'running', '[]', @code_version, @run_by, @node, @params
        WHERE EXISTS (SELECT 1 FROM jobs WHERE name = @job)`,
     );
     this.updateRun = db.prepare(
@@ -100,6 +100,7 @@ export class RunTable {
       code_version: run.codeVersion,
       run_by: run.by ?? null,
       node: run.node ?? null,
+      params: run.params == null ? null : JSON.stringify(run.params),
     });
     if (info.changes === 0) throw new JobNotFoundError(run.job);
     return Number(info.lastInsertRowid);

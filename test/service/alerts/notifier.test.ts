@@ -40,6 +40,7 @@ function run(id: number): RunRecord {
     by: null,
     cancelledBy: null,
     node: null,
+    params: null,
   };
 }
 

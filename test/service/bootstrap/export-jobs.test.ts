@@ -38,6 +38,7 @@ describe('exportJobs', () => {
             missed: 'skip',
             onError: 'continue',
             notify: { email: ['ops@example.com'], webhook: 'https://hooks.example.com/q' },
+            params: { url: 'https://x.example/{{date-1d:YYYY-MM-DD}}', key: { $secret: 'api-key' }, note: 'two\nlines \u2029', list: [1, null] },
           }),
           { status: 'exit', lastError: 'boom', owner: 'user' },
         ),

@@ -74,6 +74,29 @@ describe('readJobsFolder', () => {
     assert.equal(jobs.find((j) => j.name === 'deep')?.path, join(dir, 'lib', 'deep.js'));
   });
 
+  it('reads params from the settings line and from jobs.json, and reports bad ones by field', async () => {
+    const { dir } = await folder({
+      'jobs.json': JSON.stringify([
+        { name: 'check-a', file: 'check.js', interval: 60, params: { url: 'https://a.example' } },
+        { name: 'check-b', file: 'check.js', interval: 60, params: { url: 'https://b.example', key: { $secret: 'api-key' } } },
+      ]),
+      'check.js': script(),
+      'report.js': `// quickjobs: {"interval": 3600, "params": {"day": "{{date-1d:YYYY-MM-DD}}"}}\n${script()}`,
+      'bad.js': `// quickjobs: {"interval": 3600, "params": {"day": "{{yesterday}}"}}\n${script()}`,
+    });
+    const { jobs, problems } = await readJobsFolder(dir);
+    assert.deepEqual(
+      jobs.map((j) => [j.name, j.fields.params]),
+      [
+        ['check-a', { url: 'https://a.example' }],
+        ['check-b', { url: 'https://b.example', key: { $secret: 'api-key' } }],
+        ['report', { day: '{{date-1d:YYYY-MM-DD}}' }],
+      ],
+    );
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!.message, /^params\.day: .*unknown placeholder \{\{yesterday\}\}/);
+  });
+
   it('reports each bad file by file and name, and still loads the good ones', async () => {
     const { dir } = await folder({
       'good.js': `// quickjobs: {"interval": 60}\n${script()}`,

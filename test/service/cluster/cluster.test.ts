@@ -32,7 +32,7 @@ interface RunRow {
   trigger: string;
 }
 
-describe('three nodes on one MySQL store', { skip, timeout: 120_000 }, () => {
+describe('three nodes on one MySQL store', { skip, timeout: 240_000 }, () => {
   let database: TestDatabase;
   let db: mysql.Connection;
   let proxy: TcpProxy;

@@ -23,6 +23,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     missed: 'once',
     onError: 'exit',
     notify: null,
+    params: {},
     status: 'ok',
     nextRunAt: T0 + MINUTE,
     lastRunAt: null,

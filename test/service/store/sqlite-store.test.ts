@@ -131,6 +131,23 @@ describe('the sqlite store on disk', () => {
       db.close();
     });
 
+    it('reads a job and a run from before params (step 8) as a job without params and a run with no record of them', async () => {
+      const file = freshFile();
+      const store = SqliteStore.open({ file, runHistory: 10 });
+      try {
+        await store.createJob(newJob('older'), 'code');
+        const id = await store.startRun(newRun('older', T0));
+        // The columns step 8 added hold NULL in rows written before it.
+        const raw = new Database(file);
+        raw.exec('UPDATE jobs SET params = NULL; UPDATE runs SET params = NULL');
+        raw.close();
+        assert.deepEqual((await store.getJob('older'))?.params, {});
+        assert.equal((await store.getRun(id))?.params, null);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('applies only the steps a file has not seen, each with its version', () => {
       const db = new Database(':memory:');
       const steps = [

@@ -7,7 +7,8 @@ import { LitElement } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { codeEditorCss } from './code-editor.styles.js';
 import type { JobLanguage } from '../../api-types.js';
-import { configureMonaco, loadEditorCss, monaco } from './monaco-setup.js';
+import { configureMonaco, declareJobParams, loadEditorCss, monaco } from './monaco-setup.js';
+import { typeOf } from '../../lib/param-rows.js';
 
 /** Markers the service's syntax check puts on the code, apart from the TypeScript service's own. */
 const SERVICE_OWNER = 'quickjobs';
@@ -133,6 +134,11 @@ export class CodeEditor extends LitElement {
 
   private emit(type: 'qj-code-change' | 'qj-code-save'): void {
     this.dispatchEvent(new CustomEvent(type, { bubbles: true, composed: true }));
+  }
+
+  /** Makes `job.params.` complete these names, typed from their current values. */
+  setParams(params: Record<string, unknown>): void {
+    declareJobParams(Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeOf(value)])));
   }
 
   /**

@@ -73,3 +73,17 @@ export function loadEditorCss(): Promise<void> {
     document.head.append(link);
   });
 }
+
+let paramsLibs: Array<{ dispose(): void }> = [];
+
+/**
+ * Declares the names of the edited job's params (with `types`, each a TypeScript type read off its
+ * current value) so `job.params.` completes them; the previous job's names go.
+ */
+export function declareJobParams(types: Record<string, string>): void {
+  for (const lib of paramsLibs) lib.dispose();
+  const fields = Object.entries(types).map(([name, type]) => `    readonly ${JSON.stringify(name)}: ${type};`);
+  const text = `declare namespace QuickJobs {\n  interface JobParams {\n${fields.join('\n')}\n  }\n}\n`;
+  // JavaScript and TypeScript jobs alike.
+  paramsLibs = [javascriptDefaults, typescriptDefaults].map((defaults) => defaults.addExtraLib(text, 'file:///quickjobs/job-params.d.ts'));
+}

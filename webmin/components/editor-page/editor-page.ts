@@ -114,6 +114,7 @@ export class EditorPage extends LitElement {
       this.job = job;
       this.savedVersion = code.version;
       this.savedCode = code.code;
+      editor.setParams(job.params);
       editor.open(name, code.code || JOB_TEMPLATE, job.language);
       this.setDirty(editor.value !== this.savedCode);
       this.loading = false;

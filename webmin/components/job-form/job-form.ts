@@ -21,6 +21,10 @@ import { href, navigate } from '../../lib/routes.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
 import '../alert-list/alert-list.js';
+import '../params-rows/params-rows.js';
+import '../run-with-dialog/run-with-dialog.js';
+import type { RunWithDialog } from '../run-with-dialog/run-with-dialog.js';
+import { paramsFromRows, type ParamRow } from '../../lib/param-rows.js';
 import './next-slots.js';
 import { sharedStyles } from '../shared.styles.js';
 import { renderField, renderSelect } from './job-form-fields.js';
@@ -50,7 +54,10 @@ export class JobForm extends LitElement {
   @state() private job: Job | null = null;
   /** Period names for the Period choice. */
   @state() private periodNames: string[] = [];
+  /** The service's zone, where a job without its own resolves its dates. */
+  @state() private serviceZone = 'UTC';
   @query('qj-confirm-dialog') private confirmDialog!: ConfirmDialog;
+  @query('qj-run-with-dialog') private runWithDialog!: RunWithDialog;
 
   private get creating(): boolean {
     return this.jobName === undefined;
@@ -69,6 +76,11 @@ export class JobForm extends LitElement {
     void api.listPeriods().then(
       (periods) => (this.periodNames = periods.map((p) => p.name)),
       () => (this.periodNames = []),
+    );
+    // A schedule without a zone of its own answers in the service's zone.
+    void api.previewSchedule({ interval: 60 }, 1).then(
+      (slots) => (this.serviceZone = slots.timezone),
+      () => {},
     );
     this.touched = new Set();
     this.serverErrors = {};
@@ -108,6 +120,8 @@ export class JobForm extends LitElement {
   private handleInput(event: Event): void {
     const target = event.target as HTMLInputElement | HTMLSelectElement;
     const field = target.name as FormField;
+    // Inputs inside child components (the params rows) report through their own events.
+    if (!Object.hasOwn(this.values, field) || field === 'params') return;
     const value = target instanceof HTMLInputElement && target.type === 'checkbox' ? target.checked : target.value;
     this.setField(field, value as never);
   }
@@ -175,6 +189,18 @@ export class JobForm extends LitElement {
     if (error.status !== 401) this.formError = error.message;
   }
 
+  private handleParams(event: CustomEvent<ParamRow[]>): void {
+    this.setField('params', event.detail);
+  }
+
+  private get zone(): string {
+    return (this.values.scheduleKind === 'cron' && this.values.timezone.trim()) || this.serviceZone;
+  }
+
+  private handleRunWith(): void {
+    if (this.job) void this.runWithDialog.open(this.job);
+  }
+
   private async handleDelete(): Promise<void> {
     const name = this.jobName!;
     const confirmed = await this.confirmDialog.ask(
@@ -191,6 +217,13 @@ export class JobForm extends LitElement {
     }
   }
 
+  /** The row a local check finds wrong, to mark beside it. */
+  private paramsRowError(): { index: number; message: string } | null {
+    if (!this.touched.has('params')) return null;
+    const params = paramsFromRows(this.values.params);
+    return params.ok ? null : { index: params.index, message: params.message };
+  }
+
   override render(): TemplateResult {
     const title = this.creating ? 'New job' : `Job ${this.jobName}`;
     return html`
@@ -201,6 +234,7 @@ export class JobForm extends LitElement {
       </div>
       ${this.loaded ? this.renderForm() : this.formError ? html`<p class="alert" role="alert">${this.formError}</p>` : html`<p role="status">Loading…</p>`}
       <qj-confirm-dialog></qj-confirm-dialog>
+      <qj-run-with-dialog .zone=${this.zone}></qj-run-with-dialog>
     `;
   }
 
@@ -272,6 +306,11 @@ export class JobForm extends LitElement {
           </div>
         </fieldset>
         <fieldset>
+          <legend>Parameters</legend>
+          ${shown('params') ? html`<p class="field-error" id="params-error" data-error-for="params">${shown('params')}</p>` : nothing}
+          <qj-params-rows .rows=${v.params} .zone=${this.zone} .rowError=${this.paramsRowError()} @params-change=${this.handleParams}></qj-params-rows>
+        </fieldset>
+        <fieldset>
           <legend>Alerts when the job fails or recovers</legend>
           <div class="grid">
             ${field('notifyEmail', 'Email addresses', { hint: 'Optional; separate several with commas.', type: 'text', autocomplete: 'off' })}
@@ -282,6 +321,7 @@ export class JobForm extends LitElement {
         <div class="buttons">
           <button class="btn primary" type="submit" ?disabled=${this.busy}>${this.creating ? 'Create' : 'Update'}</button>
           <a class="btn" href=${href({ page: 'jobs' })}>Cancel</a>
+          ${this.creating ? nothing : html`<button class="btn run-with" type="button" @click=${this.handleRunWith}>Run with…</button>`}
           ${this.creating ? nothing : html`<button class="btn danger delete" type="button" @click=${this.handleDelete}>Delete</button>`}
         </div>
       </form>

@@ -19,6 +19,8 @@ export const runsPageStyles = css`
   .outcome.running { color: var(--qj-accent); }
   .outcome.cancelled { color: #8250df; }
   .outcome.interrupted { color: var(--qj-muted); }
+  .rerun { display: flex; gap: 0.5rem; flex-wrap: wrap; margin: 0.5rem 0; }
+  code.params { overflow-wrap: anywhere; }
   .detail-head { display: flex; align-items: center; gap: 0.5rem; justify-content: space-between; }
   dl { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 0.75rem; font-size: 0.9rem; }
   dt { font-weight: 600; color: var(--qj-muted); }

@@ -46,6 +46,7 @@ export class RunsPage extends LitElement {
   @state() private open: Run | null = null;
   @state() private error = '';
   @state() private cancelling = false;
+  @state() private rerunning = false;
   private stopWatching: (() => void) | null = null;
   private stopRun: (() => void) | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -158,6 +159,25 @@ export class RunsPage extends LitElement {
     }
   }
 
+  /** Runs the open run again (its params and code version; `latest`: the current code) and opens the new run. */
+  private async rerun(latest: boolean): Promise<void> {
+    const run = this.open;
+    if (!run) return;
+    this.rerunning = true;
+    this.error = '';
+    try {
+      const again = await api.rerun(run.id, latest);
+      const query = new URLSearchParams(this.query);
+      query.set('run', String(again.id));
+      navigate({ page: 'runs', query: query.toString() });
+    } catch (error) {
+      this.error = `Run ${run.id} could not be run again: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.rerunning = false;
+      void this.load();
+    }
+  }
+
   override render(): TemplateResult {
     const f = this.filters;
     return html`
@@ -227,11 +247,19 @@ export class RunsPage extends LitElement {
         <dt>Trigger</dt><dd>${run.trigger}</dd>
         <dt>Started by</dt><dd>${run.by ? WHO[run.by] : 'the scheduler'}</dd>
         ${run.cancelledBy ? html`<dt>Cancelled by</dt><dd>${WHO[run.cancelledBy]}</dd>` : nothing}
+        ${run.params && Object.keys(run.params).length > 0
+          ? html`<dt>Params</dt><dd><code class="params">${JSON.stringify(run.params)}</code></dd>`
+          : nothing}
         <dt>Code</dt><dd>${run.codeVersion === null ? 'an unsaved draft' : html`<a href=${href({ page: 'code', name: run.job })}>version ${run.codeVersion}</a>`}</dd>
       </dl>
       ${run.outcome === 'running'
         ? html`<button class="btn danger" type="button" ?disabled=${this.cancelling} @click=${this.cancel}>${this.cancelling ? 'Cancelling…' : 'Cancel run'}</button>`
-        : nothing}
+        : html`<div class="rerun">
+            ${run.codeVersion === null
+              ? nothing
+              : html`<button class="btn rerun-same" type="button" ?disabled=${this.rerunning} @click=${() => this.rerun(false)}>Rerun</button>`}
+            <button class="btn rerun-latest" type="button" ?disabled=${this.rerunning} @click=${() => this.rerun(true)}>Rerun with the current code</button>
+          </div>`}
       ${run.error ? html`<p class="error">${run.error.line ? `Line ${run.error.line}: ` : ''}${run.error.message}</p>` : nothing}
       <h3>Log</h3>
       ${run.logs.length === 0

@@ -28,6 +28,7 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
     missed: 'skip',
     onError: 'continue',
     notify: { email: ['ops@example.com', 'dev@example.com'], webhook: 'https://hooks.example.com/q' },
+    params: { url: 'https://example.com/{{date-1d:YYYY-MM-DD}}', token: { $secret: 'api-token' }, list: [1, true, null] },
     status: 'once-pending',
     nextRunAt: T0 + 300_000,
     lastRunAt: T0 - 60_000,
@@ -45,7 +46,7 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
 }
 
 export function newRun(job: string, startedAt = T0, overrides: Partial<NewRun> = {}): NewRun {
-  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, queuedAt: startedAt, codeVersion: 1, by: 'token', node: null, ...overrides };
+  return { job, trigger: 'schedule', scheduledAt: startedAt - 5, queuedAt: startedAt, codeVersion: 1, by: 'token', node: null, params: { day: '2026-01-14', key: { $secret: 'api-token' } }, ...overrides };
 }
 
 export function succeeded(startedAt = T0, overrides: Partial<FinishedRun> = {}): FinishedRun {

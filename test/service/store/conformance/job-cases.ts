@@ -71,12 +71,14 @@ export function describeJobs(context: StoreContext): void {
         active: false,
         status: 'exit',
         lastError: undefined,
+        params: { retainDays: 7, nested: { at: '{{now+2h}}' } },
       });
       const expected = {
         ...fields,
         version: 1,
         description: 'new words',
         notify: { email: [], webhook: null },
+        params: { retainDays: 7, nested: { at: '{{now+2h}}' } },
         nextRunAt: null,
         active: false,
         status: 'exit' as const,
