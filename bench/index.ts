@@ -8,6 +8,7 @@ import { benchDrafts } from './drafts.js';
 import { benchConsole } from './console.js';
 import { benchCluster } from './cluster.js';
 import { benchHelpers } from './helpers.js';
+import { benchStrip, benchSync } from './jobs-as-code.js';
 import { benchMemory } from './memory.js';
 import { benchPeriodMath, benchPeriodSweep, benchPeriodWaiting } from './periods.js';
 import { benchSandbox } from './sandbox.js';
@@ -60,6 +61,8 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['soak-mysql', () => benchSoak(0, 'mysql')],
   ['soak-mysql-kill9', () => benchSoak(10, 'mysql')],
   ['cluster', benchCluster],
+  ['typescript-strip', benchStrip],
+  ['sync-1000', () => benchSync(1000)],
 ];
 
 console.log('# quickjobs benchmarks\n');

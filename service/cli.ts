@@ -1,19 +1,20 @@
 /**
- * `quickjobs start | run <name|file> | check <file> | passwd | user … | export [dir]`.
+ * `quickjobs start | run <name|file> | check <file> | pull | push | passwd | user … | export [dir]`.
  * Each command resolves to its exit code; `start` keeps the process alive with its server.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { checkScript } from '../sandbox/check.js';
 import { SandboxPool } from '../sandbox/pool.js';
 import type { LogEntry, RunOutcome } from '../sandbox/types.js';
 import { setAdminPassword } from './auth/admin-password.js';
 import { userCommand } from './users/user-cli.js';
 import { exportJobs, exportPeriods } from './bootstrap/export-jobs.js';
 import { splitSettingsLine } from './bootstrap/settings-line.js';
+import { checkCommand } from './cli/check-command.js';
+import { SYNC_USAGE, syncCommand } from './cli/sync-commands.js';
 import { ConfigError } from './config-error.js';
 import { StoreError } from './store/errors.js';
 import type { Env } from './config.js';
@@ -22,7 +23,11 @@ import { workerHostSpec } from './helpers/worker-host.js';
 import { parseJobFields, type JobFieldsInput } from './jobs/job-input.js';
 import { LOG_LIMIT_BYTES, readConfig, startService } from './main.js';
 import { openStore } from './store/open-store.js';
-import { maskOutcome } from './runs/pool-runner.js';
+import { mapOutcome, maskOutcome } from './runs/pool-runner.js';
+import { languageOf } from './bootstrap/read-folder.js';
+import { ScriptSyntaxError } from './jobs/errors.js';
+import { SourceMapper } from './jobs/source-map.js';
+import { stripTypes } from './jobs/typescript.js';
 import { UnknownPlaceholderError } from './jobs/param-dates.js';
 import { MissingSecretError, resolveParamDates, resolveParamSecrets, type JobParams } from './jobs/params.js';
 import { SecretKeyError } from './secrets/errors.js';
@@ -34,8 +39,9 @@ import type { Store } from './store/store.js';
 const USAGE = `usage: quickjobs <command>
 
   start               serve the API, the webmin and the scheduler
-  run <name|file>     run one job once here and print its log and result (exit 1 on error)
-  check <file>        check a job file's settings line and syntax without running it
+  run <name|file>     run one job (.js or .ts) once here and print its log and result (exit 1 on error)
+  check <file>        check a .js or .ts job file (settings line, syntax, types) without running it
+${SYNC_USAGE}
   passwd              set user admin's password (read from the terminal or standard input)
   user add|set-role|passwd|remove NAME, user list
                       manage webmin users, also while the service runs
@@ -52,11 +58,14 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'run':
         return args[0] ? await runOnce(args[0], env) : usage('run needs a job name or a file');
       case 'check':
-        return args[0] ? await check(args[0]) : usage('check needs a file');
+        return args[0] ? await checkCommand(args[0]) : usage('check needs a file');
       case 'passwd':
         return await passwd(env);
       case 'user':
         return await userCli(args, env);
+      case 'pull':
+      case 'push':
+        return await syncCommand(command, args, env);
       case 'export':
         return await exportCommand(args[0] ?? 'jobs-export', env);
       case 'secrets':
@@ -94,7 +103,9 @@ function usage(problem: string): number {
 
 interface Script {
   name: string;
+  /** The JavaScript to run: a `.ts` file or a TypeScript job stripped, with its source map. */
   code: string;
+  sourceMap: string | null;
   timeout: number;
   /** As written; resolved when the run starts, like a run of the service's. */
   params: JobParams;
@@ -102,16 +113,26 @@ interface Script {
 }
 
 async function loadScript(target: string, store: Store): Promise<Script> {
-  if (target.endsWith('.js') || existsSync(target)) {
+  if (languageOf(target) !== null || existsSync(target)) {
     const text = await readFile(target, 'utf8');
     const split = splitSettingsLine(text);
     const settings = split.kind === 'settings' ? parseSettings(target, split.json) : {};
-    return { name: basename(target, '.js'), code: split.code, timeout: settings.timeout ?? 30, params: settings.params ?? {}, timezone: settings.timezone ?? null };
+    const name = basename(target, extname(target));
+    const written = { timeout: settings.timeout ?? 30, params: settings.params ?? {}, timezone: settings.timezone ?? null };
+    if (languageOf(target) !== 'typescript') return { name, code: split.code, sourceMap: null, ...written };
+    try {
+      const { js, sourceMap } = await stripTypes(split.code);
+      return { name, code: js, sourceMap, ...written };
+    } catch (error) {
+      if (!(error instanceof ScriptSyntaxError)) throw error;
+      const offset = split.kind === 'settings' ? 1 : 0;
+      throw new CliError(`${target}:${(error.line ?? 1) + offset}:${error.column ?? 1}: ${error.message}`);
+    }
   }
   const job = await store.getJob(target);
   const code = await store.getCode(target);
   if (!job || !code) throw new CliError(`no job named "${target}" and no file "${target}"`);
-  return { name: job.name, code: code.code, timeout: job.timeout, params: job.params, timezone: job.timezone };
+  return { name: job.name, code: code.compiled ?? code.code, sourceMap: code.sourceMap, timeout: job.timeout, params: job.params, timezone: job.timezone };
 }
 
 /**
@@ -152,6 +173,8 @@ async function runOnce(target: string, env: Env): Promise<number> {
   });
   try {
     const script = await loadScript(target, store);
+    // A TypeScript job's errors and logged stack frames point at its TypeScript lines.
+    const mapper = script.sourceMap ? new SourceMapper(script.sourceMap) : null;
     const started = Date.now();
     let params: JobParams;
     try {
@@ -173,9 +196,9 @@ async function runOnce(target: string, env: Env): Promise<number> {
         params,
       },
       // The masker of now: resolving the params may have read a secret.
-      { onLog: (entry) => printLog({ ...entry, message: secrets.masker().text(entry.message) }) },
+      { onLog: (entry) => printLog({ ...entry, message: secrets.masker().text(mapper ? mapper.mapText(entry.message) : entry.message) }) },
     );
-    return printOutcome(maskOutcome(outcome, secrets.masker()), Date.now() - started);
+    return printOutcome(maskOutcome(mapper ? mapOutcome(outcome, mapper) : outcome, secrets.masker()), Date.now() - started);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`quickjobs: ${error.message}`);
@@ -202,35 +225,6 @@ function printOutcome(outcome: RunOutcome, durationMs: number): number {
   const where = outcome.error.line === undefined ? '' : ` (line ${outcome.error.line}${outcome.error.column === undefined ? '' : `, column ${outcome.error.column}`})`;
   console.error(`${outcome.outcome}: ${outcome.error.message}${where} (${durationMs} ms)`);
   return 1;
-}
-
-/** Checks a job file without running it: settings line, then syntax. */
-async function check(file: string): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    console.error(`${file}: cannot read: ${(error as Error).message}`);
-    return 1;
-  }
-  const split = splitSettingsLine(text);
-  const offset = split.kind === 'settings' ? 1 : 0;
-  try {
-    // Checked as the jobs folder will: named after the file.
-    if (split.kind === 'settings') parseSettings(file, split.json, basename(file, '.js'));
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    console.error(error.message);
-    return 1;
-  }
-  const result = await checkScript(split.code);
-  if (!result.ok) {
-    const { line, column, message } = result.error;
-    console.error(`${file}:${line === undefined ? '?' : line + offset}:${column ?? '?'}: ${message}`);
-    return 1;
-  }
-  console.log(`${file}: ok`);
-  return 0;
 }
 
 async function passwd(env: Env): Promise<number> {

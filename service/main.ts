@@ -165,6 +165,7 @@ export async function createService(config: Config, options: CreateOptions = {})
       runNow: (name, code, by, mode, given) => scheduler.runNow(name, code, by, mode, given),
       // The API's nextRunAt and the status hover account for the job's period.
       nextRunFor: (job) => scheduler.nextRunFor(job),
+      job: (name) => scheduler.job(name),
       periodWaitFor: (job) => scheduler.periodWaitFor(job),
     },
     checkScript,

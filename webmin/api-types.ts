@@ -18,9 +18,14 @@ export interface Notify {
   webhook: string | null;
 }
 
+/** What a job's code is written in (SPEC §11). */
+export const JOB_LANGUAGES = ['javascript', 'typescript'] as const;
+export type JobLanguage = (typeof JOB_LANGUAGES)[number];
+
 export interface Job {
   name: string;
   description: string;
+  language: JobLanguage;
   interval: number | null;
   cron: string | null;
   timezone: string | null;
@@ -54,7 +59,7 @@ export interface Job {
 /** What a person sets on a job through the form. */
 export type JobSettings = Pick<
   Job,
-  'description' | 'interval' | 'cron' | 'timezone' | 'period' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify' | 'params'
+  'description' | 'language' | 'interval' | 'cron' | 'timezone' | 'period' | 'runOnce' | 'active' | 'timeout' | 'missed' | 'onError' | 'notify' | 'params'
 >;
 
 export interface NewJob extends JobSettings {

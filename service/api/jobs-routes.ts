@@ -9,7 +9,7 @@ import { wholeNumber } from './console-query.js';
 import { JobNotFoundError } from '../store/errors.js';
 import { optionalString, readObject } from './body.js';
 import { ApiError } from './errors.js';
-import { alertJson, iso, jobJson, runJson } from './serialize.js';
+import { alertJson, codeJson, iso, jobJson, runJson } from './serialize.js';
 
 export const MAX_CODE_CHARS = 1_000_000;
 
@@ -53,7 +53,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const name = c.req.param('name');
     const code = await jobs.code(name);
     if (!code) throw new JobNotFoundError(name);
-    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt), by: code.by });
+    return c.json(codeJson(code));
   });
 
   app.put('/:name/code', async (c) => {
@@ -81,7 +81,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
     const version = Number(c.req.param('version'));
     const code = Number.isInteger(version) ? await jobs.code(name, version) : null;
     if (!code) throw new ApiError(404, 'not_found', `job "${name}" has no version ${c.req.param('version')}`);
-    return c.json({ code: code.code, version: code.version, savedAt: iso(code.savedAt), by: code.by });
+    return c.json(codeJson(code));
   });
 
   app.post('/:name/versions/:version/restore', async (c) => {

@@ -1,6 +1,6 @@
 /** The JSON shapes of SPEC §5: times as ISO 8601 UTC, internal fields left out. */
 import { shownParams } from '../jobs/params.js';
-import type { AlertDelivery, Job, RunRecord } from '../jobs/types.js';
+import type { AlertDelivery, CodeVersion, Job, RunRecord } from '../jobs/types.js';
 
 export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
@@ -16,6 +16,7 @@ export function jobJson(job: Job, running: boolean, schedule: JobSchedule = { ne
   return {
     name: job.name,
     description: job.description,
+    language: job.language,
     interval: job.interval,
     cron: job.cron,
     timezone: job.timezone,
@@ -42,6 +43,18 @@ export function jobJson(job: Job, running: boolean, schedule: JobSchedule = { ne
     updatedAt: iso(job.updatedAt),
     createdBy: job.createdBy ?? null,
     updatedBy: job.updatedBy ?? null,
+  };
+}
+
+/** A code version: the code as written and, for TypeScript, the JavaScript that runs. */
+export function codeJson(code: CodeVersion) {
+  return {
+    code: code.code,
+    language: code.compiled === null ? 'javascript' : 'typescript',
+    ...(code.compiled === null ? {} : { compiled: code.compiled }),
+    version: code.version,
+    savedAt: iso(code.savedAt),
+    by: code.by,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Writes jobs out as a bootstrap folder: `<name>.js` with its settings line, then its code. Reading
+ * Writes jobs out as a bootstrap folder: `<name>.js` (`<name>.ts` for TypeScript) with its settings
+ * line, then its code as written. Reading
  * the folder back gives the same settings and code, so a folder exported from one service can
  * seed another (or go into version control).
  */
@@ -14,7 +15,7 @@ export async function exportJobs(jobs: Array<{ job: Job; code: string }>, dir: s
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const { job, code } of jobs) {
-    const path = join(dir, `${job.name}.js`);
+    const path = join(dir, `${job.name}${job.language === 'typescript' ? '.ts' : '.js'}`);
     await writeFile(path, `${formatSettingsLine(job)}\n${code}`, 'utf8');
     written.push(path);
   }

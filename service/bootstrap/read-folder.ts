@@ -4,10 +4,14 @@
  * skipped; the rest of the folder still loads.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { extname, isAbsolute, join, normalize, sep } from 'node:path';
 import { checkScript } from '../../sandbox/check.js';
 import type { CheckResult } from '../../sandbox/types.js';
+import { ScriptSyntaxError } from '../jobs/errors.js';
 import { JOB_NAME_PATTERN, parseJobFields } from '../jobs/job-input.js';
+import { SourceMapper } from '../jobs/source-map.js';
+import type { JobLanguage } from '../jobs/types.js';
+import { stripTypes } from '../jobs/typescript.js';
 import { splitSettingsLine } from './settings-line.js';
 import { sourceHash } from './source-hash.js';
 import type { FolderContents, FolderJob, FolderProblem } from './types.js';
@@ -78,7 +82,7 @@ export async function readJobsFolder(dir: string, options: ReadFolderOptions = {
 
   for (const file of files) {
     if (listed === null || claimed.has(file)) continue;
-    const name = file.slice(0, -'.js'.length);
+    const name = file.slice(0, -extname(file).length);
     try {
       const text = await readFile(join(dir, file), 'utf8');
       candidates.push({ name, file, ...parseSettingsLine(text) });
@@ -104,12 +108,12 @@ export async function readJobsFolder(dir: string, options: ReadFolderOptions = {
   return { jobs, problems };
 }
 
-/** Top-level `*.js` files; hidden files (editor locks, `.#x.js`) are not jobs. */
+/** Top-level `*.js` and `*.ts` files; hidden files (editor locks, `.#x.js`) and typings (`*.d.ts`) are not jobs. */
 async function listScripts(dir: string): Promise<string[]> {
   const names = await readdir(dir);
   const files: string[] = [];
   for (const name of names.sort()) {
-    if (!name.endsWith('.js') || name.startsWith('.')) continue;
+    if (languageOf(name) === null || name.endsWith('.d.ts') || name.startsWith('.')) continue;
     // stat, not the dirent type, so a symlinked script counts as a file.
     if ((await stat(join(dir, name))).isFile()) files.push(name);
   }
@@ -195,13 +199,41 @@ async function toJob(dir: string, candidate: Candidate, check: ReadFolderOptions
       throw new FileProblem(`"${key}" is not a setting: the name comes from the file name or jobs.json, the code is the file`);
     }
   }
-  const parsed = parseJobFields({ ...settings, name }, 'create');
+  // The file's extension says what it is written in: a `.ts` file is a TypeScript job.
+  const language = languageOf(file) ?? 'javascript';
+  if ('language' in settings && settings.language !== language) {
+    throw new FileProblem(`language: a .${language === 'typescript' ? 'ts' : 'js'} file is ${language}; rename the file to change its language`);
+  }
+  const parsed = parseJobFields({ ...settings, name, language }, 'create');
   if (!parsed.ok) throw new FileProblem(`${parsed.field}: ${parsed.message}`);
-  const checked = await check(code);
+  const checked = await checkCode(code, language, check);
   if (!checked.ok) {
     const { message, line, column } = checked.error;
     const at = line === undefined ? '' : ` (line ${line + lineOffset}${column === undefined ? '' : `, column ${column}`})`;
     throw new FileProblem(`syntax error${at}: ${message}`);
   }
   return { name, file, path: join(dir, file), fields: parsed.value, code, sourceHash: sourceHash(parsed.value, code) };
+}
+
+/** What a file is written in, by its extension; null for a file that is not a job script. */
+export function languageOf(file: string): JobLanguage | null {
+  if (file.endsWith('.ts')) return 'typescript';
+  if (file.endsWith('.js')) return 'javascript';
+  return null;
+}
+
+/** A script checked without running it: TypeScript stripped first, every position in the code as written. */
+export async function checkCode(code: string, language: JobLanguage, check: (code: string) => Promise<CheckResult>): Promise<CheckResult> {
+  if (language === 'javascript') return check(code);
+  let stripped: { js: string; sourceMap: string };
+  try {
+    stripped = await stripTypes(code);
+  } catch (error) {
+    if (!(error instanceof ScriptSyntaxError)) throw error;
+    return { ok: false, error: { message: error.message, ...(error.line === undefined ? {} : { line: error.line }), ...(error.column === undefined ? {} : { column: error.column }) } };
+  }
+  const checked = await check(stripped.js);
+  if (checked.ok || checked.error.line === undefined) return checked;
+  const at = new SourceMapper(stripped.sourceMap).toSource({ line: checked.error.line, column: checked.error.column ?? 1 });
+  return at ? { ok: false, error: { ...checked.error, ...at } } : checked;
 }

@@ -32,7 +32,8 @@ export function formatSettingsLine(settings: JobSettings): string {
   if (settings.cron !== null) out.cron = settings.cron;
   else out.interval = settings.interval;
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof JobSettings>) {
-    if (key === 'interval' || key === 'cron') continue;
+    // The file's extension says the language.
+    if (key === 'interval' || key === 'cron' || key === 'language') continue;
     if (JSON.stringify(settings[key]) !== JSON.stringify(DEFAULT_SETTINGS[key])) out[key] = settings[key];
   }
   // JSON leaves U+2028/U+2029 raw, but JavaScript ends a // comment at them: the rest of the line

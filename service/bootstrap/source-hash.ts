@@ -10,11 +10,18 @@ function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing. */
+/**
+ * Settings are hashed after validation with sorted keys, so reformatting the JSON changes nothing.
+ * The default language is left out, so a JavaScript file hashes as it did before jobs had a
+ * language and an upgrade rewrites no folder job.
+ */
 function canonicalSettings(fields: JobFieldsInput): string {
   const record = fields as unknown as Record<string, unknown>;
-  // No params hash as before params existed, so a folder read by a newer release reads as unchanged.
-  const keys = Object.keys(record).filter((key) => key !== 'params' || Object.keys(fields.params).length > 0);
+  // No params hash as before params existed, and no default language as before jobs had one, so a
+  // folder read by a newer release reads as unchanged.
+  const keys = Object.keys(record).filter(
+    (key) => (key !== 'params' || Object.keys(fields.params).length > 0) && !(key === 'language' && record[key] === 'javascript'),
+  );
   return JSON.stringify(Object.fromEntries(keys.sort().map((key) => [key, record[key]])));
 }
 

@@ -9,7 +9,9 @@ import { CodePolicyError, InvalidFieldError, ScriptSyntaxError } from '../jobs/e
 import { DEFAULT_SETTINGS, type JobFieldsInput } from '../jobs/job-input.js';
 import { parseParams, type JobParams } from '../jobs/params.js';
 import { JOB_TEMPLATE } from '../jobs/template.js';
-import { NEW_JOB_STATE, type By, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunMode, type RunRecord } from '../jobs/types.js';
+import { compileJob } from '../jobs/typescript.js';
+import { SourceMapper } from '../jobs/source-map.js';
+import { NEW_JOB_STATE, type By, type CodeText, type JobLanguage, type AlertDelivery, type CodeVersion, type CodeVersionInfo, type Job, type JobOwner, type RunMode, type RunRecord } from '../jobs/types.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import { planCreate, planEdit } from '../scheduler/plan.js';
 import type { CompiledPeriod } from '../scheduler/period-compile.js';
@@ -39,7 +41,7 @@ export const MAX_UPCOMING = 50;
 
 export interface JobServiceOptions {
   store: Store;
-  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor'>>;
+  scheduler: Pick<Scheduler, 'upsert' | 'remove' | 'isRunning' | 'runNow'> & Partial<Pick<Scheduler, 'nextRunFor' | 'periodWaitFor' | 'job'>>;
   checkScript: (code: string) => Promise<CheckResult>;
   /** Whether a period of that name exists; a job's `period` must name one. Without it, any name goes. */
   periodExists?: (name: string) => boolean;
@@ -76,13 +78,12 @@ export class JobService {
   async create(fields: JobFieldsInput, code: string | null = null, source: ChangeSource = PERSON): Promise<Job> {
     this.assertPeriod(fields.period);
     await this.assertSecrets(fields.params);
-    const script = code ?? JOB_TEMPLATE;
-    await this.assertParses(script, fields.name);
+    const script = await this.prepare(code ?? JOB_TEMPLATE, fields.language, fields.name);
     const now = this.now();
     const draft: Omit<Job, 'version'> = {
       ...fields,
       ...NEW_JOB_STATE,
-      path: source.path ?? `${fields.name}.js`,
+      path: source.path ?? `${fields.name}${fields.language === 'typescript' ? '.ts' : '.js'}`,
       owner: source.owner,
       sourceHash: source.sourceHash,
       createdAt: now,
@@ -103,7 +104,7 @@ export class JobService {
     name: string,
     fields: Partial<JobFieldsInput>,
     code: string | null = null,
-    source: ChangeSource = PERSON,
+    change: ChangeSource = PERSON,
   ): Promise<Job> {
     if (fields.name !== undefined && fields.name !== name) {
       throw new InvalidFieldError('name', 'a job cannot be renamed; create a new job instead');
@@ -115,32 +116,39 @@ export class JobService {
     }
     if (fields.period !== undefined) this.assertPeriod(fields.period);
     if (fields.params !== undefined) await this.assertSecrets(fields.params);
-    if (code !== null) await this.assertParses(code, name);
+    // A new language re-saves the code as it is, checked and stripped in that language.
+    const source = code ?? (after.language !== before.language ? ((await this.options.store.getCode(name))?.code ?? null) : null);
+    const text = source === null ? null : await this.prepare(source, after.language, name);
     const now = this.now();
     const { name: _same, ...settings } = fields;
     const patch: JobPatch = {
       ...settings,
       ...planEdit(before, after, now, this.options.timeZone),
-      owner: source.owner,
-      sourceHash: source.sourceHash,
+      owner: change.owner,
+      sourceHash: change.sourceHash,
       updatedAt: now,
-      updatedBy: source.by ?? null,
+      updatedBy: change.by ?? null,
     };
-    if (source.path) patch.path = source.path;
+    if (change.path) patch.path = change.path;
     const job =
-      code === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, code, { patch, by: source.by ?? null });
+      text === null ? await this.options.store.updateJob(name, patch) : await this.options.store.saveCode(name, text, { patch, by: change.by ?? null });
     this.options.scheduler.upsert(job);
     return job;
   }
 
   /** Saves a new code version. Throws ScriptSyntaxError (nothing saved) or VersionConflictError. */
   async saveCode(name: string, code: string, baseVersion?: number, source: ChangeSource = PERSON): Promise<Job> {
-    await this.assertParses(code, name);
-    const job = await this.options.store.saveCode(name, code, {
-      baseVersion,
-      patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now(), updatedBy: source.by ?? null },
-      by: source.by ?? null,
-    });
+    // The language as the scheduler holds the job saves a read of the store on every save.
+    const language = (this.options.scheduler.job?.(name) ?? (await this.get(name))).language;
+    const save = async (text: CodeText, base: number | undefined) =>
+      this.options.store.saveCode(name, text, {
+        baseVersion: base,
+        patch: { owner: source.owner, sourceHash: source.sourceHash, updatedAt: this.now(), updatedBy: source.by ?? null },
+        by: source.by ?? null,
+      });
+    let job = await save(await this.prepare(code, language, name), baseVersion);
+    // Another node changed the language a moment ago: save the code again, stripped as it now must be.
+    if (job.language !== language) job = await save(await this.prepare(code, job.language, name), job.version);
     this.options.scheduler.upsert(job);
     return job;
   }
@@ -221,7 +229,13 @@ export class JobService {
     // Merged over the job's own for this run only; the job keeps its params.
     const merged = params === undefined ? undefined : { ...(await this.get(name)).params, ...params };
     if (params !== undefined) await this.assertSecrets(params);
-    return this.options.scheduler.runNow(name, code, by, code === undefined ? undefined : (mode ?? 'safe'), merged === undefined ? {} : { params: merged });
+    const given = merged === undefined ? {} : { params: merged };
+    if (code === undefined) return this.options.scheduler.runNow(name, undefined, by, undefined, given);
+    // A TypeScript job's draft is TypeScript: stripped like a save (a syntax error is 422), its errors mapped back.
+    const { language } = await this.get(name);
+    const draft = await compileJob(code, language);
+    const run = draft.compiled === null ? code : { code: draft.compiled, sourceMap: draft.sourceMap };
+    return this.options.scheduler.runNow(name, run, by, mode ?? 'safe', given);
   }
 
   /**
@@ -286,9 +300,18 @@ export class JobService {
     throw new CodePolicyError(match.rule, match.line, match.column);
   }
 
-  private async assertParses(code: string, job: string): Promise<void> {
+  /**
+   * The code to save in `language`, checked: the rules, then TypeScript stripped, then the
+   * JavaScript parsed by QuickJS. A syntax error throws ScriptSyntaxError at its line in the code
+   * as written (the TypeScript line for a TypeScript job); nothing is saved.
+   */
+  private async prepare(code: string, language: JobLanguage, job: string): Promise<CodeText> {
     this.assertAllowed(job, code, 'save');
-    const check = await this.options.checkScript(code);
-    if (!check.ok) throw new ScriptSyntaxError(check.error.message, check.error.line, check.error.column);
+    const text = await compileJob(code, language);
+    const check = await this.options.checkScript(text.compiled ?? code);
+    if (check.ok) return text;
+    const { message, line, column } = check.error;
+    const mapped = text.sourceMap !== null && line !== undefined ? new SourceMapper(text.sourceMap).toSource({ line, column: column ?? 1 }) : null;
+    throw mapped ? new ScriptSyntaxError(message, mapped.line, mapped.column) : new ScriptSyntaxError(message, line, column);
   }
 }

@@ -3,7 +3,7 @@
  * Code behind this edge trusts the fields it gets.
  */
 import { validateDetailed } from 'node-cron';
-import type { JobSettings, Notify } from './types.js';
+import { JOB_LANGUAGES, type JobSettings, type Notify } from './types.js';
 import { parseParams } from './params.js';
 
 export const JOB_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
@@ -19,6 +19,7 @@ export type FieldsResult<T> = { ok: true; value: T } | { ok: false; field: strin
 
 const SETTING_KEYS = [
   'description',
+  'language',
   'interval',
   'cron',
   'timezone',
@@ -36,6 +37,7 @@ const KNOWN_KEYS = new Set<string>(['name', ...SETTING_KEYS]);
 
 export const DEFAULT_SETTINGS: JobSettings = {
   description: '',
+  language: 'javascript',
   interval: null,
   cron: null,
   timezone: null,
@@ -101,6 +103,7 @@ function parseUpdate(input: unknown): Partial<JobFieldsInput> {
   const out: Partial<JobFieldsInput> = {};
   if ('name' in raw) out.name = parseName(raw.name);
   if ('description' in raw) out.description = parseString(raw.description, 'description', 2000);
+  if ('language' in raw) out.language = parseChoice(raw.language, 'language', JOB_LANGUAGES);
   if ('interval' in raw) out.interval = parseInterval(raw.interval);
   if ('cron' in raw) out.cron = parseCron(raw.cron);
   if (out.interval != null && out.cron != null) {

@@ -15,6 +15,10 @@ export type MissedPolicy = 'once' | 'skip';
 /** `exit` deactivates the job on an error (the default); `continue` schedules it as after `OK`. */
 export type OnErrorPolicy = 'exit' | 'continue';
 
+/** What a job's code is written in; TypeScript is stripped to JavaScript when it is saved (SPEC §11). */
+export const JOB_LANGUAGES = ['javascript', 'typescript'] as const;
+export type JobLanguage = (typeof JOB_LANGUAGES)[number];
+
 /** Who a job belongs to: the bootstrap folder keeps it in step with its file until a person edits it. */
 export type JobOwner = 'user' | 'folder';
 
@@ -26,6 +30,7 @@ export interface Notify {
 /** What a person sets on a job. */
 export interface JobSettings {
   description: string;
+  language: JobLanguage;
   interval: number | null;
   cron: string | null;
   /** IANA zone for `cron`; null means the service zone. */
@@ -140,10 +145,19 @@ export type FinishedRun = Pick<RunRecord, 'startedAt' | 'finishedAt' | 'waitMs' 
   cancelledBy?: By;
 };
 
-export interface CodeVersion {
+/**
+ * The code of a version as saved: the source as written and, for TypeScript, the JavaScript that
+ * runs and the source map from it to the source (jobs/typescript.ts).
+ */
+export interface CodeText {
+  code: string;
+  compiled: string | null;
+  sourceMap: string | null;
+}
+
+export interface CodeVersion extends CodeText {
   job: string;
   version: number;
-  code: string;
   savedAt: number;
   /** Who saved it; null for the jobs folder or the service. */
   by: By;

@@ -11,6 +11,7 @@
 import type { SandboxPool } from '../../sandbox/pool.js';
 import type { RunOutcome as SandboxOutcome } from '../../sandbox/types.js';
 import { readHeld } from '../jobs/held.js';
+import { SourceMapper } from '../jobs/source-map.js';
 import { MissingSecretError, resolveParamSecrets, type JobParams } from '../jobs/params.js';
 import type { Runner, RunOutcome, RunRequest } from '../scheduler/runner.js';
 import { NO_MASK, type Masker } from '../secrets/masker.js';
@@ -38,6 +39,8 @@ export class PoolRunner implements Runner {
     const { pool, runEvents, memoryBytes, logLimitBytes, timeZone } = this.options;
     const masker = this.options.masker ?? (() => NO_MASK);
     const { job, runId } = request;
+    // A TypeScript job's positions are mapped to its TypeScript lines before anyone sees them.
+    const mapper = request.sourceMap ? new SourceMapper(request.sourceMap) : null;
     let params: JobParams;
     try {
       params = await resolveParamSecrets(request.params, this.options.secret ?? (async () => null));
@@ -62,14 +65,24 @@ export class PoolRunner implements Runner {
       {
         onLog: (entry) => {
           const mask = masker();
-          runEvents.log(runId, mask.empty ? entry : { ...entry, message: mask.text(entry.message) });
+          const message = mapper ? mapper.mapText(entry.message) : entry.message;
+          runEvents.log(runId, { ...entry, message: mask.empty ? message : mask.text(message) });
         },
         ...(request.onThread ? { onThread: request.onThread } : {}),
         ...(request.signal ? { signal: request.signal } : {}),
       },
     );
-    return maskOutcome(outcome, masker());
+    return maskOutcome(mapper ? mapOutcome(outcome, mapper) : outcome, masker());
   }
+}
+
+/** The outcome with its error's position and every `job.js:line:column` in its text at the TypeScript source. */
+export function mapOutcome(outcome: SandboxOutcome, mapper: SourceMapper): SandboxOutcome {
+  const logs = outcome.logs.map((entry) => ({ ...entry, message: mapper.mapText(entry.message) }));
+  if (outcome.outcome === 'success') return { ...outcome, logs };
+  const { line, column, ...error } = outcome.error;
+  const at = line === undefined ? null : mapper.toSource({ line, column: column ?? 1 });
+  return { ...outcome, logs, error: { ...error, message: mapper.mapText(error.message), ...(at ?? {}) } };
 }
 
 /** The outcome with every secret value in it masked, and a draft's held output read. */

@@ -32,6 +32,8 @@ export interface StartedRun {
   node: string | null;
   /** Undefined when the job has no saved code (the run then ends with an error at once). */
   code: string | undefined;
+  /** The source map of a TypeScript job's code; null for JavaScript. */
+  sourceMap: string | null;
   /** Only a draft runs safe. */
   mode?: RunStart['mode'];
   /** The params it runs with, dates resolved at its start in the job's zone; secret references as written. */
@@ -104,7 +106,7 @@ export class RunRecorder {
     }
     const mode = start.code !== undefined && start.mode === 'safe' ? { mode: 'safe' as const } : {};
     const failed = paramsError === undefined ? {} : { paramsError };
-    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, code: start.code ?? saved?.code, ...mode, params, ...failed };
+    return { id, job: job.name, trigger: start.trigger, scheduledAt: start.scheduledAt, queuedAt, codeVersion, by, node, ...runnable(start, saved), ...mode, params, ...failed };
   }
 
   /** The params' dates at the run's start, in the job's zone (SPEC §13). */
@@ -255,4 +257,11 @@ export class RunRecorder {
     if (!current.active) return { patch: { ...planned.patch, active: false, status: 'exit', nextRunAt: null }, event: planned.event };
     return planned;
   }
+}
+
+/** The JavaScript a run executes and, for TypeScript, its source map: the draft's, else the saved version's. */
+function runnable(start: RunStart, saved: CodeVersion | null): { code: string | undefined; sourceMap: string | null } {
+  if (start.code !== undefined) return { code: start.code, sourceMap: start.sourceMap ?? null };
+  if (!saved) return { code: undefined, sourceMap: null };
+  return { code: saved.compiled ?? saved.code, sourceMap: saved.sourceMap };
 }

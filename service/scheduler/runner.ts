@@ -12,6 +12,8 @@ export interface RunStart {
   scheduledAt: number | null;
   /** Draft code to run instead of the saved code (never saved). */
   code?: string;
+  /** The draft's source map when it was stripped from TypeScript (jobs/source-map.ts). */
+  sourceMap?: string | null;
   /** Who asked for it; null (the default) for the scheduler. */
   by?: By;
   /** `safe` holds the draft's side effects (SPEC §10); saved code always runs live. */
@@ -27,7 +29,10 @@ export interface RunRequest {
   job: Job;
   runId: number;
   trigger: RunTrigger;
+  /** The JavaScript to run (a TypeScript job's stripped code). */
   code: string;
+  /** A TypeScript job's source map: the runner maps the run's error and log positions back through it. */
+  sourceMap?: string | null;
   /** Called when the run stops waiting and takes a sandbox thread of its own. */
   onThread?: () => void;
   /** Aborted to cancel the run; the runner then resolves with outcome `cancelled`. */
@@ -50,6 +55,9 @@ export type RunOutcome = (
   /** What a safe draft held instead of doing. */
   held?: Held;
 };
+
+/** Draft code as the job service hands it on: JavaScript, or JavaScript stripped from TypeScript with its map. */
+export type DraftCode = string | { code: string; sourceMap: string | null };
 
 export interface Runner {
   /** Executes the run and resolves to how it ended; rejects only for a fault of the host. */

@@ -15,7 +15,7 @@ import type { CompiledPeriod } from './period-compile.js';
 import { periodWait, wakeAt } from './period-plan.js';
 import { planBoot, planDue, planReload, planSlotTaken } from './plan.js';
 import { RunRecorder, type FinishedRun, type StartedRun } from './run-recorder.js';
-import type { RunOutcome, Runner, RunStart } from './runner.js';
+import type { DraftCode, RunOutcome, Runner, RunStart } from './runner.js';
 import { InFlight } from './in-flight.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -204,6 +204,11 @@ export class Scheduler {
     return [...this.jobs.values()];
   }
 
+  /** The job as the scheduler holds it (kept current by every change, on every node); undefined when it holds none. */
+  job(name: string): Job | undefined {
+    return this.jobs.get(name);
+  }
+
   isRunning(name: string): boolean {
     return this.flight.has(name);
   }
@@ -243,12 +248,13 @@ export class Scheduler {
    * version to run (a rerun). Changes no status or schedule. Resolves after the first try to
    * record the end, written or not (a refused end is kept and tried again until it is written).
    */
-  async runNow(name: string, code?: string, by: By = null, mode?: RunStart['mode'], given: Pick<RunStart, 'params' | 'codeVersion'> = {}): Promise<RunRecord> {
+  async runNow(name: string, draft?: DraftCode, by: By = null, mode?: RunStart['mode'], given: Pick<RunStart, 'params' | 'codeVersion'> = {}): Promise<RunRecord> {
     const job = this.jobs.get(name);
     if (!job) throw new JobNotFoundError(name);
     if (this.flight.has(name)) throw new AlreadyRunningError(name);
-    const trigger = code === undefined ? 'manual' : 'draft';
-    const started = this.recorder.start(job, { trigger, scheduledAt: null, code, by, ...(mode ? { mode } : {}), ...given }).catch((error: unknown) => {
+    const trigger = draft === undefined ? 'manual' : 'draft';
+    const code = typeof draft === 'string' ? { code: draft } : draft;
+    const started = this.recorder.start(job, { trigger, scheduledAt: null, ...code, by, ...(mode ? { mode } : {}), ...given }).catch((error: unknown) => {
       throw error instanceof JobBusyError ? new AlreadyRunningError(name) : error;
     });
     const finished = this.track(job, this.runRecorded(job, started));
@@ -409,7 +415,7 @@ export class Scheduler {
         this.flight.onThread(started.id);
       };
       const mode = started.mode ? { mode: started.mode } : {};
-      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, params: started.params, onThread, signal, ...mode });
+      return await this.options.runner.execute({ job, runId: started.id, trigger: started.trigger, code: started.code, sourceMap: started.sourceMap, params: started.params, onThread, signal, ...mode });
     } catch (error) {
       // The runner resolves guest failures as values; a rejection is a fault of the host, recorded
       // on the run rather than left to escape the scheduler.

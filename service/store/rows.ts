@@ -5,8 +5,10 @@
 import type {
   By,
   AlertDelivery,
+  CodeText,
   CodeVersion,
   Job,
+  JobLanguage,
   JobOwner,
   JobResult,
   JobStatus,
@@ -50,6 +52,7 @@ export interface JobRow {
   period: string | null;
   /** JSON text; null (rows written before params existed) reads as `{}`. */
   params: string | null;
+  language: string;
   created_by: string | null;
   updated_by: string | null;
 }
@@ -59,7 +62,7 @@ export const JOB_COLUMNS = [
   'name', 'description', 'interval', 'cron', 'timezone', 'run_once', 'active', 'timeout', 'missed',
   'on_error', 'notify', 'status', 'next_run_at', 'last_run_at', 'last_scheduled_at', 'last_result',
   'last_error', 'failing', 'path', 'version', 'owner', 'source_hash', 'created_at', 'updated_at', 'period',
-  'params', 'created_by', 'updated_by',
+  'params', 'language', 'created_by', 'updated_by',
 ] as const satisfies ReadonlyArray<keyof JobRow>;
 
 export type SqlValue = string | number | null;
@@ -67,6 +70,7 @@ export type SqlValue = string | number | null;
 /** Every column a `JobPatch` may change, keyed by the field. `version` is changed by saveCode only. */
 const PATCH_COLUMNS = {
   description: { column: 'description', encode: (v: string) => v },
+  language: { column: 'language', encode: (v: JobLanguage) => v },
   interval: { column: 'interval', encode: (v: number | null) => v },
   cron: { column: 'cron', encode: (v: string | null) => v },
   timezone: { column: 'timezone', encode: (v: string | null) => v },
@@ -143,6 +147,7 @@ export function jobToRow(job: Job): JobRow {
     updated_at: job.updatedAt,
     period: job.period,
     params: JSON.stringify(job.params),
+    language: job.language,
     created_by: job.createdBy ?? null,
     updated_by: job.updatedBy ?? null,
   };
@@ -157,11 +162,12 @@ export function jobFromValues(values: JobValues): Job {
   const [
     name, description, interval, cron, timezone, runOnce, active, timeout, missed, onError, notify,
     status, nextRunAt, lastRunAt, lastScheduledAt, lastResult, lastError, failing, path, version,
-    owner, sourceHash, createdAt, updatedAt, period, params, createdBy, updatedBy,
+    owner, sourceHash, createdAt, updatedAt, period, params, language, createdBy, updatedBy,
   ] = values;
   return {
     name,
     description,
+    language: language as JobLanguage,
     interval,
     cron,
     timezone,
@@ -197,10 +203,25 @@ export interface CodeRow {
   code: string;
   saved_at: number;
   saved_by: string | null;
+  compiled: string | null;
+  source_map: string | null;
 }
 
 export function codeFromRow(row: CodeRow): CodeVersion {
-  return { job: row.job, version: row.version, code: row.code, savedAt: row.saved_at, by: row.saved_by as By };
+  return {
+    job: row.job,
+    version: row.version,
+    code: row.code,
+    compiled: row.compiled,
+    sourceMap: row.source_map,
+    savedAt: row.saved_at,
+    by: row.saved_by as By,
+  };
+}
+
+/** A version's code as given to createJob and saveCode: plain code is JavaScript. */
+export function codeText(code: string | CodeText): CodeText {
+  return typeof code === 'string' ? { code, compiled: null, sourceMap: null } : code;
 }
 
 export interface RunRow {

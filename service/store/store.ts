@@ -8,6 +8,7 @@
 import type {
   AlertDelivery,
   By,
+  CodeText,
   CodeVersion,
   CodeVersionInfo,
   FinishedRun,
@@ -103,7 +104,7 @@ export interface Store {
   listJobs(): Promise<Job[]>;
   getJob(name: string): Promise<Job | null>;
   /** Creates the job and its code as version 1 in one transaction. Throws JobExistsError. */
-  createJob(job: Omit<Job, 'version'>, code: string, by?: By): Promise<Job>;
+  createJob(job: Omit<Job, 'version'>, code: string | CodeText, by?: By): Promise<Job>;
   /** Throws JobNotFoundError. Resolves to the updated job. */
   updateJob(name: string, patch: JobPatch): Promise<Job>;
   /** Many updates in one transaction (reload, boot); unknown names are ignored. */
@@ -120,7 +121,7 @@ export interface Store {
    * the same transaction. Throws JobNotFoundError, or VersionConflictError when `baseVersion` is
    * given and is not the newest version. Resolves to the job as written.
    */
-  saveCode(name: string, code: string, options?: SaveCodeOptions): Promise<Job>;
+  saveCode(name: string, code: string | CodeText, options?: SaveCodeOptions): Promise<Job>;
 
   // ── runs ──
   /**

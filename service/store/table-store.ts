@@ -7,6 +7,7 @@
 import type {
   AlertDelivery,
   By,
+  CodeText,
   CodeVersion,
   CodeVersionInfo,
   FinishedRun,
@@ -27,13 +28,13 @@ export interface StoreTables {
   jobs: {
     list(): Answer<Job[]>;
     get(name: string): Answer<Job | null>;
-    create(job: Omit<Job, 'version'>, code: string, by: By): Answer<Job>;
+    create(job: Omit<Job, 'version'>, code: string | CodeText, by: By): Answer<Job>;
     update(name: string, patch: JobPatch): Answer<Job>;
     updateMany(patches: Array<{ name: string; patch: JobPatch }>): Answer<void>;
     delete(name: string): Answer<boolean>;
     getCode(name: string, version?: number): Answer<CodeVersion | null>;
     listVersions(name: string): Answer<CodeVersionInfo[]>;
-    saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Answer<Job>;
+    saveCode(name: string, code: string | CodeText, options: SaveCodeOptions, now: number): Answer<Job>;
   };
   runs: {
     start(run: NewRun): Answer<number>;
@@ -131,7 +132,7 @@ export abstract class TableStore implements Store {
   async getJob(name: string): Promise<Job | null> {
     return this.guard('read a job', () => this.tables.jobs.get(name));
   }
-  async createJob(job: Omit<Job, 'version'>, code: string, by: By = null): Promise<Job> {
+  async createJob(job: Omit<Job, 'version'>, code: string | CodeText, by: By = null): Promise<Job> {
     return this.guard('create a job', () => this.tables.jobs.create(job, code, by), 'write');
   }
   async updateJob(name: string, patch: JobPatch): Promise<Job> {
@@ -151,7 +152,7 @@ export abstract class TableStore implements Store {
   async listVersions(name: string): Promise<CodeVersionInfo[]> {
     return this.guard('list code versions', () => this.tables.jobs.listVersions(name));
   }
-  async saveCode(name: string, code: string, options: SaveCodeOptions = {}): Promise<Job> {
+  async saveCode(name: string, code: string | CodeText, options: SaveCodeOptions = {}): Promise<Job> {
     return this.guard('save code', () => this.tables.jobs.saveCode(name, code, options, Date.now()), 'write');
   }
 

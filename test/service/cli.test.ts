@@ -38,6 +38,11 @@ before(async () => {
   await writeFile(join(dir, 'throws.js'), 'const job = core.job();\njob.run = () => { throw new Error("kaput"); };\nreturn job;\n');
   await writeFile(join(dir, 'syntax.js'), '// quickjobs: {"interval": 60}\nconst job = core.job();\njob.run = () => {\n  return job.OK\n;\nreturn job;\n');
   await writeFile(join(dir, 'bad-settings.js'), '// quickjobs: {"interval": -3}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
+  await writeFile(join(dir, 'typed.ts'), '// quickjobs: {"interval": 60}\nconst job = core.job();\njob.run = async (): Promise<QuickJobs.JobResult> => {\n  const [rows, err] = await core.mysql.select("db", { tbl: "t" });\n  if (err !== null) return job.EXIT;\n  core.log(rows.length);\n  return job.OK;\n};\nreturn job;\n');
+  await writeFile(join(dir, 'mistyped.ts'), '// quickjobs: {"interval": 60}\nconst job = core.job();\nconst count: number = "three";\njob.run = async () => {\n  await core.mysql.selectt("db", { tbl: "t" });\n  return "DONE";\n};\nreturn job;\n');
+  await writeFile(join(dir, 'mistyped.js'), 'const job = core.job();\njob.run = () => { core.network.gett("https://example.com"); return job.OK; };\nreturn job;\n');
+  await writeFile(join(dir, 'broken.ts'), 'const job = core.job();\nlet n: = 1;\nreturn job;\n');
+  await writeFile(join(dir, 'throws.ts'), 'interface Box {\n  n: number;\n}\nconst job = core.job();\njob.run = (): QuickJobs.JobResult => { const box: Box = { n: 3 }; throw new Error("kaput " + box.n); };\nreturn job;\n');
   await writeFile(join(dir, 'params.js'), '// quickjobs: {"interval": 60, "timezone": "Europe/Berlin", "params": {"to": "ops", "year": "{{date:YYYY}}"}}\nconst job = core.job();\njob.run = () => { core.log("to", job.params.to, "in", job.params.year); return job.OK; };\nreturn job;\n');
   await writeFile(join(dir, 'missing-secret.js'), '// quickjobs: {"interval": 60, "params": {"key": {"$secret": "nowhere"}}}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
   await writeFile(join(dir, 'not-json.js'), '// quickjobs: {interval: 60}\nconst job = core.job(); job.run = () => job.OK; return job;\n');
@@ -88,6 +93,13 @@ describe('quickjobs run', () => {
     assert.match(result.stderr, /line 2/);
   });
 
+  it('runs a .ts file stripped, and names the TypeScript line of its error', async () => {
+    const result = await quickjobs(['run', join(dir, 'throws.ts')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /kaput 3/);
+    assert.match(result.stderr, /line 5/);
+  });
+
   it('exits 1 naming the file, line and field of a bad settings line, without a stack trace', async () => {
     const bad = await quickjobs(['run', join(dir, 'bad-settings.js')]);
     assert.equal(bad.code, 1);
@@ -121,7 +133,36 @@ describe('quickjobs check', () => {
   it('names the field of a bad settings line', async () => {
     const result = await quickjobs(['check', join(dir, 'bad-settings.js')]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /bad-settings\.js:1: interval/);
+    assert.match(result.stderr, /bad-settings\.js:1:1: interval/);
+  });
+});
+
+describe('quickjobs check of types', () => {
+  it('passes a TypeScript job that uses core as typed', async () => {
+    const result = await quickjobs(['check', join(dir, 'typed.ts')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /typed\.ts: ok/);
+  });
+
+  it('prints every type error of a TypeScript job as file:line:column and exits 1', async () => {
+    const result = await quickjobs(['check', join(dir, 'mistyped.ts')]);
+    assert.equal(result.code, 1);
+    const lines = result.stderr.trim().split('\n');
+    assert.match(lines[0]!, /mistyped\.ts:3:7: Type 'string' is not assignable to type 'number'/);
+    assert.ok(lines.some((line) => /mistyped\.ts:5:20: Property 'selectt' does not exist/.test(line)), result.stderr);
+    assert.ok(lines.some((line) => /mistyped\.ts:4:\d+: .*JobResult/.test(line) || /mistyped\.ts:6:\d+: .*DONE/.test(line)), result.stderr);
+  });
+
+  it('type-checks a JavaScript job against the typings too', async () => {
+    const result = await quickjobs(['check', join(dir, 'mistyped.js')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /mistyped\.js:2:32: Property 'gett' does not exist/);
+  });
+
+  it('names the TypeScript line and column of a syntax error', async () => {
+    const result = await quickjobs(['check', join(dir, 'broken.ts')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /broken\.ts:2:8: /);
   });
 });
 

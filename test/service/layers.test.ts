@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Top layer first; each entry is a path prefix under the repository. */
 const LAYERS: Array<{ name: string; paths: string[] }> = [
-  { name: 'entry points', paths: ['service/main.ts', 'service/node-store.ts', 'service/cli.ts', 'service/shutdown.ts'] },
+  { name: 'entry points', paths: ['service/main.ts', 'service/node-store.ts', 'service/cli.ts', 'service/cli/', 'service/shutdown.ts'] },
   { name: 'api', paths: ['service/app.ts', 'service/api/'] },
   { name: 'jobs service', paths: ['service/job-service/', 'service/bootstrap/', 'service/periods/period-service.ts', 'service/periods/period-input.ts'] },
   {

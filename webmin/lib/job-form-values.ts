@@ -3,12 +3,13 @@
  * from the API's job settings. The checks mirror the service's rules so most mistakes show while
  * typing; the service still has the last word and its field errors are shown the same way.
  */
-import type { Job, JobSettings, NewJob } from '../api-types.js';
+import type { Job, JobLanguage, JobSettings, NewJob } from '../api-types.js';
 import { paramsFromRows, rowsFromParams, type ParamRow } from './param-rows.js';
 
 export interface JobFormValues {
   name: string;
   description: string;
+  language: JobLanguage;
   scheduleKind: 'interval' | 'cron';
   interval: string;
   cron: string;
@@ -37,6 +38,7 @@ export function emptyForm(): JobFormValues {
   return {
     name: '',
     description: '',
+    language: 'javascript',
     scheduleKind: 'interval',
     interval: '300',
     cron: '',
@@ -57,6 +59,7 @@ export function formFromJob(job: Job): JobFormValues {
   return {
     name: job.name,
     description: job.description,
+    language: job.language,
     scheduleKind: job.cron !== null ? 'cron' : 'interval',
     interval: job.interval !== null ? String(job.interval) : '300',
     cron: job.cron ?? '',
@@ -137,6 +140,7 @@ export function settingsFromForm(values: JobFormValues): JobSettings {
   const isCron = values.scheduleKind === 'cron';
   return {
     description: values.description.trim(),
+    language: values.language,
     interval: isCron ? null : Number(values.interval),
     cron: isCron ? values.cron.trim() : null,
     timezone: isCron && values.timezone.trim() ? values.timezone.trim() : null,
@@ -163,6 +167,6 @@ export function formFieldOf(field: string | undefined): FormField | null {
   if (!field) return null;
   if (field === 'params' || field.startsWith('params.')) return 'params';
   if (field.startsWith('notify')) return /webhook/i.test(field) ? 'notifyWebhook' : 'notifyEmail';
-  const known: FormField[] = ['name', 'description', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
+  const known: FormField[] = ['name', 'description', 'language', 'interval', 'cron', 'timezone', 'period', 'timeout', 'missed', 'onError', 'runOnce', 'active'];
   return known.find((f) => f === field) ?? null;
 }

@@ -4,11 +4,12 @@
  */
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
-import type { By, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import type { By, CodeText, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
 import {
   type CodeRow,
   codeFromRow,
+  codeText,
   JOB_COLUMNS,
   type JobValues,
   jobFromValues,
@@ -24,7 +25,9 @@ const COLUMN_LIST = JOB_COLUMNS.map(quoteColumn).join(', ');
 const INSERT_JOB = `INSERT INTO quickjobs_jobs (${COLUMN_LIST}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')})`;
 const SELECT_JOB = `SELECT ${COLUMN_LIST} FROM quickjobs_jobs WHERE name = ?`;
 const SELECT_JOBS = `SELECT ${COLUMN_LIST} FROM quickjobs_jobs ORDER BY name`;
-const INSERT_CODE = 'INSERT INTO quickjobs_code_versions (job, version, code, saved_at, saved_by) VALUES (?, ?, ?, ?, ?)';
+const INSERT_CODE =
+  'INSERT INTO quickjobs_code_versions (job, version, code, compiled, source_map, saved_at, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const CODE_COLUMNS = 'job, version, code, compiled, source_map, saved_at, saved_by';
 
 export class JobTable {
   constructor(private readonly pool: Pool) {}
@@ -38,7 +41,7 @@ export class JobTable {
     return values === undefined ? null : jobFromValues(values);
   }
 
-  async create(fields: Omit<Job, 'version'>, code: string, by: By): Promise<Job> {
+  async create(fields: Omit<Job, 'version'>, code: string | CodeText, by: By): Promise<Job> {
     return transaction(this.pool, async (connection) => {
       const row = jobToRow({ ...fields, version: 1 });
       try {
@@ -48,7 +51,8 @@ export class JobTable {
         throw error;
       }
       // Version 1 is saved the moment the job is created.
-      await execute(connection, INSERT_CODE, [fields.name, 1, code, fields.createdAt, by]);
+      const text = codeText(code);
+      await execute(connection, INSERT_CODE, [fields.name, 1, text.code, text.compiled, text.sourceMap, fields.createdAt, by]);
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return (await this.get(fields.name, connection))!;
     });
@@ -91,12 +95,12 @@ export class JobTable {
       version === undefined
         ? await selectRows<CodeRow>(
             this.pool,
-            'SELECT job, version, code, saved_at, saved_by FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC LIMIT 1',
+            `SELECT ${CODE_COLUMNS} FROM quickjobs_code_versions WHERE job = ? ORDER BY version DESC LIMIT 1`,
             [name],
           )
         : await selectRows<CodeRow>(
             this.pool,
-            'SELECT job, version, code, saved_at, saved_by FROM quickjobs_code_versions WHERE job = ? AND version = ?',
+            `SELECT ${CODE_COLUMNS} FROM quickjobs_code_versions WHERE job = ? AND version = ?`,
             [name, version],
           );
     return row === undefined ? null : codeFromRow(row);
@@ -112,14 +116,15 @@ export class JobTable {
     return rows.map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: Number(row.bytes), by: row.saved_by as By }));
   }
 
-  async saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Promise<Job> {
+  async saveCode(name: string, code: string | CodeText, options: SaveCodeOptions, now: number): Promise<Job> {
     return transaction(this.pool, async (connection) => {
       const current = await this.lockVersion(connection, name);
       if (options.baseVersion !== undefined && options.baseVersion !== current) {
         throw new VersionConflictError(name, options.baseVersion, current);
       }
       const version = current + 1;
-      await execute(connection, INSERT_CODE, [name, version, code, now, options.by ?? null]);
+      const text = codeText(code);
+      await execute(connection, INSERT_CODE, [name, version, text.code, text.compiled, text.sourceMap, now, options.by ?? null]);
       await execute(connection, 'UPDATE quickjobs_jobs SET version = ?, updated_at = ? WHERE name = ?', [version, now, name]);
       if (options.patch !== undefined) await this.applyPatch(connection, name, options.patch);
       return (await this.get(name, connection))!;

@@ -331,6 +331,21 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
   },
   {
     version: 12,
+    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
+    statements: [
+      {
+        sql: "ALTER TABLE quickjobs_jobs ADD COLUMN language VARCHAR(16) NOT NULL DEFAULT 'javascript'",
+        unlessColumn: ['quickjobs_jobs', 'language'],
+      },
+      // NULL for a JavaScript version, whose code is what runs.
+      {
+        sql: 'ALTER TABLE quickjobs_code_versions ADD COLUMN compiled MEDIUMTEXT NULL, ADD COLUMN source_map MEDIUMTEXT NULL',
+        unlessColumn: ['quickjobs_code_versions', 'compiled'],
+      },
+    ],
+  },
+  {
+    version: 13,
     description: 'users, roles, API tokens and the audit trail',
     statements: [
       `CREATE TABLE IF NOT EXISTS quickjobs_users (

@@ -4,13 +4,14 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 
-import type { By, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
+import type { By, CodeText, CodeVersion, CodeVersionInfo, Job } from '../../jobs/types.js';
 import { JobExistsError, JobNotFoundError, VersionConflictError } from '../errors.js';
 import { forgetJobSql, SQLITE_ROLLUPS } from '../run-rollups.js';
 import type { JobPatch, SaveCodeOptions } from '../store.js';
 import {
   type CodeRow,
   codeFromRow,
+  codeText,
   JOB_COLUMNS,
   type JobRow,
   type JobValues,
@@ -48,7 +49,8 @@ export class JobTable {
     this.removeJob = db.prepare('DELETE FROM jobs WHERE name = ?');
     this.forgetRollups = db.prepare(forgetJobSql(SQLITE_ROLLUPS));
     this.insertCode = db.prepare(
-      'INSERT INTO code_versions (job, version, code, saved_at, saved_by) VALUES (@job, @version, @code, @saved_at, @saved_by)',
+      `INSERT INTO code_versions (job, version, code, compiled, source_map, saved_at, saved_by)
+       VALUES (@job, @version, @code, @compiled, @source_map, @saved_at, @saved_by)`,
     );
     this.setVersion = db.prepare('UPDATE jobs SET version = ?, updated_at = ? WHERE name = ?');
     this.selectNewestCode = db.prepare('SELECT * FROM code_versions WHERE job = ? ORDER BY version DESC LIMIT 1');
@@ -68,11 +70,12 @@ export class JobTable {
     return row === undefined ? null : jobFromValues(row);
   }
 
-  create(fields: Omit<Job, 'version'>, code: string, by: By): Job {
+  create(fields: Omit<Job, 'version'>, code: string | CodeText, by: By): Job {
     return this.db.transaction(() => {
       if (this.insertJob.run(jobToRow({ ...fields, version: 1 })).changes === 0) throw new JobExistsError(fields.name);
       // Version 1 is saved the moment the job is created.
-      this.insertCode.run({ job: fields.name, version: 1, code, saved_at: fields.createdAt, saved_by: by });
+      const text = codeText(code);
+      this.insertCode.run({ job: fields.name, version: 1, code: text.code, compiled: text.compiled, source_map: text.sourceMap, saved_at: fields.createdAt, saved_by: by });
       // Read back, so the answer is exactly what was stored (no stray fields of the input).
       return this.get(fields.name)!;
     }).immediate();
@@ -123,7 +126,7 @@ export class JobTable {
     return this.selectVersions.all(name).map((row) => ({ version: row.version, savedAt: row.saved_at, bytes: row.bytes, by: row.saved_by as By }));
   }
 
-  saveCode(name: string, code: string, options: SaveCodeOptions, now: number): Job {
+  saveCode(name: string, code: string | CodeText, options: SaveCodeOptions, now: number): Job {
     return this.db.transaction(() => {
       const job = this.selectVersion.get(name);
       if (job === undefined) throw new JobNotFoundError(name);
@@ -131,7 +134,8 @@ export class JobTable {
         throw new VersionConflictError(name, options.baseVersion, job.version);
       }
       const version = job.version + 1;
-      this.insertCode.run({ job: name, version, code, saved_at: now, saved_by: options.by ?? null });
+      const text = codeText(code);
+      this.insertCode.run({ job: name, version, code: text.code, compiled: text.compiled, source_map: text.sourceMap, saved_at: now, saved_by: options.by ?? null });
       this.setVersion.run(version, now, name);
       if (options.patch !== undefined) this.applyPatch(name, options.patch);
       return this.get(name)!;

@@ -254,6 +254,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN updated_by TEXT;
     `,
   },
+  {
+    version: 10,
+    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN language TEXT NOT NULL DEFAULT 'javascript';
+      -- NULL for a JavaScript version, whose code is what runs.
+      ALTER TABLE code_versions ADD COLUMN compiled TEXT;
+      ALTER TABLE code_versions ADD COLUMN source_map TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -44,10 +44,11 @@ describe('exportJobs', () => {
         ),
         code: '// a comment first\r\nconst job = core.job();\r\njob.run = () => job.OK;\r\nreturn job;',
       },
+      { job: jobFrom(fields({ name: 'typed', interval: 60, language: 'typescript' })), code: 'const job = core.job();\nconst n: number = 1;\njob.run = () => job.OK;\nreturn job;\n' },
     ];
 
     const written = await exportJobs(jobs, folder.dir);
-    assert.deepEqual(written, [join(folder.dir, 'plain.js'), join(folder.dir, 'every-thing.js')]);
+    assert.deepEqual(written, [join(folder.dir, 'plain.js'), join(folder.dir, 'every-thing.js'), join(folder.dir, 'typed.ts')]);
 
     const { jobs: read, problems } = await readJobsFolder(folder.dir);
     assert.deepEqual(problems, []);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
 
 import { readJobsFolder } from '../../../service/bootstrap/read-folder.js';
+import { sourceHash } from '../../../service/bootstrap/source-hash.js';
 import { script, tempFolder } from './temp-folder.js';
 
 let cleanup: Array<() => Promise<void>> = [];
@@ -153,6 +154,30 @@ describe('readJobsFolder', () => {
     assert.deepEqual(jobs, []);
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.name, undefined);
+  });
+
+  it('makes a .ts file a TypeScript job, ignores typings, and reports a syntax error at its TypeScript line', async () => {
+    const { dir } = await folder({
+      'typed.ts': `// quickjobs: {"interval": 60}\ninterface A { a: number }\nconst a: A = { a: 1 };\n${script()}`,
+      'core-api.d.ts': 'declare const x: number;\n',
+      'broken.ts': '// quickjobs: {"interval": 60}\nconst job = core.job();\ninterface A { a: number }\nconst a: A = { a: 1 ;\nreturn job;\n',
+      'contradicts.ts': `// quickjobs: {"interval": 60, "language": "javascript"}\n${script()}`,
+    });
+    const { jobs, problems } = await readJobsFolder(dir);
+    assert.deepEqual(jobs.map((job) => [job.name, job.fields.language]), [['typed', 'typescript']]);
+    const byFile = Object.fromEntries(problems.map((problem) => [problem.file, problem.message]));
+    assert.deepEqual(Object.keys(byFile).sort(), ['broken.ts', 'contradicts.ts']);
+    assert.match(byFile['broken.ts']!, /^syntax error \(line 4, column 21\)/);
+    assert.match(byFile['contradicts.ts']!, /a \.ts file is typescript/);
+  });
+
+  it('fingerprints a JavaScript file as before jobs had a language, so an upgrade rewrites no folder job', async () => {
+    const { dir } = await folder({ 'a.js': `// quickjobs: {"interval": 60}\n${script()}` });
+    const [job] = (await readJobsFolder(dir)).jobs;
+    const { language, ...before } = job!.fields;
+    assert.equal(language, 'javascript');
+    assert.equal(job!.sourceHash, sourceHash(before as typeof job.fields, job!.code));
+    assert.notEqual(sourceHash({ ...job!.fields, language: 'typescript' }, job!.code), job!.sourceHash);
   });
 
   it('fingerprints settings and code, not how the settings line is written', async () => {

@@ -41,6 +41,8 @@ describe('the job service', () => {
     }) as Store;
     const scheduler = {
       upsert: (job: Job) => void told.push(job),
+      // As the real scheduler, it holds every job it was told of.
+      job: (name: string) => told.findLast((job) => job.name === name),
       remove: () => undefined,
       isRunning: () => false,
       runNow: () => Promise.reject(new Error('not in these tests')),

@@ -12,6 +12,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
   return {
     name: 'job',
     description: '',
+    language: 'javascript',
     interval: 60,
     cron: null,
     timezone: null,

@@ -6,6 +6,7 @@
 import { LitElement } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import { codeEditorCss } from './code-editor.styles.js';
+import type { JobLanguage } from '../../api-types.js';
 import { configureMonaco, declareJobParams, loadEditorCss, monaco } from './monaco-setup.js';
 import { typeOf } from '../../lib/param-rows.js';
 
@@ -66,6 +67,8 @@ export class CodeEditor extends LitElement {
   readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
   /** Set while `open` replaces the text, so that is not reported as the user's change. */
   private replacing = false;
+  /** The language of the job on show. */
+  private language: JobLanguage = 'javascript';
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -138,11 +141,15 @@ export class CodeEditor extends LitElement {
     declareJobParams(Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeOf(value)])));
   }
 
-  /** Shows `code` as job `name`'s script, dropping the previous job's model and undo history. */
-  open(name: string, code: string): void {
+  /**
+   * Shows `code` as job `name`'s script in its language (TypeScript gets Monaco's TypeScript mode
+   * and marks), dropping the previous job's model and undo history.
+   */
+  open(name: string, code: string, language: JobLanguage = 'javascript'): void {
     const editor = this.requireEditor();
     this.closeDiff();
-    const uri = monaco.Uri.parse(`file:///jobs/${encodeURIComponent(name)}.js`);
+    this.language = language;
+    const uri = monaco.Uri.parse(`file:///jobs/${encodeURIComponent(name)}${language === 'typescript' ? '.ts' : '.js'}`);
     const previous = editor.getModel();
     let model = monaco.editor.getModel(uri);
     if (model) {
@@ -150,7 +157,7 @@ export class CodeEditor extends LitElement {
       model.setValue(code);
       this.replacing = false;
     } else {
-      model = monaco.editor.createModel(code, 'javascript', uri);
+      model = monaco.editor.createModel(code, language, uri);
     }
     editor.setModel(model);
     editor.updateOptions({ ariaLabel: `Code of job ${name}` });
@@ -172,7 +179,7 @@ export class CodeEditor extends LitElement {
     const main = editor.getContainerDomNode();
     main.hidden = true;
     this.append(host);
-    const originalModel = monaco.editor.createModel(original, 'javascript');
+    const originalModel = monaco.editor.createModel(original, this.language);
     const diff = monaco.editor.createDiffEditor(host, {
       automaticLayout: true,
       readOnly: true,

@@ -1,12 +1,13 @@
 /**
  * Monaco as the job editor needs it, and nothing more: the editor core and its contributions, the
- * JavaScript language with the TypeScript service, the `core`/`job` typings, and workers served by
+ * JavaScript and TypeScript languages with the TypeScript service, the `core`/`job` typings, and workers served by
  * the service itself (no CDN, so the page's CSP can stay 'self').
  */
 import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/javascript/register';
-import { javascriptDefaults, ScriptTarget } from 'monaco-editor/languages/features/typescript/register';
+import 'monaco-editor/languages/definitions/typescript/register';
+import { javascriptDefaults, ScriptTarget, typescriptDefaults } from 'monaco-editor/languages/features/typescript/register';
 
 export { monaco };
 
@@ -37,15 +38,25 @@ export function configureMonaco(): void {
     allowNonTsExtensions: true,
     noEmit: true,
   });
-  javascriptDefaults.setDiagnosticsOptions({
-    noSemanticValidation: false,
-    noSyntaxValidation: false,
-    // Suggestions ("may be converted to...") would dot a correct job; only real problems are marked.
-    noSuggestionDiagnostics: true,
-    diagnosticCodesToIgnore: SCRIPT_BODY_DIAGNOSTICS,
+  // A TypeScript job is checked as `quickjobs check` checks it (service/cli/type-check.ts): strict.
+  typescriptDefaults.setCompilerOptions({
+    target: ScriptTarget.ES2020,
+    lib: ['es2022'],
+    strict: true,
+    allowNonTsExtensions: true,
+    noEmit: true,
   });
-  // The typings declare `console` too (SPEC §2 routes it to the log).
-  javascriptDefaults.addExtraLib(__CORE_API_DTS__, 'file:///quickjobs/core-api.d.ts');
+  for (const defaults of [javascriptDefaults, typescriptDefaults]) {
+    defaults.setDiagnosticsOptions({
+      noSemanticValidation: false,
+      noSyntaxValidation: false,
+      // Suggestions ("may be converted to...") would dot a correct job; only real problems are marked.
+      noSuggestionDiagnostics: true,
+      diagnosticCodesToIgnore: SCRIPT_BODY_DIAGNOSTICS,
+    });
+    // The typings declare `console` too (SPEC §2 routes it to the log).
+    defaults.addExtraLib(__CORE_API_DTS__, 'file:///quickjobs/core-api.d.ts');
+  }
 }
 
 /** Monaco's CSS is linked only when the editor first loads; the build names the file in a meta tag. */
@@ -63,14 +74,16 @@ export function loadEditorCss(): Promise<void> {
   });
 }
 
-let paramsLib: { dispose(): void } | null = null;
+let paramsLibs: Array<{ dispose(): void }> = [];
 
 /**
  * Declares the names of the edited job's params (with `types`, each a TypeScript type read off its
  * current value) so `job.params.` completes them; the previous job's names go.
  */
 export function declareJobParams(types: Record<string, string>): void {
-  paramsLib?.dispose();
+  for (const lib of paramsLibs) lib.dispose();
   const fields = Object.entries(types).map(([name, type]) => `    readonly ${JSON.stringify(name)}: ${type};`);
-  paramsLib = javascriptDefaults.addExtraLib(`declare namespace QuickJobs {\n  interface JobParams {\n${fields.join('\n')}\n  }\n}\n`, 'file:///quickjobs/job-params.d.ts');
+  const text = `declare namespace QuickJobs {\n  interface JobParams {\n${fields.join('\n')}\n  }\n}\n`;
+  // JavaScript and TypeScript jobs alike.
+  paramsLibs = [javascriptDefaults, typescriptDefaults].map((defaults) => defaults.addExtraLib(text, 'file:///quickjobs/job-params.d.ts'));
 }

@@ -116,7 +116,7 @@ export class EditorPage extends LitElement {
       this.savedVersion = code.version;
       this.savedCode = code.code;
       editor.setParams(job.params);
-      editor.open(name, code.code || JOB_TEMPLATE);
+      editor.open(name, code.code || JOB_TEMPLATE, job.language);
       this.setDirty(editor.value !== this.savedCode);
       this.loading = false;
       editor.focus();

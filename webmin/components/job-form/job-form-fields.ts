@@ -35,11 +35,12 @@ export function renderField(options: FieldOptions): TemplateResult {
   </div>`;
 }
 
-export function renderSelect(name: string, label: string, value: string, choices: Array<[string, string]>): TemplateResult {
+export function renderSelect(name: string, label: string, value: string, choices: Array<[string, string]>, error?: string): TemplateResult {
   return html`<div class="field">
     <label for=${name}>${label}</label>
-    <select id=${name} name=${name}>
+    <select id=${name} name=${name} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${ifDefined(error ? `${name}-error` : undefined)}>
       ${choices.map(([choice, text]) => html`<option value=${choice} ?selected=${choice === value}>${text}</option>`)}
     </select>
+    ${error ? html`<p class="field-error" id="${name}-error" data-error-for=${name}>${error}</p>` : nothing}
   </div>`;
 }

@@ -173,6 +173,14 @@ export class JobForm extends LitElement {
       this.formError = '';
       return;
     }
+    if (error.code === 'syntax_error') {
+      // Only a new language re-checks the saved code from this form: say so beside the select.
+      const language = this.values.language === 'typescript' ? 'TypeScript' : 'JavaScript';
+      this.serverErrors = { ...this.serverErrors, language: `The saved code is not valid ${language} (${error.message}); change it in the editor first.` };
+      this.touched = new Set(this.touched).add('language');
+      this.formError = 'The service did not accept a field; it says why beside the field.';
+      return;
+    }
     const field = formFieldOf(error.field);
     if (error.code === 'invalid' && field) {
       this.serverErrors = { ...this.serverErrors, [field]: error.message };
@@ -286,6 +294,10 @@ export class JobForm extends LitElement {
             ? field('name', 'Name', { hint: 'Letters, digits, - and _; starts with a letter. It cannot be changed later.', autocomplete: 'off' })
             : html`<div class="field"><span class="label">Name</span> <span class="readonly">${this.jobName}</span></div>`}
           ${field('description', 'Description', { hint: 'Optional: what the job does, for the jobs table.' })}
+          ${renderSelect('language', 'Language', v.language, [
+            ['javascript', 'JavaScript'],
+            ['typescript', 'TypeScript (stripped to JavaScript when saved)'],
+          ], shown('language'))}
         </div>
         <fieldset>
           <legend>Schedule</legend>

@@ -13,9 +13,24 @@ export function describeCode(context: StoreContext): void {
         job: 'coded',
         version: 1,
         code: 'return job;',
+        compiled: null,
+        sourceMap: null,
         savedAt: T0,
         by: null,
       });
+    });
+
+    it('keeps a TypeScript version whole: the source, the JavaScript that runs and its source map', async () => {
+      const first = { code: 'const n: number = 1;', compiled: 'const n = 1;', sourceMap: '{"version":3,"mappings":"AAAA"}' };
+      await context.store.createJob(newJob('typed'), first);
+      assert.deepEqual(await context.store.getCode('typed'), { job: 'typed', version: 1, ...first, savedAt: T0, by: null });
+      const second = { code: 'const m: string = "é";', compiled: 'const m = "é";', sourceMap: '{"version":3,"mappings":"AAAA,CAAC"}' };
+      await context.store.saveCode('typed', second, { by: 'token' });
+      const newest = await context.store.getCode('typed');
+      assert.deepEqual({ code: newest?.code, compiled: newest?.compiled, sourceMap: newest?.sourceMap, by: newest?.by }, { ...second, by: 'token' });
+      assert.equal((await context.store.getJob('typed'))?.language, 'typescript');
+      await context.store.updateJob('typed', { language: 'javascript' });
+      assert.equal((await context.store.getJob('typed'))?.language, 'javascript');
     });
 
     it('saves each new version, moves the job to it, and keeps every older one', async () => {

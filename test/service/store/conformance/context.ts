@@ -17,6 +17,7 @@ export function newJob(name: string, overrides: Partial<Omit<Job, 'version'>> = 
   return {
     name,
     description: `the ${name} job`,
+    language: 'typescript',
     interval: 300,
     cron: null,
     timezone: 'Europe/Berlin',
