@@ -1,5 +1,5 @@
 /**
- * `quickjobs start | run <name|file> | check <file> | pull | push | passwd | user … | export [dir]`.
+ * `quickjobs start | run <name|file> | check <file>… | pull | push | passwd | user … | export [dir]`.
  * Each command resolves to its exit code; `start` keeps the process alive with its server.
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,7 @@ const USAGE = `usage: quickjobs <command>
 
   start               serve the API, the webmin and the scheduler
   run <name|file>     run one job (.js or .ts) once here and print its log and result (exit 1 on error)
-  check <file>        check a .js or .ts job file (settings line, syntax, types) without running it
+  check <file>…       check .js or .ts job files (settings line, syntax, types) without running them
 ${SYNC_USAGE}
   passwd              set user admin's password (read from the terminal or standard input)
   user add|set-role|passwd|remove NAME, user list
@@ -58,7 +58,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       case 'run':
         return args[0] ? await runOnce(args[0], env) : usage('run needs a job name or a file');
       case 'check':
-        return args[0] ? await checkCommand(args[0]) : usage('check needs a file');
+        return args.length > 0 ? await checkAll(args) : usage('check needs a file');
       case 'passwd':
         return await passwd(env);
       case 'user':
@@ -317,6 +317,13 @@ async function rotateCommand(env: Env): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/** Checks each file in turn; the exit code is the worst of theirs (1 problems, 2 no TypeScript). */
+async function checkAll(files: string[]): Promise<number> {
+  let worst = 0;
+  for (const file of files) worst = Math.max(worst, await checkCommand(file));
+  return worst;
 }
 
 // Run directly (`node --import tsx service/cli.ts start`), as the tests and development do.

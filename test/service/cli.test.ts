@@ -130,6 +130,14 @@ describe('quickjobs check', () => {
     assert.match(result.stderr, /syntax\.js:7:\d+: /);
   });
 
+  it('checks every file it is given and fails when any of them has a problem', async () => {
+    const result = await quickjobs(['check', join(dir, 'good.js'), join(dir, 'syntax.js'), join(dir, 'typed.ts')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /typed\.ts: ok/);
+    assert.match(result.stderr, /syntax\.js:7:\d+: /);
+    assert.equal((await quickjobs(['check', join(dir, 'good.js'), join(dir, 'typed.ts')])).code, 0);
+  });
+
   it('names the field of a bad settings line', async () => {
     const result = await quickjobs(['check', join(dir, 'bad-settings.js')]);
     assert.equal(result.code, 1);

@@ -210,7 +210,17 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 9,
+    version: 10,
+    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN language TEXT NOT NULL DEFAULT 'javascript';
+      -- NULL for a JavaScript version, whose code is what runs.
+      ALTER TABLE code_versions ADD COLUMN compiled TEXT;
+      ALTER TABLE code_versions ADD COLUMN source_map TEXT;
+    `,
+  },
+  {
+    version: 11,
     description: 'users, roles, API tokens and the audit trail',
     sql: `
       CREATE TABLE users (
@@ -252,16 +262,6 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_by_target ON audit (target, id);
       ALTER TABLE jobs ADD COLUMN created_by TEXT;
       ALTER TABLE jobs ADD COLUMN updated_by TEXT;
-    `,
-  },
-  {
-    version: 10,
-    description: 'TypeScript jobs: the language of a job; the JavaScript and source map saved with a TypeScript version',
-    sql: `
-      ALTER TABLE jobs ADD COLUMN language TEXT NOT NULL DEFAULT 'javascript';
-      -- NULL for a JavaScript version, whose code is what runs.
-      ALTER TABLE code_versions ADD COLUMN compiled TEXT;
-      ALTER TABLE code_versions ADD COLUMN source_map TEXT;
     `,
   },
 ];
