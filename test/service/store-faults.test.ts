@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import Database from 'better-sqlite3';
+
 import { SqliteStore } from '../../service/store/sqlite-store.js';
 import { createTestService, type TestService } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/mysql-database.js';
@@ -156,6 +158,15 @@ describe('with the SQLite store on a disk that fills up', { skip: disk === null 
 
   it('answers 503 with the cause, says so on /status and /healthz, and records the run once space is back', async () => {
     const runId = await runIdInFlight(svc, 'sleeper');
+    // Empty the WAL first: SQLite writes over a WAL's old frames in place, so a save could fit in
+    // the space earlier commits (the migrations) left in it and never meet the full disk.
+    const db = new Database(join(disk!.dir, 'data', 'quickjobs.db'));
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
     // Fill every byte left.
     try {
       writeFileSync(filler(), Buffer.alloc(4 << 20));
