@@ -49,3 +49,12 @@ export class ApiError extends Error {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * What a page says when a call failed: `what` and the reason, or null for a 401, which the app
+ * shell answers with the login page (the `qj-unauthorized` event of api.ts).
+ */
+export function failureText(what: string, error: unknown): string | null {
+  if (error instanceof ApiError && error.status === 401) return null;
+  return `${what}: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -3,10 +3,10 @@
  * rejects with an ApiError. A 401 on any call but login also fires `qj-unauthorized` on window so
  * the app shell can show the login page wherever the user was.
  */
-import { ApiError } from './api-error.js';
+import { ApiError, failureText } from './api-error.js';
 import type { ApiToken, AuditEntry, AuditFilters, Me, Role, User, AlertDelivery, CodeVersionInfo, Job, JobCode, JobSettings, NewJob, Period, PeriodInput, PeriodInterval, Run, RunFilters, RunMode, SecretInfo, ServiceStatus, Slots, Stats } from './api-types.js';
 
-export { ApiError };
+export { ApiError, failureText };
 export type * from './api-types.js';
 
 const BASE = 'api/v1';

@@ -4,7 +4,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { api, ApiError, type AuditEntry, type AuditFilters } from '../../api.js';
+import { api, failureText, type AuditEntry, type AuditFilters } from '../../api.js';
 import { localTime, utcTime } from '../../lib/time-format.js';
 import { sharedStyles } from '../shared.styles.js';
 import { adminPageStyles } from '../users-page/users-page.styles.js';
@@ -41,7 +41,7 @@ export class AuditPage extends LitElement {
       this.more = page.length === PAGE;
       this.error = '';
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) this.error = `The audit trail could not be loaded: ${(error as Error).message}`;
+      this.error = failureText('The audit trail could not be loaded', error) ?? this.error;
     }
   }
 

@@ -11,7 +11,7 @@
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { api, ApiError, type Job, type Run, type RunMode } from '../../api.js';
+import { api, ApiError, failureText, type Job, type Run, type RunMode } from '../../api.js';
 import { JOB_TEMPLATE } from '../../lib/job-template.js';
 import { href } from '../../lib/routes.js';
 import type { CodeEditor } from '../code-editor/code-editor.js';
@@ -213,8 +213,9 @@ export class EditorPage extends LitElement {
         conflict: true,
         text: 'Not saved: someone else saved this job’s code after you opened it. Overwrite their version with yours, or copy your changes and reload the page.',
       };
-    } else if (!(error instanceof ApiError && error.status === 401)) {
-      this.message = { kind: 'error', text: `Not saved: ${errorText(error)}` };
+    } else {
+      const text = failureText('Not saved', error);
+      if (text !== null) this.message = { kind: 'error', text };
     }
   }
 
@@ -251,8 +252,9 @@ export class EditorPage extends LitElement {
         this.markPolicy(error, 'Not run');
       } else if (error instanceof ApiError && error.code === 'already_running') {
         this.message = { kind: 'error', text: 'Not run: the job is running right now. Try again when that run ends.' };
-      } else if (!(error instanceof ApiError && error.status === 401)) {
-        this.message = { kind: 'error', text: `The run failed to start: ${errorText(error)}` };
+      } else {
+        const text = failureText('The run failed to start', error);
+        if (text !== null) this.message = { kind: 'error', text };
       }
     } finally {
       this.running = false;

@@ -4,7 +4,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { api, ApiError } from '../../api.js';
+import { api, ApiError, failureText } from '../../api.js';
 import { me } from '../../lib/session.js';
 import { sharedStyles } from '../shared.styles.js';
 import { adminPageStyles } from '../users-page/users-page.styles.js';
@@ -34,7 +34,7 @@ export class PasswordPage extends LitElement {
       await api.me();
     } catch (error) {
       if (error instanceof ApiError && error.field) this.errors = { [error.field]: error.message };
-      else if (!(error instanceof ApiError && error.status === 401)) this.failed = `Not changed: ${(error as Error).message}`;
+      else this.failed = failureText('Not changed', error) ?? this.failed;
     }
   }
 

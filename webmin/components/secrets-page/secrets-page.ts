@@ -5,7 +5,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { api, ApiError, type SecretInfo } from '../../api.js';
+import { api, ApiError, failureText, type SecretInfo } from '../../api.js';
 import { localTime, utcTime } from '../../lib/time-format.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
@@ -43,8 +43,13 @@ export class SecretsPage extends LitElement {
     try {
       this.secrets = await api.listSecrets();
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) this.message = { kind: 'error', text: `The secrets could not be loaded: ${(error as Error).message}` };
+      this.fail('The secrets could not be loaded', error);
     }
+  }
+
+  private fail(what: string, error: unknown): void {
+    const text = failureText(what, error);
+    if (text !== null) this.message = { kind: 'error', text };
   }
 
   private async handleSubmit(event: Event): Promise<void> {
@@ -66,7 +71,7 @@ export class SecretsPage extends LitElement {
     } catch (error) {
       if (error instanceof ApiError && error.field === 'value') this.valueError = error.message;
       else if (error instanceof ApiError && error.field === 'name') this.nameError = error.message;
-      else if (!(error instanceof ApiError && error.status === 401)) this.message = { kind: 'error', text: `Not saved: ${(error as Error).message}` };
+      else this.fail('Not saved', error);
     } finally {
       this.saving = false;
     }
@@ -89,7 +94,7 @@ export class SecretsPage extends LitElement {
       // Its row and the button that had focus are gone: give the keyboard a place to go on from.
       this.nameInput.focus();
     } catch (error) {
-      if (!(error instanceof ApiError && error.status === 401)) this.message = { kind: 'error', text: `Not deleted: ${(error as Error).message}` };
+      this.fail('Not deleted', error);
     }
   }
 

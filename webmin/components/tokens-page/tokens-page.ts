@@ -4,7 +4,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { api, ApiError, type ApiToken, type User } from '../../api.js';
+import { api, ApiError, failureText, type ApiToken, type User } from '../../api.js';
 import { localTime } from '../../lib/time-format.js';
 import { me } from '../../lib/session.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
@@ -47,8 +47,8 @@ export class TokensPage extends LitElement {
   }
 
   private fail(what: string, error: unknown): void {
-    if (error instanceof ApiError && error.status === 401) return;
-    this.message = { kind: 'error', text: `${what}: ${(error as Error).message}` };
+    const text = failureText(what, error);
+    if (text !== null) this.message = { kind: 'error', text };
   }
 
   private async handleCreate(event: Event): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { api, ApiError, type Role, type User } from '../../api.js';
+import { api, ApiError, failureText, type Role, type User } from '../../api.js';
 import { localTime } from '../../lib/time-format.js';
 import type { ConfirmDialog } from '../confirm-dialog/confirm-dialog.js';
 import '../confirm-dialog/confirm-dialog.js';
@@ -48,8 +48,8 @@ export class UsersPage extends LitElement {
   }
 
   private fail(what: string, error: unknown): void {
-    if (error instanceof ApiError && error.status === 401) return;
-    this.message = { kind: 'error', text: `${what}: ${(error as Error).message}` };
+    const text = failureText(what, error);
+    if (text !== null) this.message = { kind: 'error', text };
   }
 
   private async handleAdd(event: Event): Promise<void> {
