@@ -6,10 +6,12 @@
  * stop a guest in mid-step, so a run sharing a thread with a spinner would wait for the spinner's
  * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
  * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
- * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
- * queued GROW_AFTER_MS gets a new thread too while long runs leave fewer than `workers` threads
- * for the rest. Short runs alone never grow the pool: a thread costs memory (about 18 MB) and
- * more threads than cores run short work no sooner. At the cap, runs queue.
+ * `maxWorkers`), two by default, and loads a replacement the moment a run takes one: the next run
+ * starts at once, and so does the one after it, even when the first turns out to spin too, rather
+ * than waiting for a thread to load. A run queued GROW_AFTER_MS gets a new thread too while long
+ * runs leave fewer than `workers` threads for the rest. Short runs alone never grow the pool: a
+ * thread costs memory (about 18 MB) and more threads than cores run short work no sooner. At the
+ * cap, runs queue.
  *
  * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
  * after that was never read and runs elsewhere; a run on a thread that died of something else
@@ -34,7 +36,10 @@ export interface SandboxPoolOptions {
   workers: number;
   /** Threads the pool may grow to while runs hold them; default DEFAULT_MAX_WORKERS or `workers`. */
   maxWorkers?: number;
-  /** Free threads kept ready while long runs hold others; default 1. */
+  /**
+   * Free threads kept ready while long runs hold others, a replacement loading as soon as a run
+   * takes one; default DEFAULT_SPARE.
+   */
   spare?: number;
   /** How long a thread grown past `workers` may go without a run before it is ended; default RETIRE_AFTER_MS. */
   retireAfterMs?: number;
@@ -68,6 +73,11 @@ function cancelledEnd(signal: AbortSignal): RunEnd {
 
 /** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
 export const DEFAULT_MAX_WORKERS = 16;
+/**
+ * Free threads kept ready behind long runs: one for the next run and one in reserve, so a run
+ * arriving just as the one before took a thread (and spins) does not wait for a thread to load.
+ */
+export const DEFAULT_SPARE = 2;
 /** Threads loading at once while the pool grows for queued runs. */
 const MAX_STARTING = 2;
 /** A run holding its thread this long is a long run (a spinner, a host wait): a spare is made ready. */
@@ -132,7 +142,7 @@ export class SandboxPool {
   static async create(options: SandboxPoolOptions): Promise<SandboxPool> {
     const workers = Math.max(1, Math.floor(options.workers));
     const maxWorkers = Math.max(workers, Math.floor(options.maxWorkers ?? DEFAULT_MAX_WORKERS));
-    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? 1)), options.host, options.retireAfterMs ?? RETIRE_AFTER_MS);
+    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? DEFAULT_SPARE)), options.host, options.retireAfterMs ?? RETIRE_AFTER_MS);
     const slots = Array.from({ length: workers }, () => pool.spawn());
     try {
       await Promise.all(slots.map((slot) => slot.ready));
@@ -274,7 +284,8 @@ export class SandboxPool {
   /**
    * Keeps `spare` threads free (or loading) while a long run holds a thread, so the next run does
    * not wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
-   * Short runs alone never grow the pool this way: at full load more threads than cores only cost.
+   * Called when a run becomes long, when a run takes a thread and when a thread is lost. Short
+   * runs alone never grow the pool this way: at full load more threads than cores only cost.
    */
   private topUp(): void {
     if (this.disposed) return;
@@ -362,6 +373,8 @@ export class SandboxPool {
     slot.runs.add(id);
     slot.lastWorkAt = performance.now();
     slot.post({ type: 'start', runId: id, request: pending.request });
+    // Behind long runs, a free thread taken is replaced at once: the run that took it may spin too.
+    this.topUp();
     if (pending.hooks.onThread) {
       try {
         pending.hooks.onThread();

@@ -8,10 +8,10 @@ const trivial = request(job('return job.OK;'));
 const spinner = (timeoutMs: number) => request('while (true) {}', { timeoutMs });
 
 /** Resolves when `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
+async function until(check: () => boolean, ms = 5000, show?: () => unknown): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
+    if (Date.now() > end) throw new Error(`condition not reached in time${show ? ` (${JSON.stringify(show())})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -50,6 +50,33 @@ describe('the sandbox pool', () => {
       for (const outcome of await Promise.all(spinners)) assert.equal(outcome.outcome, 'timeout');
     } finally {
       await pool.dispose();
+    }
+  });
+
+  it('starts a run at once that arrives just as a spinner takes the last free thread', async () => {
+    const pool = await SandboxPool.create({ workers: 2, maxWorkers: 6 });
+    const spinners: Array<Promise<unknown>> = [];
+    try {
+      assert.equal((await pool.run(trivial)).outcome, 'success');
+      spinners.push(pool.run(spinner(20_000)));
+      await until(() => pool.stats().busy === 1);
+      // The first spinner has held its thread past LONG_RUN_MS, and whatever spares the pool
+      // keeps behind it have loaded (no thread still loading).
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await until(() => pool.stats().free >= 1 && pool.stats().workers === pool.stats().running + pool.stats().free, 20_000);
+      // A second spinner takes a free thread, and a trivial run arrives right behind it.
+      spinners.push(pool.run(spinner(20_000)));
+      await until(() => pool.stats().busy === 2);
+      const submitted = Date.now();
+      const outcome = await pool.run(trivial);
+      assert.equal(outcome.outcome, 'success');
+      // Measured at the run's true start: when its worker handed the code to QuickJS.
+      const waited = (outcome.startedAt ?? Infinity) - submitted;
+      assert.ok(waited <= 100, `the run began ${waited} ms after it was submitted (${JSON.stringify(pool.stats())})`);
+      assert.ok(pool.stats().workers <= 6);
+    } finally {
+      await pool.dispose();
+      await Promise.all(spinners);
     }
   });
 
@@ -93,10 +120,10 @@ describe('the sandbox pool', () => {
     try {
       const answers: Array<() => void> = [];
       const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
-      const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
+      const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;'), { timeoutMs: 60_000 }), { host }));
       await until(() => answers.length === 4, 20_000);
       // Four threads held, and a spare (a fifth, or the sixth the queue asked for meanwhile).
-      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000);
+      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000, () => pool.stats());
       const stats = pool.stats();
       assert.ok(stats.workers >= 5 && stats.workers <= 6, JSON.stringify(stats));
       assert.equal(stats.queued, 0);
