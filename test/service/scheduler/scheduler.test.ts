@@ -192,6 +192,23 @@ describe('the tick loop', () => {
     assert.equal((await store.getJob('a'))!.active, true);
   });
 
+  it('records a run whose sandbox thread died of something else as interrupted, and leaves its job active with no error', async () => {
+    await addJob('a', {});
+    await boot();
+    scheduler.tick(T0 + 10_000);
+    await settle();
+    const { request, end } = runner.started[0]!;
+    const recorded = new Promise<RunRecord>((resolve) => finished.once(request.runId, resolve));
+    // What the pool answers for a run on a thread that died of something else (pool.test.ts).
+    const message = 'the sandbox thread running this job stopped (exit code 1); the run was cut short through no fault of its own';
+    end({ outcome: 'interrupted', error: { message }, logs: [] });
+    const run = await recorded;
+    assert.equal(run.outcome, 'interrupted');
+    const job = (await store.getJob('a'))!;
+    assert.equal(job.active, true);
+    assert.equal(job.lastError, null);
+  });
+
   it('keeps a job a person deactivated during its run inactive', async () => {
     await addJob('a', {});
     await boot();
