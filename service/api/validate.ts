@@ -13,9 +13,9 @@ export async function validBody<T extends z.ZodType>(c: Context, schema: T): Pro
   return valid(schema, await readObject(c));
 }
 
-/** The query string, checked against `schema`. */
+/** The query string, checked against `schema`; an empty value (`?job=`) is an absent one. */
 export function validQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
-  return valid(schema, c.req.query());
+  return valid(schema, Object.fromEntries(Object.entries(c.req.query()).filter(([, value]) => value !== '')));
 }
 
 export function valid<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {

@@ -19,7 +19,8 @@ import { STATS_DAYS } from '../console-query.js';
 export const MAX_CODE_CHARS = 1_000_000;
 
 const NAME = 'must start with a letter and hold only letters, digits, "_" and "-" (at most 64 characters)';
-const text = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
+const text = (max: number) =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).max(max, { error: `must be at most ${max} characters` });
 const whole = (min: number, max: number) => {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.int({ error }).min(min, { error }).max(max, { error });
@@ -129,9 +130,9 @@ const userName = () => z.string({ error: USER }).max(32, { error: USER });
 const role = () => z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
 
 export const Login = z
-  .object({ name: z.string({ error: 'must be a string' }).max(64).optional().describe('default: admin'), password: z.string({ error: 'must be a string' }).max(1024) })
+  .object({ name: text(64).optional().describe('default: admin'), password: text(1024) })
   .openapi('LoginBody');
-export const PasswordChange = z.object({ current: z.string(), password: password() }).openapi('PasswordChange');
+export const PasswordChange = z.object({ current: z.string({ error: 'is not your password' }), password: password() }).openapi('PasswordChange');
 export const UserCreate = z.strictObject({ name: userName(), role: role(), password: password() }).openapi('UserCreate');
 export const UserUpdate = z.strictObject({ role: role(), password: password() }).partial().openapi('UserUpdate');
 export const TokenCreate = z
