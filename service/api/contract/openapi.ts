@@ -73,8 +73,12 @@ function register(registry: OpenAPIHono['openAPIRegistry'], key: string, operati
   const errors = new Set<number>(operation.errors);
   if (signedIn) [401, 403].forEach((status) => errors.add(status));
   if (params.length > 0) errors.add(404);
-  if (operation.body) [400, 403, 413, 415].forEach((status) => errors.add(status));
-  if (prefix === API_PREFIX) [500, 503].forEach((status) => errors.add(status));
+  if (operation.body) errors.add(400);
+  if (prefix === API_PREFIX) {
+    // A write with the session cookie must be same-site JSON (csrf.ts); any body is capped (body.ts).
+    if (method !== 'GET') [403, 413, 415].forEach((status) => errors.add(status));
+    [500, 503].forEach((status) => errors.add(status));
+  }
   const responses: Record<string, unknown> = {
     [operation.status ?? 200]: {
       description: operation.summary,

@@ -38,7 +38,7 @@ export const API_OPERATIONS: Record<string, Operation> = {
     description: 'Sets the session cookie (HttpOnly, SameSite=Strict). Wrong passwords are throttled per address and name: 429 with Retry-After.',
     body: body.Login,
     answer: shape.Login,
-    errors: [401, 429],
+    errors: [401, 422, 429],
   },
   'POST /logout': { tag: 'session', summary: 'End the webmin session', answer: shape.Ok },
 

@@ -9,6 +9,8 @@ import { ROLES, VIAS } from '../../users/types.js';
 
 const time = z.iso.datetime().describe('ISO 8601 UTC time');
 const nullableTime = time.nullable();
+/** A named schema or null: `.nullable()` on a named schema would lose the null in the document (a bare $ref). */
+const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 const by = z.string().nullable().describe('who did it; null for the scheduler, the jobs folder or the service');
 
 /** `{"error": {code, message, ...}}`: every refusal and failure. */
@@ -42,7 +44,7 @@ export const Job = z
     timeout: z.number().int(),
     missed: z.enum(['once', 'skip']),
     onError: z.enum(['exit', 'continue']),
-    notify: Notify.nullable(),
+    notify: orNull(Notify),
     params: Params,
     status: z.enum(JOB_STATUSES),
     running: z.boolean(),
@@ -83,7 +85,7 @@ export const Run = z
     cancelledBy: by,
     held: z.looseObject({}).optional().describe("a safe draft's held side effects"),
     node: z.string().nullable(),
-    params: Params.nullable().describe('as the run saw them, secrets as ***'),
+    params: orNull(Params).describe('as the run saw them, secrets as ***; null for runs recorded before params existed'),
   })
   .openapi('Run');
 
