@@ -65,29 +65,41 @@ function makeDocument(version: string) {
   });
 }
 
-function register(registry: OpenAPIHono['openAPIRegistry'], key: string, operation: Operation, prefix: string, role: Access | undefined) {
-  if (role === undefined) throw new Error(`${key} has no rule in route-rules.ts`);
+/** An operation's answers by status: the JSON schema of each, or its media type when not JSON. */
+export type Answers = Map<number, z.ZodType | string>;
+
+/** Every answer an operation may give: its own, and the errors any call of its kind may meet. */
+export function answersOf(key: string, operation: Operation, prefix: string, role: Access): Answers {
   const [method, path] = key.split(' ') as [string, string];
-  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
-  const signedIn = role !== 'public';
   const errors = new Set<number>(operation.errors);
-  if (signedIn) [401, 403].forEach((status) => errors.add(status));
-  if (params.length > 0) errors.add(404);
+  if (role !== 'public') [401, 403].forEach((status) => errors.add(status));
+  if (path.includes('{')) errors.add(404);
   if (operation.body) errors.add(400);
   if (prefix === API_PREFIX) {
     // A write with the session cookie must be same-site JSON (csrf.ts); any body is capped (body.ts).
     if (method !== 'GET') [403, 413, 415].forEach((status) => errors.add(status));
     [500, 503].forEach((status) => errors.add(status));
   }
-  const responses: Record<string, unknown> = {
-    [operation.status ?? 200]: {
-      description: operation.summary,
-      content: operation.media ? { [operation.media]: { schema: { type: 'string' } } } : { 'application/json': { schema: operation.answer } },
-    },
-  };
-  for (const [status, schema] of Object.entries(operation.answers ?? {})) responses[status] = { description: REASONS[Number(status)] ?? status, content: { 'application/json': { schema } } };
-  for (const status of [...errors].sort()) {
-    responses[status] ??= { description: REASONS[status] ?? String(status), content: { 'application/json': { schema: ErrorBody } } };
+  const own = operation.media ?? operation.answer;
+  if (own === undefined) throw new Error(`${key} names no answer`);
+  const answers: Answers = new Map([[operation.status ?? 200, own]]);
+  for (const [status, schema] of Object.entries(operation.answers ?? {})) if (schema) answers.set(Number(status), schema);
+  for (const status of [...errors].sort()) if (!answers.has(status)) answers.set(status, ErrorBody);
+  return answers;
+}
+
+function register(registry: OpenAPIHono['openAPIRegistry'], key: string, operation: Operation, prefix: string, role: Access | undefined) {
+  if (role === undefined) throw new Error(`${key} has no rule in route-rules.ts`);
+  const [method, path] = key.split(' ') as [string, string];
+  const params = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
+  const signedIn = role !== 'public';
+  const success = operation.status ?? 200;
+  const responses: Record<string, unknown> = {};
+  for (const [status, answer] of answersOf(key, operation, prefix, role)) {
+    responses[status] = {
+      description: status === success ? operation.summary : (REASONS[status] ?? String(status)),
+      content: typeof answer === 'string' ? { [answer]: { schema: { type: 'string' } } } : { 'application/json': { schema: answer } },
+    };
   }
   registry.registerPath({
     method: method.toLowerCase() as 'get',
