@@ -55,6 +55,19 @@ export function checkAnswer(method: string, path: string, answer: { status: numb
     const issues = checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
     fail(`${where}, not as ${key} declares: ${issues.join('; ')}`, answer.body);
   }
+  // A closed schema drops the fields it does not name: any such field is one the document leaves out.
+  const extra = undeclared(answer.body, checked.data, '');
+  if (extra.length > 0) fail(`${where} with fields ${key} does not declare: ${extra.slice(0, 5).join(', ')}`, answer.body);
+}
+
+/** Paths of the fields in `sent` that parsing dropped. */
+function undeclared(sent: unknown, kept: unknown, at: string): string[] {
+  if (Array.isArray(sent) && Array.isArray(kept)) return sent.flatMap((item, i) => undeclared(item, kept[i], `${at}[${i}]`));
+  if (typeof sent !== 'object' || sent === null || typeof kept !== 'object' || kept === null) return [];
+  return Object.entries(sent).flatMap(([name, value]) => {
+    const path = at === '' ? name : `${at}.${name}`;
+    return name in kept ? undeclared(value, (kept as Record<string, unknown>)[name], path) : [path];
+  });
 }
 
 function fail(message: string, body: unknown): never {

@@ -130,6 +130,11 @@ describe('the check every test call goes through', () => {
     assert.throws(() => checkAnswer('GET', '/jobs/at', { status: 200, body: { ...job.body, running: 'yes' }, contentType: 'application/json' }), /running/);
   });
 
+  it('fails an answer with a field the document does not declare', async () => {
+    const job = await t.api('/jobs/at');
+    assert.throws(() => checkAnswer('GET', '/jobs/at', { status: 200, body: { ...job.body, secretSauce: 1 }, contentType: 'application/json' }), /secretSauce/);
+  });
+
   it('fails a status the document does not declare for the operation', () => {
     assert.throws(() => checkAnswer('GET', '/jobs', { status: 409, body: { error: { code: 'conflict', message: 'x' } }, contentType: 'application/json' }), /does not declare/);
   });
