@@ -1,7 +1,8 @@
 /**
  * Every answer the test helpers get is held to the API's contract: its status must be one the
  * OpenAPI document declares for the operation, and its JSON must match the schema the document was
- * made from (service/api/contract). A mismatch fails the test that made the call.
+ * made from (service/api/contract), with no field the schema leaves out. A mismatch fails the test
+ * that made the call.
  */
 import { AssertionError } from 'node:assert';
 import { API_PREFIX, API_RULES } from '../../service/api/route-rules.js';

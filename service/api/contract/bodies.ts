@@ -16,7 +16,7 @@ import { MAX_SECRET_CHARS } from '../../secrets/secret-input.js';
 import { ROLES } from '../../users/types.js';
 import { STATS_DAYS } from '../console-query.js';
 
-export const MAX_CODE_CHARS = 1_000_000;
+const MAX_CODE_CHARS = 1_000_000;
 
 const NAME = 'must start with a letter and hold only letters, digits, "_" and "-" (at most 64 characters)';
 const text = (max: number) =>
