@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ApiError } from './api/errors.js';
+import { openApiDocument } from './api/contract/openapi.js';
 import { authRoutes, requireAuth } from './api/auth.js';
 import { limitBody } from './api/body.js';
 import { csrfGuard } from './api/csrf.js';
@@ -90,6 +91,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', consoleRoutes({ store: deps.store, jobs: deps.jobs, now: deps.now }));
   if (deps.secrets) api.route('/secrets', secretsRoutes({ secrets: deps.secrets }));
   api.route('/', usersRoutes({ store: deps.store, now: deps.now }));
+  api.get('/openapi.json', (c) => c.json(openApiDocument(deps.version)));
   api.all('*', (c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.route('/api/v1', api);
 

@@ -14,7 +14,9 @@ import type { Store } from '../store/store.js';
 import { withAudit } from '../users/audit-context.js';
 import { FIRST_ADMIN, type StoredUser } from '../users/types.js';
 import { SERVICE_TOKEN_USER, type Principal } from './actor.js';
-import { optionalString, readObject } from './body.js';
+import { readObject } from './body.js';
+import { Login } from './contract/bodies.js';
+import { valid } from './validate.js';
 import { clientInfo } from './client.js';
 import { ApiError } from './errors.js';
 
@@ -87,9 +89,8 @@ export function authRoutes(options: AuthOptions): Hono {
 
   app.post('/login', async (c) => {
     const body = await readObject(c);
-    const password = optionalString(body, 'password', 1024);
-    if (password === undefined) throw new ApiError(400, 'bad_request', 'password is required', { field: 'password' });
-    const name = optionalString(body, 'name', 64) ?? FIRST_ADMIN;
+    if (body.password === undefined) throw new ApiError(400, 'bad_request', 'password is required', { field: 'password' });
+    const { password, name = FIRST_ADMIN } = valid(Login, body);
     const client = clientInfo(c, trustProxy);
     const waitMs = throttle.waitMs(client.address, name, now());
     if (waitMs > 0) {

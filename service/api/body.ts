@@ -32,12 +32,3 @@ export async function readObject(c: Context): Promise<Record<string, unknown>> {
   }
   return body as Record<string, unknown>;
 }
-
-/** A string field of at most `max` characters, or undefined when absent. */
-export function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
-  const value = body[field];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new ApiError(422, 'invalid', `${field} must be a string`, { field });
-  if (value.length > max) throw new ApiError(422, 'invalid', `${field} must be at most ${max} characters`, { field });
-  return value;
-}

@@ -4,26 +4,25 @@
  */
 import { Hono } from 'hono';
 import type { JobService } from '../job-service/job-service.js';
-import { MAX_UPCOMING } from '../job-service/job-service.js';
 import { parseJobFields } from '../jobs/job-input.js';
 import { offsetAt } from '../scheduler/time-zone.js';
 import { HOUR_MS } from '../store/run-rollups.js';
 import type { Store } from '../store/store.js';
-import { readObject } from './body.js';
+import { SchedulePreview, StatsQuery } from './contract/bodies.js';
+import { validBody, validQuery } from './validate.js';
 import { invalid, parseStatsRange } from './console-query.js';
 import { statsJson } from './stats-json.js';
 import { upcomingJson } from './upcoming-json.js';
 
 /** How many of the jobs failing most the dashboard lists. */
 const FAILING_MOST = 5;
-const PREVIEW_FIELDS = new Set(['interval', 'cron', 'timezone', 'period', 'missed', 'n']);
 
 export function consoleRoutes({ store, jobs, now = Date.now }: { store: Store; jobs: JobService; now?: () => number }): Hono {
   const app = new Hono();
 
   app.get('/stats', async (c) => {
     // The rollups count whole hours: the period is widened to them, and said so in the answer.
-    const range = parseStatsRange(c.req.query(), now());
+    const range = parseStatsRange(validQuery(c, StatsQuery), now());
     const until = Math.ceil(range.until / HOUR_MS) * HOUR_MS;
     const since = range.days === undefined ? Math.floor(range.since / HOUR_MS) * HOUR_MS : until - range.days * 24 * HOUR_MS;
     const previousSince = since - (until - since);
@@ -33,16 +32,7 @@ export function consoleRoutes({ store, jobs, now = Date.now }: { store: Store; j
   });
 
   app.post('/schedule/preview', async (c) => {
-    const body = await readObject(c);
-    for (const key of Object.keys(body)) if (!PREVIEW_FIELDS.has(key)) throw invalid(key, `unknown field "${key}"`);
-    const { n: rawN, ...fields } = body;
-    let n = 5;
-    if (rawN !== undefined) {
-      if (typeof rawN !== 'number' || !Number.isInteger(rawN) || rawN < 1 || rawN > MAX_UPCOMING) {
-        throw invalid('n', `n must be a whole number from 1 to ${MAX_UPCOMING}`);
-      }
-      n = rawN;
-    }
+    const { n = 5, ...fields } = await validBody(c, SchedulePreview);
     const parsed = parseJobFields(fields, 'update');
     if (!parsed.ok) throw invalid(parsed.field, parsed.message);
     const value = parsed.value;

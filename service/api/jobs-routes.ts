@@ -7,11 +7,10 @@ import { actorOf } from './actor.js';
 import { upcomingJson } from './upcoming-json.js';
 import { wholeNumber } from './console-query.js';
 import { JobNotFoundError } from '../store/errors.js';
-import { optionalString, readObject } from './body.js';
+import { CodeSave, JobCreate, JobUpdate, RunNow, UpcomingQuery } from './contract/bodies.js';
+import { validBody, validQuery } from './validate.js';
 import { ApiError } from './errors.js';
 import { alertJson, codeJson, iso, jobJson, runJson } from './serialize.js';
-
-export const MAX_CODE_CHARS = 1_000_000;
 
 export interface JobsRoutesOptions {
   jobs: JobService;
@@ -24,9 +23,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   app.get('/', async (c) => c.json((await jobs.list()).map(json)));
 
   app.post('/', async (c) => {
-    const body = await readObject(c);
-    const code = optionalString(body, 'code', MAX_CODE_CHARS) ?? null;
-    delete body.code;
+    const { code = null, ...body } = await validBody(c, JobCreate);
     const fields = parseJobFields(body, 'create');
     if (!fields.ok) throw invalid(fields);
     return c.json(json(await jobs.create(fields.value, code, personVia(actorOf(c)))), 201);
@@ -35,9 +32,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   app.get('/:name', async (c) => c.json(json(await jobs.get(c.req.param('name')))));
 
   app.put('/:name', async (c) => {
-    const body = await readObject(c);
-    const code = optionalString(body, 'code', MAX_CODE_CHARS) ?? null;
-    delete body.code;
+    const { code = null, ...body } = await validBody(c, JobUpdate);
     const fields = parseJobFields(body, 'update');
     if (!fields.ok) throw invalid(fields);
     return c.json(json(await jobs.update(c.req.param('name'), fields.value, code, personVia(actorOf(c)))));
@@ -57,17 +52,8 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   });
 
   app.put('/:name/code', async (c) => {
-    const body = await readObject(c);
-    const code = optionalString(body, 'code', MAX_CODE_CHARS);
-    if (code === undefined) throw new ApiError(422, 'invalid', 'code is required', { field: 'code' });
-    const base = body.baseVersion;
-    if (base !== undefined && (typeof base !== 'number' || !Number.isInteger(base) || base < 1)) {
-      throw new ApiError(422, 'invalid', 'baseVersion must be a whole number of at least 1', { field: 'baseVersion' });
-    }
-    for (const key of Object.keys(body)) {
-      if (key !== 'code' && key !== 'baseVersion') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
-    }
-    const job = await jobs.saveCode(c.req.param('name'), code, base as number | undefined, personVia(actorOf(c)));
+    const { code, baseVersion } = await validBody(c, CodeSave);
+    const job = await jobs.saveCode(c.req.param('name'), code, baseVersion, personVia(actorOf(c)));
     return c.json({ version: job.version });
   });
 
@@ -94,7 +80,7 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   });
 
   app.get('/:name/upcoming', async (c) => {
-    const n = wholeNumber(c.req.query('n'), 'n', 5, 1, MAX_UPCOMING);
+    const n = wholeNumber(validQuery(c, UpcomingQuery).n, 'n', 5, 1, MAX_UPCOMING);
     const job = await jobs.get(c.req.param('name'));
     return c.json(upcomingJson(jobs.upcoming(job, n), job.timezone ?? jobs.timeZone, job.period));
   });
@@ -104,19 +90,11 @@ export function jobsRoutes({ jobs }: JobsRoutesOptions): Hono {
   });
 
   app.post('/:name/run', async (c) => {
-    const body = await readObject(c);
-    const code = optionalString(body, 'code', MAX_CODE_CHARS);
-    for (const key of Object.keys(body)) {
-      if (key !== 'code' && key !== 'mode' && key !== 'params') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
-    }
-    const mode = body.mode;
-    if (mode !== undefined && mode !== 'safe' && mode !== 'live') {
-      throw new ApiError(422, 'invalid', 'mode must be "safe" or "live"', { field: 'mode' });
-    }
+    const { code, mode, params: given } = await validBody(c, RunNow);
     if (mode !== undefined && code === undefined) {
       throw new ApiError(422, 'invalid', 'mode applies to a draft (code); a run of the saved code is always live', { field: 'mode' });
     }
-    const params = body.params === undefined ? undefined : runParams(body.params);
+    const params = given === undefined ? undefined : runParams(given);
     return c.json(runJson(await jobs.runNow(c.req.param('name'), code, actorOf(c), mode, params)));
   });
 

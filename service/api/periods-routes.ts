@@ -4,7 +4,8 @@ import { MAX_OPENINGS, type PeriodService } from '../periods/period-service.js';
 import { parsePeriodFields } from '../periods/period-input.js';
 import type { Period } from '../periods/types.js';
 import type { Interval } from '../scheduler/period-math.js';
-import { readObject } from './body.js';
+import { OpeningsQuery, PeriodCreate, PeriodPreview, PeriodUpdate } from './contract/bodies.js';
+import { validBody, validQuery } from './validate.js';
 import { ApiError } from './errors.js';
 import { iso } from './serialize.js';
 
@@ -33,24 +34,22 @@ export function periodsRoutes({ periods }: PeriodsRoutesOptions): Hono {
   app.get('/', async (c) => c.json((await periods.list()).map(periodJson)));
 
   app.post('/', async (c) => {
-    const fields = parsePeriodFields(await readObject(c), 'create');
+    const fields = parsePeriodFields(await validBody(c, PeriodCreate), 'create');
     if (!fields.ok) throw invalid(fields);
     return c.json(periodJson(await periods.create(fields.value)), 201);
   });
 
   app.post('/preview', async (c) => {
-    const body = await readObject(c);
-    const n = count(body.n, 'n');
-    const fields = parsePeriodFields({ name: 'preview', ...body }, 'create', ['n']);
+    const { n = 10, ...body } = await validBody(c, PeriodPreview);
+    const fields = parsePeriodFields({ name: 'preview', ...body }, 'create');
     if (!fields.ok) throw invalid(fields);
-    const { n: _n, ...settings } = fields.value as typeof fields.value & { n?: unknown };
-    return c.json((await periods.preview(settings, n)).map(intervalJson));
+    return c.json((await periods.preview(fields.value, n)).map(intervalJson));
   });
 
   app.get('/:name', async (c) => c.json(periodJson(await periods.get(c.req.param('name')))));
 
   app.put('/:name', async (c) => {
-    const fields = parsePeriodFields(await readObject(c), 'update');
+    const fields = parsePeriodFields(await validBody(c, PeriodUpdate), 'update');
     if (!fields.ok) throw invalid(fields);
     return c.json(periodJson(await periods.update(c.req.param('name'), fields.value)));
   });
@@ -62,7 +61,8 @@ export function periodsRoutes({ periods }: PeriodsRoutesOptions): Hono {
   });
 
   app.get('/:name/openings', async (c) => {
-    const n = count(c.req.query('n') === undefined ? undefined : Number(c.req.query('n')), 'n');
+    const { n: raw } = validQuery(c, OpeningsQuery);
+    const n = count(raw === undefined ? undefined : Number(raw), 'n');
     return c.json((await periods.openings(c.req.param('name'), n)).map(intervalJson));
   });
 

@@ -30,6 +30,8 @@ export const API_RULES: Record<string, RouteRule> = {
   'GET /events': { role: 'viewer' },
   'GET /stats': { role: 'viewer' },
   'POST /schedule/preview': { role: 'viewer' },
+  // The API's description: same sign-in as the API it describes (SPEC §11).
+  'GET /openapi.json': { role: 'viewer' },
 
   'GET /jobs': { role: 'viewer' },
   'POST /jobs': { role: 'editor', action: 'job.create' },

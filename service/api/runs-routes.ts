@@ -5,7 +5,8 @@ import type { By, InFlightOutcome, LogEntry, RunRecord } from '../jobs/types.js'
 import type { RunEvents } from '../runs/run-events.js';
 import type { Store } from '../store/store.js';
 import type { JobService } from '../job-service/job-service.js';
-import { readObject } from './body.js';
+import { Rerun, RunsQuery } from './contract/bodies.js';
+import { validBody, validQuery } from './validate.js';
 import { actorOf } from './actor.js';
 import { parseRunQuery } from './console-query.js';
 import { ApiError } from './errors.js';
@@ -55,7 +56,7 @@ export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel, 
     run.outcome === 'running' && live.inFlight(run.id) === 'queued' ? { ...run, outcome: 'queued' } : run;
 
   app.get('/', async (c) => {
-    const query = parseRunQuery(c.req.query());
+    const query = parseRunQuery(validQuery(c, RunsQuery));
     // Queued and running runs are one set in the store: ask for enough of it (no more than the
     // jobs in flight, one run each) and sort them here.
     const inFlight = query.outcome === 'queued' || query.outcome === 'running';
@@ -86,12 +87,7 @@ export function runsRoutes({ store, runEvents, live, remoteLines, remoteCancel, 
 
   app.post('/:id/rerun', async (c) => {
     if (!jobs) throw new ApiError(404, 'not_found', 'reruns are not served here');
-    const body = await readObject(c);
-    for (const key of Object.keys(body)) {
-      if (key !== 'latest') throw new ApiError(422, 'invalid', `unknown field "${key}"`, { field: key });
-    }
-    if (body.latest !== undefined && typeof body.latest !== 'boolean') throw new ApiError(422, 'invalid', 'latest must be true or false', { field: 'latest' });
-    const latest = body.latest === true;
+    const latest = (await validBody(c, Rerun)).latest === true;
     const run = await findRun(store, c.req.param('id'));
     if (run.codeVersion === null && !latest) {
       throw new ApiError(409, 'not_rerunnable', `run ${run.id} ran an unsaved draft, whose code was not kept; run it again with {"latest": true} for the saved code`);

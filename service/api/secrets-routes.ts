@@ -7,7 +7,8 @@ import { Hono } from 'hono';
 import { parseSecretInput } from '../secrets/secret-input.js';
 import type { SecretInfo, SecretStore } from '../secrets/secret-store.js';
 import { actorOf } from './actor.js';
-import { readObject } from './body.js';
+import { SecretSet } from './contract/bodies.js';
+import { validBody } from './validate.js';
 import { ApiError } from './errors.js';
 import { iso } from './serialize.js';
 
@@ -23,7 +24,7 @@ export function secretsRoutes({ secrets }: SecretsRoutesOptions): Hono {
   app.get('/', async (c) => c.json((await secrets.list()).map(secretJson)));
 
   app.put('/:name', async (c) => {
-    const input = parseSecretInput(c.req.param('name'), await readObject(c));
+    const input = parseSecretInput(c.req.param('name'), await validBody(c, SecretSet));
     if (!input.ok) throw new ApiError(422, 'invalid', input.message, { field: input.field });
     return c.json(secretJson(await secrets.set(input.value.name, input.value.value, actorOf(c))));
   });

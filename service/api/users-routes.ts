@@ -12,7 +12,8 @@ import { parseNewUser, parseTokenInput, parseUserPatch, password } from '../user
 import type { AuditQuery } from '../users/types.js';
 import { instant, invalid, wholeNumber } from './console-query.js';
 import { actorOf } from './actor.js';
-import { readObject } from './body.js';
+import { AuditQuery as AuditFilters, PasswordChange, TokenCreate, UserCreate, UserUpdate } from './contract/bodies.js';
+import { validBody, validQuery } from './validate.js';
 import { ApiError } from './errors.js';
 import { iso } from './serialize.js';
 
@@ -42,7 +43,7 @@ export function usersRoutes({ store, now = Date.now }: { store: Store; now?: () 
   });
 
   app.put('/me/password', async (c) => {
-    const body = await readObject(c);
+    const body = await validBody(c, PasswordChange);
     const name = actorOf(c);
     const current = password(body, 'current');
     const next = valid(password(body, 'password'));
@@ -58,14 +59,14 @@ export function usersRoutes({ store, now = Date.now }: { store: Store; now?: () 
   app.get('/users', async (c) => c.json((await store.listUsers()).map(userJson)));
 
   app.post('/users', async (c) => {
-    const input = valid(parseNewUser(await readObject(c)));
+    const input = valid(parseNewUser(await validBody(c, UserCreate)));
     const user = { name: input.name, role: input.role, passwordHash: await hashPassword(input.password), createdAt: now(), lastLoginAt: null };
     await store.createUser(user);
     return c.json(userJson(user), 201);
   });
 
   app.put('/users/:name', async (c) => {
-    const patch = valid(parseUserPatch(await readObject(c)));
+    const patch = valid(parseUserPatch(await validBody(c, UserUpdate)));
     const passwordHash = patch.password === undefined ? undefined : await hashPassword(patch.password);
     return c.json(userJson(await store.updateUser(c.req.param('name'), { role: patch.role, passwordHash })));
   });
@@ -79,7 +80,7 @@ export function usersRoutes({ store, now = Date.now }: { store: Store; now?: () 
   app.get('/tokens', async (c) => c.json((await store.listTokens()).map(tokenJson)));
 
   app.post('/tokens', async (c) => {
-    const input = valid(parseTokenInput(await readObject(c), now()));
+    const input = valid(parseTokenInput(await validBody(c, TokenCreate), now()));
     const owner = input.owner ?? actorOf(c);
     if ((await store.getUser(owner)) === null) {
       throw new ApiError(422, 'invalid', input.owner === undefined ? 'QUICKJOBS_API_TOKEN is no user: name an owner' : `user "${owner}" does not exist`, { field: 'owner' });
@@ -97,7 +98,7 @@ export function usersRoutes({ store, now = Date.now }: { store: Store; now?: () 
     return c.json({ deleted: id });
   });
 
-  app.get('/audit', async (c) => c.json((await store.listAudit(auditQuery(c.req.query()))).map(auditJson)));
+  app.get('/audit', async (c) => c.json((await store.listAudit(auditQuery(validQuery(c, AuditFilters)))).map(auditJson)));
 
   return app;
 }

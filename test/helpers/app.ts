@@ -5,6 +5,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { checkAnswer } from './contract.js';
 import { createService, readConfig, type Config, type CreateOptions, type Service } from '../../service/main.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -14,7 +15,7 @@ export interface TestService {
   service: Service;
   dataDir: string;
   jobsDir: string;
-  /** JSON request to `/api/v1<path>` with the bearer token (unless `auth: false`). */
+  /** JSON request to `/api/v1<path>` with the bearer token (unless `auth: false`); the answer is checked against the API's contract. */
   api(path: string, init?: { method?: string; body?: unknown; raw?: string; auth?: boolean; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -54,6 +55,8 @@ export async function createTestService(env: Record<string, string> = {}, adjust
       } catch {
         // keep text
       }
+      const method = init.method ?? 'GET';
+      checkAnswer(method, path, { status: response.status, body, contentType: response.headers.get('content-type') });
       return { status: response.status, body, headers: response.headers };
     },
     async close() {

@@ -12,6 +12,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkAnswer } from './contract.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,7 +34,7 @@ export interface ServiceHandle {
   child: ChildProcess;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
-  /** JSON request to `/api/v1<path>` with the bearer token. */
+  /** JSON request to `/api/v1<path>` with the bearer token; the answer is checked against the API's contract. */
   api(path: string, init?: { method?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   /** SIGTERM and wait for the exit; resolves to the exit code. */
   stop(): Promise<number | null>;
@@ -108,6 +109,7 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
       } catch {
         // not JSON (metrics, SSE): keep the text
       }
+      checkAnswer(init.method ?? 'GET', path, { status: response.status, body, contentType: response.headers.get('content-type') });
       return { status: response.status, body };
     },
     async stop() {

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { API_RULES, OTHER_RULES, ruleFor } from '../../../service/api/route-rules.js';
+import { API_PREFIX, API_RULES, OTHER_RULES, ruleFor } from '../../../service/api/route-rules.js';
+import { checkAnswer } from '../../helpers/contract.js';
 import { ROLES, roleIncludes, type Role } from '../../../service/users/types.js';
 import { createRoleService, type RoleService } from './role-fixture.js';
 
@@ -38,9 +39,17 @@ async function call(method: string, path: string, authorization: string | null):
   // Same-origin, so the cross-site guard lets an anonymous write through to the sign-in check.
   const headers: Record<string, string> = { 'content-type': 'application/json', origin: 'http://localhost' };
   if (authorization !== null) headers.authorization = authorization;
-  const response = await t.service.app.request(concrete(path), { method, headers, body: method === 'GET' ? undefined : '{}' });
-  // Event streams never end by themselves; the status is all this needs.
-  await response.body?.cancel();
+  const url = concrete(path);
+  const response = await t.service.app.request(url, { method, headers, body: method === 'GET' ? undefined : '{}' });
+  const contentType = response.headers.get('content-type');
+  // Event streams never end by themselves; their status is all this needs.
+  if (contentType?.startsWith('text/event-stream') || !url.startsWith(API_PREFIX)) {
+    await response.body?.cancel();
+    return response.status;
+  }
+  // Every refusal and answer here is held to the API's contract too.
+  const text = await response.text();
+  checkAnswer(method, url.slice(API_PREFIX.length), { status: response.status, body: contentType?.startsWith('application/json') ? JSON.parse(text) : text, contentType });
   return response.status;
 }
 
