@@ -138,6 +138,8 @@ export async function createService(config: Config, options: CreateOptions = {})
       runFinished({ job, run, event, log, metrics, alerts });
     },
     onStoreError: () => metrics.storeError(),
+    // Several nodes schedule by the database server's clock, so their own clocks may differ.
+    ...(cluster === null ? {} : { now: () => cluster.clock.now(), fromWallClock: (at: number) => cluster.clock.fromWallClock(at) }),
     node: nodeId,
     owns: cluster === null ? undefined : (name) => cluster.owns(name),
     holding: cluster === null ? undefined : () => cluster.holding,
@@ -152,6 +154,8 @@ export async function createService(config: Config, options: CreateOptions = {})
   await periods.refresh();
   const jobs = new JobService({
     store,
+    // A new job's first slot, counted on the clock every node schedules by.
+    ...(cluster === null ? {} : { now: () => cluster.clock.now() }),
     scheduler: {
       upsert: (job) => {
         scheduler.upsert(job);

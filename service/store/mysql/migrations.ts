@@ -400,6 +400,15 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       `DELETE FROM quickjobs_settings WHERE name = 'admin_password_hash'`,
     ],
   },
+  {
+    version: 14,
+    description: 'whether each node is ready to run its share',
+    statements: [
+      // A node joins before its scheduler runs (it must know first whether it starts the
+      // cluster), and stops running its share before it leaves; only ready nodes are given jobs.
+      { sql: 'ALTER TABLE quickjobs_nodes ADD COLUMN ready TINYINT NOT NULL DEFAULT 1', unlessColumn: ['quickjobs_nodes', 'ready'] },
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
