@@ -103,7 +103,8 @@ export async function createService(config: Config, options: CreateOptions = {})
   const pool = await SandboxPool.create({
     workers: core.workers,
     maxWorkers: core.maxWorkers,
-    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex }),
+    // In a cluster the threads' store connections carry this node's name too (cluster/node-connections.ts).
+    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex, node: cluster === null ? null : nodeId }),
   });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
