@@ -10,6 +10,7 @@ import type { Pool, PoolConnection } from 'mysql2/promise';
 import { SandboxPool } from '../../../sandbox/pool.js';
 import type { HostCall } from '../../../sandbox/types.js';
 import { endConnections, nameConnections } from '../../../service/cluster/node-connections.js';
+import type { HelperHost } from '../../../service/helpers/index.js';
 import { workerHostSpec } from '../../../service/helpers/worker-host.js';
 import { createStorePool } from '../../../service/store/mysql/pool.js';
 import { parseMysqlUrl } from '../../../service/store/mysql/target.js';
@@ -17,7 +18,7 @@ import { MysqlStore } from '../../../service/store/mysql-store.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
 import { gate, probeMysql } from '../../helpers/require-service.js';
 import { helperConfig } from '../helpers/fixtures.js';
-import { resultOf } from '../helpers/sandbox-fixture.js';
+import { resultOf, runJob } from '../helpers/sandbox-fixture.js';
 
 const skip = await gate('mysql', probeMysql);
 
@@ -80,20 +81,10 @@ describe('the connections of a node', { skip, timeout: 60_000 }, () => {
       host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'mysql', url: database.url() }, node: 'worker-node' }),
     });
     try {
+      // Every core.* call is answered in the thread; the main thread is never asked.
+      const inThreadOnly = { call: refuseMainThread } as unknown as HelperHost;
       const save = (n: number) =>
-        threads.run(
-          {
-            jobName: 'saver',
-            code: `const job = core.job();\njob.run = async () => { const [, err] = await core.data('things').save({ n: ${n} }); if (err) throw new Error(err.message); return job.OK; };\nreturn job;\n`,
-            trigger: 'manual',
-            lastRunAt: null,
-            timeoutMs: 10_000,
-            memoryBytes: 64 << 20,
-            timeZone: 'UTC',
-            logLimitBytes: 65_536,
-          },
-          { host: refuseMainThread },
-        );
+        runJob(threads, inThreadOnly, `const job = core.job();\njob.run = async () => { const [, err] = await core.data('things').save({ n: ${n} }); if (err) throw new Error(err.message); return job.OK; };\nreturn job;\n`);
       assert.equal(resultOf(await save(1)), 'OK');
       // The thread's connection carries the node's name, and it is the one that wrote.
       const threadConnections = async () =>
