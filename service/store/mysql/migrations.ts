@@ -432,10 +432,14 @@ export async function migrateMysql(
   // Lock names are at most 64 characters.
   const lockName = `quickjobs_schema:${database}`.slice(0, 64);
   try {
-    const [lock] = await selectRows<{ granted: number | null }>(connection, 'SELECT GET_LOCK(?, ?) AS granted', [
-      lockName,
-      LOCK_WAIT_SECONDS,
-    ]);
+    // The statement waits up to LOCK_WAIT_SECONDS for another node's migration, which on a busy
+    // server takes longer than an ordinary statement's timeout.
+    const [lock] = await selectRows<{ granted: number | null }>(
+      connection,
+      'SELECT GET_LOCK(?, ?) AS granted',
+      [lockName, LOCK_WAIT_SECONDS],
+      (LOCK_WAIT_SECONDS + 5) * 1000,
+    );
     if (lock?.granted !== 1) {
       throw new StoreError(
         `another node held the schema lock "${lockName}" for ${LOCK_WAIT_SECONDS} s; is a migration stuck?`,
