@@ -4,8 +4,7 @@
  *
  * The in-job cost is (run with N calls − run with no calls) / N, so worker start-up and the job
  * contract are not counted. "in a job" runs through a pool set up as the service sets it up, its
- * workers answering calls themselves; "via the main thread" through a pool whose calls go to a
- * host on the main thread and back. "direct" calls the same host handler from Node (the helper's
+ * workers answering calls themselves. "direct" calls the same host handler from Node (the helper's
  * own cost); "driver" is mysql2 or the store alone (what the helper adds on top of its library).
  *
  *   node --import tsx bench/helpers.ts
@@ -18,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 
 import { SandboxPool } from '../sandbox/pool.js';
-import type { HostCall, HostCallContext, RunRequest } from '../sandbox/types.js';
+import type { HostCallContext, RunRequest } from '../sandbox/types.js';
 import { readHelperConfig } from '../service/helpers/config.js';
 import { createHelperHost } from '../service/helpers/index.js';
 import { workerHostSpec } from '../service/helpers/worker-host.js';
@@ -60,22 +59,21 @@ function loopJob(expression: string, calls: number): string {
     return job;`;
 }
 
-/** `host` answers on the main thread; without it the pool's workers answer themselves. */
-async function timeRun(pool: SandboxPool, host: HostCall | undefined, code: string): Promise<number> {
+async function timeRun(pool: SandboxPool, code: string): Promise<number> {
   const started = process.hrtime.bigint();
-  const outcome = await pool.run(request(code), { host });
+  const outcome = await pool.run(request(code));
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (outcome.outcome !== 'success') throw new Error(`bench job failed: ${outcome.error.message}`);
   return ms;
 }
 
 /** Best of ROUNDS, in µs per call, of the job's loop minus an empty run. */
-async function perCallInJob(pool: SandboxPool, host: HostCall | undefined, expression: string): Promise<number> {
-  await timeRun(pool, host, loopJob(expression, WARM_UP_CALLS));
+async function perCallInJob(pool: SandboxPool, expression: string): Promise<number> {
+  await timeRun(pool, loopJob(expression, WARM_UP_CALLS));
   let best = Infinity;
   for (let round = 0; round < ROUNDS; round++) {
-    const empty = await timeRun(pool, host, loopJob(expression, 0));
-    const full = await timeRun(pool, host, loopJob(expression, CALLS));
+    const empty = await timeRun(pool, loopJob(expression, 0));
+    const full = await timeRun(pool, loopJob(expression, CALLS));
     best = Math.min(best, ((full - empty) * 1000) / CALLS);
   }
   return best;
@@ -93,10 +91,9 @@ async function perCallDirect(call: () => Promise<unknown>): Promise<number> {
   return best;
 }
 
-function figures(name: string, job: number, mainThread: number, direct: number, driver: number): Record<string, number> {
+function figures(name: string, job: number, direct: number, driver: number): Record<string, number> {
   return {
     [`${name} in a job (µs/call)`]: job,
-    [`${name} via the main thread (µs/call)`]: mainThread,
     [`${name} direct handler (µs/call)`]: direct,
     [`${name} driver alone (µs/call)`]: driver,
     [`${name} job / direct`]: job / direct,
@@ -124,7 +121,6 @@ export async function benchHelpers(): Promise<Record<string, number>> {
   const helpers = readHelperConfig({ QUICKJOBS_MYSQL_URL: server.href });
   const host = createHelperHost(helpers, { store });
   const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file } }) });
-  const mainThreadPool = await SandboxPool.create({ workers: 1 });
   const context: HostCallContext = { jobName: 'bench', signal: new AbortController().signal };
   const table = `qj_bench_${process.pid}`;
   let admin: mysql.Connection | null = null;
@@ -133,11 +129,10 @@ export async function benchHelpers(): Promise<Record<string, number>> {
 
     const id = await store.dataSave('bench', { name: 'config', theme: 'dark', level: 3 });
     const dataCall = `core.data('bench').get(${JSON.stringify(id)})`;
-    const dataJob = await perCallInJob(pool, undefined, dataCall);
-    const dataMain = await perCallInJob(mainThreadPool, host.call, dataCall);
+    const dataJob = await perCallInJob(pool, dataCall);
     const dataDirect = await perCallDirect(() => host.call('data.get', ['bench', id], context));
     const dataDriver = await perCallDirect(() => store.dataGet('bench', id));
-    Object.assign(out, figures('data.get', dataJob, dataMain, dataDirect, dataDriver));
+    Object.assign(out, figures('data.get', dataJob, dataDirect, dataDriver));
 
     if (await mysqlAvailable()) {
       admin = await mysql.createConnection(MYSQL_URL);
@@ -145,13 +140,12 @@ export async function benchHelpers(): Promise<Record<string, number>> {
       await admin.query(`INSERT INTO \`${table}\` VALUES (1, 'Red Bikes', 0), (2, 'blender', 4)`);
       const options = { tbl: table, where: { id: 2 } };
       const mysqlCall = `core.mysql.selectOne(${JSON.stringify(db)}, ${JSON.stringify(options)})`;
-      const mysqlJob = await perCallInJob(pool, undefined, mysqlCall);
-      const mysqlMain = await perCallInJob(mainThreadPool, host.call, mysqlCall);
+      const mysqlJob = await perCallInJob(pool, mysqlCall);
       const mysqlDirect = await perCallDirect(() => host.call('mysql.selectOne', [db, options], context));
       const driverPool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 4 });
       try {
         const mysqlDriver = await perCallDirect(() => driverPool.query(`SELECT * FROM \`${table}\` WHERE \`id\` = ? LIMIT 1`, [2]));
-        Object.assign(out, figures('mysql.selectOne', mysqlJob, mysqlMain, mysqlDirect, mysqlDriver));
+        Object.assign(out, figures('mysql.selectOne', mysqlJob, mysqlDirect, mysqlDriver));
       } finally {
         await driverPool.end();
       }
@@ -163,7 +157,6 @@ export async function benchHelpers(): Promise<Record<string, number>> {
       await admin.end();
     }
     await pool.dispose();
-    await mainThreadPool.dispose();
     await host.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });

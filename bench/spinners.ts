@@ -96,6 +96,45 @@ async function trivialNextToSpinnersMs(SandboxPool: typeof Pool, spinners: numbe
   }
 }
 
+/** Resolves once no thread is loading and one at least is free: the spares behind long runs are ready. */
+async function settled(pool: Pool): Promise<void> {
+  await until(() => {
+    const stats = pool.stats();
+    return stats.free >= 1 && stats.workers === stats.running + stats.free;
+  });
+}
+
+/**
+ * A trivial run submitted just as a new spinner took a free thread, `rounds` times (one more
+ * spinner each round, the pool settled in between): how long after its submission it began, as
+ * the worker reports its start (waiting for a thread to load counts).
+ */
+async function trivialBehindTakenThreadMs(SandboxPool: typeof Pool, rounds: number): Promise<{ median: number; worst: number }> {
+  const pool = await SandboxPool.create({ workers: 2 });
+  const spinning: Array<Promise<unknown>> = [];
+  try {
+    await timed(pool, TRIVIAL);
+    spinning.push(pool.run(spinner(300_000)));
+    await until(() => pool.stats().busy === 1);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      await settled(pool);
+      spinning.push(pool.run(spinner(300_000)));
+      await until(() => pool.stats().busy === spinning.length);
+      const submitted = Date.now();
+      const outcome = await pool.run(TRIVIAL);
+      if (outcome.outcome !== 'success' || outcome.startedAt === undefined) throw new Error(`bench run failed: ${JSON.stringify(outcome).slice(0, 200)}`);
+      times.push(outcome.startedAt - submitted);
+    }
+    times.sort((a, b) => a - b);
+    return { median: times[Math.floor(times.length / 2)]!, worst: times[times.length - 1]! };
+  } finally {
+    await pool.dispose();
+    await Promise.all(spinning);
+  }
+}
+
 /** Threads held by runs waiting on the host: how long one takes to start, and what each costs in RSS. */
 async function threadCost(SandboxPool: typeof Pool, threads: number): Promise<{ startMs: number; rssMb: number; grownMs: number }> {
   const before = process.memoryUsage().rss;
@@ -133,6 +172,9 @@ export async function benchSpinners(): Promise<Record<string, number>> {
     '4 sleepers + 4 spinners, worst (ms)': await sleeperDelayMs(SandboxPool, 4, 4),
     ...trivial('2', await trivialNextToSpinnersMs(SandboxPool, 2, 10)),
     ...trivial('6', await trivialNextToSpinnersMs(SandboxPool, 6, 10)),
+    ...Object.fromEntries(
+      Object.entries(await trivialBehindTakenThreadMs(SandboxPool, 6)).map(([key, ms]) => [`trivial just as a spinner took a free thread, start delay ${key} of 6 (ms)`, ms]),
+    ),
     'thread start, bare (ms)': cost.startMs,
     '15 waiting runs: all started (ms)': cost.grownMs,
     'RSS per thread, 16 threads (MiB)': cost.rssMb,

@@ -1,5 +1,5 @@
 /**
- * The host half of a guest's host call, on the main thread or in the worker (in-thread host):
+ * The host half of a guest's host call, in the worker thread running the guest:
  * reads the arguments the guest sent as JSON, asks the service's `HostCall`, and turns whatever
  * comes back into the JSON of a `[result, err, code]` tuple. It never rejects: a failing host
  * becomes `[null, message, -1]`.
@@ -9,7 +9,7 @@ import { HOST_CALLS, type HostCall, type HostCallContext, type HostCallName, typ
 
 const HOST_CALL_NAMES: ReadonlySet<string> = new Set(HOST_CALLS);
 
-/** The host used when a run has none. */
+/** The host of a pool given none. */
 export const notAvailable: HostCall = async () => [null, 'not available', -1];
 
 /** The tuple code of an answer too large to hand to a job (SPEC §3: 840). */

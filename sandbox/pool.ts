@@ -6,21 +6,22 @@
  * stop a guest in mid-step, so a run sharing a thread with a spinner would wait for the spinner's
  * timeout before its next step, and a thread that dies would take its neighbours with it. Once a
  * run has held its thread LONG_RUN_MS, the pool keeps `spare` more threads free (up to
- * `maxWorkers`), so the next run starts at once rather than waiting for a thread to load; a run
- * queued GROW_AFTER_MS gets a new thread too while long runs leave fewer than `workers` threads
- * for the rest. Short runs alone never grow the pool: a thread costs memory (about 18 MB) and
- * more threads than cores run short work no sooner. At the cap, runs queue.
+ * `maxWorkers`), two by default, and loads a replacement the moment a run takes one: the next run
+ * starts at once, and so does the one after it, even when the first turns out to spin too, rather
+ * than waiting for a thread to load. A run queued GROW_AFTER_MS gets a new thread too while long
+ * runs leave fewer than `workers` threads for the rest. Short runs alone never grow the pool: a
+ * thread costs memory (about 18 MB) and more threads than cores run short work no sooner. At the
+ * cap, runs queue.
  *
  * A worker that dies is replaced. The run whose code killed it ends as an error; a run sent to it
  * after that was never read and runs elsewhere; a run on a thread that died of something else
  * (terminated from outside) ends `interrupted`.
  *
- * Host calls are answered on the main thread by each run's `hooks.host`, or, given `host`, inside
- * the worker running the guest by a host each worker builds from a module (in-thread-host.ts).
+ * Host calls are answered inside the worker running the guest, by a host each worker builds from
+ * the module named by `host` (in-thread-host.ts); without one, every call answers "not available".
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { SandboxDisposedError, SandboxStartError } from './errors.js';
-import { answerHostCall, notAvailable } from './host-bridge.js';
 import type { InThreadHostSpec } from './in-thread-host.js';
 import { memoryLimitMessage, timeoutMessage } from './limits.js';
 import type { FromWorker, RunReport, ThreadMemory } from './protocol.js';
@@ -34,13 +35,16 @@ export interface SandboxPoolOptions {
   workers: number;
   /** Threads the pool may grow to while runs hold them; default DEFAULT_MAX_WORKERS or `workers`. */
   maxWorkers?: number;
-  /** Free threads kept ready while long runs hold others; default 1. */
+  /**
+   * Free threads kept ready while long runs hold others, a replacement loading as soon as a run
+   * takes one; default DEFAULT_SPARE.
+   */
   spare?: number;
   /** How long a thread grown past `workers` may go without a run before it is ended; default RETIRE_AFTER_MS. */
   retireAfterMs?: number;
   /**
-   * Answer host calls in the worker threads with the host this module builds; each run's
-   * `hooks.host` is then ignored. Without it, `hooks.host` answers on the main thread.
+   * Answer host calls in the worker threads with the host this module builds. Without it, every
+   * host call answers `[null, 'not available', -1]`.
    */
   host?: InThreadHostSpec;
 }
@@ -68,6 +72,11 @@ function cancelledEnd(signal: AbortSignal): RunEnd {
 
 /** The default cap on threads (see docs/SCHEDULING.md for its memory cost). */
 export const DEFAULT_MAX_WORKERS = 16;
+/**
+ * Free threads kept ready behind long runs: one for the next run and one in reserve, so a run
+ * arriving just as the one before took a thread (and spins) does not wait for a thread to load.
+ */
+export const DEFAULT_SPARE = 2;
 /** Threads loading at once while the pool grows for queued runs. */
 const MAX_STARTING = 2;
 /** A run holding its thread this long is a long run (a spinner, a host wait): a spare is made ready. */
@@ -99,8 +108,6 @@ interface ActiveRun extends PendingRun {
   /** Fires after LONG_RUN_MS: a run holding its thread that long has a spare made ready behind it. */
   held: NodeJS.Timeout;
   long: boolean;
-  /** Made at the first host call: most runs make none, and aborting one builds a DOMException. */
-  abort: AbortController | undefined;
   timer: NodeJS.Timeout;
   /** Made at the first `core.sleep`. */
   pauses: Set<NodeJS.Timeout> | undefined;
@@ -132,7 +139,7 @@ export class SandboxPool {
   static async create(options: SandboxPoolOptions): Promise<SandboxPool> {
     const workers = Math.max(1, Math.floor(options.workers));
     const maxWorkers = Math.max(workers, Math.floor(options.maxWorkers ?? DEFAULT_MAX_WORKERS));
-    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? 1)), options.host, options.retireAfterMs ?? RETIRE_AFTER_MS);
+    const pool = new SandboxPool(workers, maxWorkers, Math.max(0, Math.floor(options.spare ?? DEFAULT_SPARE)), options.host, options.retireAfterMs ?? RETIRE_AFTER_MS);
     const slots = Array.from({ length: workers }, () => pool.spawn());
     try {
       await Promise.all(slots.map((slot) => slot.ready));
@@ -222,11 +229,6 @@ export class SandboxPool {
     this.slots.clear();
   }
 
-  /** The worker threads, for tests that kill one to check the pool survives it. */
-  threadsForTesting(): Array<WorkerSlot['thread']> {
-    return [...this.slots].map((slot) => slot.thread);
-  }
-
   private spawn(): WorkerSlot {
     const slot = new WorkerSlot(
       {
@@ -274,12 +276,16 @@ export class SandboxPool {
   /**
    * Keeps `spare` threads free (or loading) while a long run holds a thread, so the next run does
    * not wait for a thread to load (about 200 ms) behind a spinner; and `workers` threads at least.
-   * Short runs alone never grow the pool this way: at full load more threads than cores only cost.
+   * Called when a run becomes long, when a run takes a thread and when a thread is lost; not
+   * while runs wait in line. Short runs alone never grow the pool this way: at full load more
+   * threads than cores only cost.
    */
   private topUp(): void {
     if (this.disposed) return;
     while (this.slots.size < this.minWorkers) this.spawn();
-    if (!this.hasLongRun()) return;
+    // Spares are for runs still to come: runs in line take threads from `drain`'s growth, which a
+    // burst of short runs next to one long run does not set off.
+    if (this.queue.length > 0 || !this.hasLongRun()) return;
     let free = this.freeOrStarting();
     while (free < this.spare && this.slots.size < this.maxWorkers) {
       this.spawn();
@@ -335,7 +341,6 @@ export class SandboxPool {
       id,
       slot,
       logs: [],
-      abort: undefined,
       pauses: undefined,
       startedAt: Date.now(),
       long: false,
@@ -362,6 +367,8 @@ export class SandboxPool {
     slot.runs.add(id);
     slot.lastWorkAt = performance.now();
     slot.post({ type: 'start', runId: id, request: pending.request });
+    // Behind long runs, a free thread taken is replaced at once: the run that took it may spin too.
+    this.topUp();
     if (pending.hooks.onThread) {
       try {
         pending.hooks.onThread();
@@ -392,9 +399,6 @@ export class SandboxPool {
           // A failing log listener must not take the run down with it.
         }
         return;
-      case 'call':
-        this.hostCall(run, event.callId, event.name, event.argsJson);
-        return;
       case 'sleep': {
         // Clamped: the run's own timer ends it first anyway.
         const ms = Math.min(event.ms, run.request.timeoutMs + 1000, MAX_TIMER_MS);
@@ -412,26 +416,12 @@ export class SandboxPool {
     }
   }
 
-  private hostCall(run: ActiveRun, callId: number, name: string, argsJson: string): void {
-    if (run.request.mode === 'safe') {
-      // Only an in-thread host can hold a draft's work for the run and undo it at the end.
-      run.slot.post({ type: 'reply', runId: run.id, callId, json: JSON.stringify([null, 'a safe draft needs the in-thread host; run it live', -1]) });
-      return;
-    }
-    const context = { jobName: run.request.jobName, signal: (run.abort ??= new AbortController()).signal };
-    // Only reached without an in-thread host: with one, the worker answers calls itself.
-    void answerHostCall(run.hooks.host ?? notAvailable, name, argsJson, context).then((json) => {
-      if (this.active.has(run.id)) run.slot.post({ type: 'reply', runId: run.id, callId, json });
-    });
-  }
-
   /** Ends a run once; `fromWorker` when the worker reported the end and has dropped the run. */
   private finish(run: ActiveRun, end: RunEnd, fromWorker = false): void {
     if (!this.active.delete(run.id)) return;
     clearTimeout(run.timer);
     clearTimeout(run.held);
     if (run.pauses) for (const pause of run.pauses) clearTimeout(pause);
-    run.abort?.abort();
     run.slot.runs.delete(run.id);
     if (run.slot.runs.size === 0) run.slot.idleSince = performance.now();
     run.unlisten();
@@ -492,7 +482,6 @@ export class SandboxPool {
     this.active.delete(run.id);
     clearTimeout(run.timer);
     clearTimeout(run.held);
-    run.abort?.abort();
     this.queue.unshift({ request: run.request, hooks: run.hooks, resolve: run.resolve, queuedAt: run.queuedAt, unlisten: run.unlisten });
   }
 

@@ -32,7 +32,6 @@ export type RunReport =
   /** The worker handed the run's code to QuickJS at `at` (epoch ms). */
   | { type: 'began'; runId: number; at: number }
   | { type: 'log'; runId: number; entry: LogEntry }
-  | { type: 'call'; runId: number; callId: number; name: string; argsJson: string }
   | { type: 'sleep'; runId: number; callId: number; ms: number }
   | { type: 'end'; runId: number; end: RunEnd };
 

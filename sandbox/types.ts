@@ -1,6 +1,7 @@
 /**
  * The contract between the sandbox and whoever runs jobs in it. The sandbox imports nothing of
- * the service; the service passes a `HostCall` function that answers the guest's `core.*` I/O.
+ * the service; the service names a module whose `HostCall` answers the guest's `core.*` I/O inside
+ * each worker thread (in-thread-host.ts).
  */
 
 import type { HostCallName, JobResult } from './core-names.js';
@@ -98,8 +99,6 @@ export interface HostCallContext {
 export interface RunHooks {
   /** Called for every log line as it is written (before the cap marker, after it nothing). */
   onLog?: (entry: LogEntry) => void;
-  /** Answers `core.*` I/O. Without it every host call resolves to `[null, 'not available', -1]`. */
-  host?: HostCall;
   /** Called once, when the run leaves the queue for a thread of its own (it is no longer waiting). */
   onThread?: () => void;
   /**

@@ -181,9 +181,4 @@ export class WorkerSlot {
       this.worker.postMessage({ type: 'close' } satisfies ToWorker);
     });
   }
-
-  /** The thread, for tests that need to kill it from outside. */
-  get thread(): Worker {
-    return this.worker;
-  }
 }

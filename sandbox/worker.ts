@@ -1,12 +1,12 @@
 /**
  * A sandbox worker thread: holds any number of runs, each in its own QuickJS runtime on this
- * thread's module, and executes guest code when the pool sends a `start` or a `reply`, or, given
- * an in-thread host, when that host answers a run's call.
+ * thread's module, and executes guest code when the pool sends a `start` or a `reply`, or when
+ * the thread's host answers a run's call (without a host module, every call answers "not available").
  */
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { answerHostCall } from './host-bridge.js';
+import { answerHostCall, notAvailable } from './host-bridge.js';
 import { loadInThreadHost, type InThreadHost, type InThreadHostSpec } from './in-thread-host.js';
 import { newSandboxModule } from './module.js';
 import type { FromWorker, RunReport, ThreadMemory, ToWorker } from './protocol.js';
@@ -62,7 +62,7 @@ if (hostSpec) {
 interface HeldRun {
   run: JobRun;
   jobName: string;
-  /** Made at the first in-thread host call; aborted when the run ends or is dropped. */
+  /** Made at the first host call; aborted when the run ends or is dropped. */
   abort: AbortController | undefined;
   /** A safe run's token for the host (HostCallContext.draft). */
   draft: object | undefined;
@@ -139,12 +139,12 @@ function release(runId: number): Promise<unknown> | undefined {
 const closingDrafts = new Set<Promise<unknown>>();
 
 /** Answers a host call in this thread, then resumes the run with the answer. */
-function callInThread(inThread: InThreadHost, runId: number, callId: number, name: string, argsJson: string): void {
+function callInThread(runId: number, callId: number, name: string, argsJson: string): void {
   const held = runs.get(runId);
   if (!held) return;
   const signal = (held.abort ??= new AbortController()).signal;
   const context = held.draft === undefined ? { jobName: held.jobName, signal } : { jobName: held.jobName, signal, draft: held.draft };
-  void answerHostCall(inThread.call, name, argsJson, context).then((json) => {
+  void answerHostCall(host?.call ?? notAvailable, name, argsJson, context).then((json) => {
     if (broken || runs.get(runId) !== held) return; // ended or dropped meanwhile
     resumedAt = performance.now();
     owesIdle = false;
@@ -166,15 +166,8 @@ function start(runId: number, message: Extract<ToWorker, { type: 'start' }>): vo
     // Rides with the step's other events: no message of its own.
     began: (at) => send({ type: 'began', runId, at }),
     log: (entry) => send({ type: 'log', runId, entry: host?.redact ? { ...entry, message: host.redact(entry.message) } : entry }),
-    // Sent at once: the pool starts the host call or the timer while the step winds down.
-    call: (callId, name, argsJson) => {
-      if (host) {
-        callInThread(host, runId, callId, name, argsJson);
-        return;
-      }
-      send({ type: 'call', runId, callId, name, argsJson });
-      flush(false);
-    },
+    call: (callId, name, argsJson) => callInThread(runId, callId, name, argsJson),
+    // Sent at once: the pool starts the timer while the step winds down.
     sleep: (callId, ms) => {
       send({ type: 'sleep', runId, callId, ms });
       flush(false);
@@ -294,4 +287,7 @@ port.on('message', (message: ToWorker) => {
   owesIdle = false;
 });
 
+// The first run's context is prepared before the thread says it is ready, so the first run on a
+// new thread (a spare behind spinners) starts as fast as the next.
+spare = prepareContext(module);
 post({ type: 'ready' });

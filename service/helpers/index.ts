@@ -21,7 +21,7 @@ export type { HelperConfig } from './config.js';
 export { readHelperConfig } from './config.js';
 
 export interface HelperHost {
-  /** Pass to the sandbox pool as `RunHooks.host`. */
+  /** Answers the guest's `core.*` calls; each sandbox worker builds its own (worker-host.ts). */
   call: HostCall;
   /** A safe draft ended: roll back and drop what it did, and answer what it held (secrets it read masked). */
   endDraft(draft: object): Promise<Held>;

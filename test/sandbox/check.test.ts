@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkScript } from '../../sandbox/check.js';
+import { CheckThread } from '../../sandbox/check-thread.js';
+import { until } from './until.js';
 
 describe('checkScript', () => {
   it('accepts the job template, with top-level await and return', async () => {
@@ -33,5 +35,27 @@ describe('checkScript', () => {
 
   it('accepts a script that ends in a line comment', async () => {
     assert.deepEqual(await checkScript('return { run: () => "OK" }; // done'), { ok: true });
+  });
+});
+
+describe('the checker thread', () => {
+  it('ends after it has been idle, and the next check starts another', async () => {
+    const checker = new CheckThread(300);
+    try {
+      assert.equal(checker.running, false);
+      assert.deepEqual(await checker.check('return 1;'), { ok: true });
+      assert.equal(checker.running, true);
+      // A check within the idle time keeps the same thread going.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assert.deepEqual(await checker.check('return 2;'), { ok: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(checker.running, true, 'the second check restarted the idle time');
+      await until(() => !checker.running, 5000);
+      const again = await checker.check('let x = ;');
+      assert.equal(again.ok, false);
+      assert.equal(checker.running, true);
+    } finally {
+      await checker.dispose();
+    }
   });
 });

@@ -1,31 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPool } from '../../sandbox/pool.js';
-import type { HostCall, HostCallName } from '../../sandbox/types.js';
+import type { RecordedCall } from './fixtures/counting-host.js';
+import { hostPool, type HostPool } from './host-pool.js';
 import { job, request } from './request.js';
 
+let world: HostPool;
 let pool: SandboxPool;
 before(async () => {
-  pool = await SandboxPool.create({ workers: 1 });
+  world = await hostPool({ workers: 1 });
+  pool = world.pool;
 });
-after(() => pool.dispose());
+after(() => world.close());
 
-interface Recorded {
-  name: HostCallName;
-  args: unknown[];
-  jobName: string;
-}
-
-/** Runs `body` as job.run with a host that records calls and answers `answer(name, args)`. */
-async function withHost(body: string, answer: (name: HostCallName, args: unknown[]) => unknown = () => 'done') {
-  const calls: Recorded[] = [];
-  const host: HostCall = async (name, args, context) => {
-    calls.push({ name, args, jobName: context.jobName });
-    return [answer(name, args), null, null];
-  };
-  const outcome = await pool.run(request(job(body), { jobName: 'helpers' }), { host });
+/**
+ * Runs `body` as job.run for the fixture host's `recorder`, which keeps the run's calls and answers
+ * each (data.save: 'new-id', mysql: `{ answered: name }`, else 'done'); the calls are read back
+ * from the host as the run's last log line.
+ */
+async function withHost(body: string) {
+  const code = job(`try {\n${body}\n} finally {\n  core.log(JSON.stringify((await core.data('recorded').get('calls'))[0]));\n}`);
+  const outcome = await pool.run(request(code, { jobName: 'recorder' }));
   assert.equal(outcome.outcome, 'success', JSON.stringify(outcome));
-  return { calls, logs: outcome.logs.map((entry) => entry.message) };
+  const logs = outcome.logs.map((entry) => entry.message);
+  const calls = JSON.parse(logs.pop() ?? '[]') as RecordedCall[];
+  return { calls, logs };
 }
 
 describe('host calls', () => {
@@ -36,13 +35,12 @@ describe('host calls', () => {
         'for (const name of names) core.log(JSON.stringify(await core.mysql[name]("db", { tbl: name }, [1, "two"])));',
         'return job.OK;',
       ].join('\n'),
-      (name) => ({ answered: name }),
     );
     assert.deepEqual(
       calls.map((call) => call.name),
       ['mysql.query', 'mysql.select', 'mysql.selectOne', 'mysql.selectCount', 'mysql.insert', 'mysql.update', 'mysql.delete'],
     );
-    assert.deepEqual(calls[0], { name: 'mysql.query', args: ['db', { tbl: 'query' }, [1, 'two']], jobName: 'helpers' });
+    assert.deepEqual(calls[0], { name: 'mysql.query', args: ['db', { tbl: 'query' }, [1, 'two']], jobName: 'recorder' });
     assert.equal(logs[0], '[{"answered":"mysql.query"},null,null]');
   });
 
@@ -94,7 +92,6 @@ describe('host calls', () => {
         'await store.getPage(2, 10, { name: 1 }, { age: 3 });',
         'return job.OK;',
       ].join('\n'),
-      (name) => (name === 'data.save' ? 'new-id' : 'done'),
     );
     assert.equal(logs[0], 'new-id null new-id');
     assert.deepEqual(
@@ -123,7 +120,7 @@ describe('host calls', () => {
     );
     assert.deepEqual(calls[0], {
       name: 'email.send',
-      jobName: 'helpers',
+      jobName: 'recorder',
       args: [
         {
           to: ['a@example.com', 'b@example.com', 'c@example.com'],
@@ -141,31 +138,30 @@ describe('host calls', () => {
   });
 
   it('passes an operational failure through as the tuple', async () => {
-    const outcome = await pool.run(request(job('const [r, err, code] = await core.mysql.query("nope", "x");\ncore.log(r, err, code);\nreturn err ? job.EXIT : job.OK;')), {
-      host: async () => [null, 'database not allowed', 901],
-    });
+    const code = job('const [r, err, code] = await core.mysql.query("nope", "x");\ncore.log(r, err, code);\nreturn err ? job.EXIT : job.OK;');
+    const outcome = await pool.run(request(code, { jobName: 'refuser' }));
     assert.deepEqual([outcome.outcome === 'success' && outcome.result, outcome.logs[0]?.message], ['EXIT', 'null database not allowed 901']);
   });
 
   it('turns a rejecting host function into [null, message, -1]', async () => {
-    const outcome = await pool.run(request(job('core.log(JSON.stringify(await core.network.get("https://example.com")));\nreturn job.OK;')), {
-      host: async () => {
-        throw new Error('socket hang up');
-      },
-    });
+    const code = job('core.log(JSON.stringify(await core.network.get("https://example.com")));\nreturn job.OK;');
+    const outcome = await pool.run(request(code, { jobName: 'thrower' }));
     assert.equal(outcome.logs[0]?.message, '[null,"socket hang up",-1]');
   });
 
-  it('answers "not available" when the run has no host', async () => {
-    const outcome = await pool.run(request(job('core.log(JSON.stringify(await core.mysql.query("db", "x")));\nreturn job.OK;')));
-    assert.equal(outcome.logs[0]?.message, '[null,"not available",-1]');
+  it('answers "not available" in a pool given no host module', async () => {
+    const bare = await SandboxPool.create({ workers: 1 });
+    try {
+      const outcome = await bare.run(request(job('core.log(JSON.stringify(await core.mysql.query("db", "x")));\nreturn job.OK;')));
+      assert.equal(outcome.logs[0]?.message, '[null,"not available",-1]');
+    } finally {
+      await bare.dispose();
+    }
   });
 
-  it('serves many calls from many runs at once on one worker', async () => {
+  it('serves many calls from many runs at once', async () => {
     const runs = Array.from({ length: 20 }, (_, i) =>
-      pool.run(request(job(`let sum = 0;\nfor (let k = 0; k < 10; k++) sum += (await core.data("s").get(${i}))[0];\nreturn sum === ${i * 10} ? job.OK : job.EXIT;`)), {
-        host: (_name, args) => new Promise((resolve) => setTimeout(() => resolve([args[1], null, null]), Math.random() * 5)),
-      }),
+      pool.run(request(job(`let sum = 0;\nfor (let k = 0; k < 10; k++) sum += (await core.data("s").get(${i}))[0];\nreturn sum === ${i * 10} ? job.OK : job.EXIT;`), { jobName: 'echo' })),
     );
     for (const { startedAt: _, ...outcome } of await Promise.all(runs)) assert.deepEqual(outcome, { outcome: 'success', result: 'OK', logs: [] });
   });

@@ -1,45 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SandboxStartError } from '../../sandbox/errors.js';
-import { SandboxPool } from '../../sandbox/pool.js';
-import type { CountingHostOptions, CountingHostReport } from './fixtures/counting-host.js';
+import { hostPool } from './host-pool.js';
 import { job, request } from './request.js';
+import { until } from './until.js';
 
-const HOST_MODULE = new URL('./fixtures/counting-host.ts', import.meta.url).href;
 
-/** Resolves when `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** A pool with the counting host, and what that host reported from its threads. */
-async function countingPool(workers: number, extra: Partial<CountingHostOptions> = {}) {
-  const channel = `counting-host-${randomUUID()}`;
-  const reports: CountingHostReport[] = [];
-  const listener = new BroadcastChannel(channel);
-  listener.onmessage = (event) => reports.push((event as MessageEvent).data as CountingHostReport);
-  const options: CountingHostOptions = { channel, ...extra };
-  try {
-    const pool = await SandboxPool.create({ workers, maxWorkers: workers, host: { module: HOST_MODULE, options } });
-    return { pool, reports, listener };
-  } catch (error) {
-    listener.close();
-    throw error;
-  }
-}
-
-const refuseMainThread = async (): Promise<never> => {
-  throw new Error('the main-thread host must not be asked');
-};
+const countingPool = (workers: number, failStart = false) => hostPool({ workers, maxWorkers: workers }, { failStart });
 
 describe('the sandbox pool with an in-thread host', () => {
-  it('answers host calls in the worker thread, ignoring the run hooks', async () => {
-    const { pool, listener } = await countingPool(1);
+  it('answers host calls in the worker thread', async () => {
+    const { pool, close } = await countingPool(1);
     try {
       const code = job(`
         for (let i = 1; i <= 3; i++) {
@@ -48,7 +19,7 @@ describe('the sandbox pool with an in-thread host', () => {
           core.log(JSON.stringify(answer));
         }
         return job.OK;`);
-      const outcome = await pool.run(request(code, { jobName: 'counter' }), { host: refuseMainThread });
+      const outcome = await pool.run(request(code, { jobName: 'counter' }));
       assert.equal(outcome.outcome, 'success', JSON.stringify(outcome));
       const answers = outcome.logs.map((entry) => JSON.parse(entry.message) as Record<string, unknown>);
       assert.deepEqual(
@@ -60,13 +31,12 @@ describe('the sandbox pool with an in-thread host', () => {
       const again = await pool.run(request(job(`core.log(JSON.stringify((await core.data('box').get('x'))[0].calls)); return job.OK;`)));
       assert.deepEqual(again.logs.map((entry) => entry.message), ['4']);
     } finally {
-      await pool.dispose();
-      listener.close();
+      await close();
     }
   });
 
   it('aborts the signal of a host call when its run times out', async () => {
-    const { pool, reports, listener } = await countingPool(1);
+    const { pool, reports, close } = await countingPool(1);
     try {
       const code = job(`await core.network.get('https://example.com/'); return job.OK;`);
       const outcome = await pool.run(request(code, { jobName: 'slow', timeoutMs: 300 }));
@@ -77,13 +47,12 @@ describe('the sandbox pool with an in-thread host', () => {
       const next = await pool.run(request(job('return job.OK;')));
       assert.equal(next.outcome, 'success');
     } finally {
-      await pool.dispose();
-      listener.close();
+      await close();
     }
   });
 
   it('counts a thread busy while a run it resumed itself spins', async () => {
-    const { pool, listener } = await countingPool(1);
+    const { pool, close } = await countingPool(1);
     try {
       const code = job(`await core.data('box').get('a'); while (true) {}`);
       const spinning = pool.run(request(code, { timeoutMs: 1500 }));
@@ -91,13 +60,12 @@ describe('the sandbox pool with an in-thread host', () => {
       assert.equal((await spinning).outcome, 'timeout');
       await until(() => pool.stats().busy === 0);
     } finally {
-      await pool.dispose();
-      listener.close();
+      await close();
     }
   });
 
   it('closes the host of every thread when disposed', async () => {
-    const { pool, reports, listener } = await countingPool(2);
+    const { pool, reports, close } = await countingPool(2);
     try {
       await pool.run(request(job(`await core.data('box').get('a'); return job.OK;`)));
       await pool.dispose();
@@ -106,12 +74,12 @@ describe('the sandbox pool with an in-thread host', () => {
       assert.equal(new Set(closed.map((report) => report.threadId)).size, 2);
       assert.deepEqual(closed.map((report) => report.calls).sort(), [0, 1]);
     } finally {
-      listener.close();
+      await close();
     }
   });
 
   it('fails to start when the host module cannot build its host', async () => {
-    await assert.rejects(countingPool(1, { failStart: true }), (error: unknown) => {
+    await assert.rejects(countingPool(1, true), (error: unknown) => {
       assert.ok(error instanceof SandboxStartError);
       assert.match(String((error.cause as Error).message), /FixtureStartError: the fixture host was told to fail/);
       return true;

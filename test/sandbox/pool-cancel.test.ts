@@ -3,14 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SandboxPool } from '../../sandbox/pool.js';
 import { job, request } from './request.js';
+import { until } from './until.js';
 
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('cancelling a run in the pool', () => {
   it('interrupts a spinning guest on its thread, so the one thread takes the next run at once', async () => {

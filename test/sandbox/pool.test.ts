@@ -2,19 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SandboxDisposedError } from '../../sandbox/errors.js';
 import { SandboxPool } from '../../sandbox/pool.js';
+import { hostPool } from './host-pool.js';
 import { job, request } from './request.js';
+import { until } from './until.js';
 
 const trivial = request(job('return job.OK;'));
 const spinner = (timeoutMs: number) => request('while (true) {}', { timeoutMs });
-
-/** Resolves when `check` holds, polling; fails after `ms`. */
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe('the sandbox pool', () => {
   it('runs a trivial job at once while another job spins', async () => {
@@ -53,6 +46,33 @@ describe('the sandbox pool', () => {
     }
   });
 
+  it('starts a run at once that arrives just as a spinner takes the last free thread', async () => {
+    const pool = await SandboxPool.create({ workers: 2, maxWorkers: 6 });
+    const spinners: Array<Promise<unknown>> = [];
+    try {
+      assert.equal((await pool.run(trivial)).outcome, 'success');
+      spinners.push(pool.run(spinner(20_000)));
+      await until(() => pool.stats().busy === 1);
+      // The first spinner has held its thread past LONG_RUN_MS, and whatever spares the pool
+      // keeps behind it have loaded (no thread still loading).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await until(() => pool.stats().free >= 1 && pool.stats().workers === pool.stats().running + pool.stats().free, 20_000);
+      // A second spinner takes a free thread, and a trivial run arrives right behind it.
+      spinners.push(pool.run(spinner(20_000)));
+      await until(() => pool.stats().busy === 2);
+      const submitted = Date.now();
+      const outcome = await pool.run(trivial);
+      assert.equal(outcome.outcome, 'success');
+      // Measured at the run's true start: when its worker handed the code to QuickJS.
+      const waited = (outcome.startedAt ?? Infinity) - submitted;
+      assert.ok(waited <= 100, `the run began ${waited} ms after it was submitted (${JSON.stringify(pool.stats())})`);
+      assert.ok(pool.stats().workers <= 6);
+    } finally {
+      await pool.dispose();
+      await Promise.all(spinners);
+    }
+  });
+
   it('does not grow for a burst of short runs: more threads than cores would clear it no sooner', async () => {
     const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
     try {
@@ -88,48 +108,44 @@ describe('the sandbox pool', () => {
     }
   });
 
-  it('gives every run a thread of its own, host waits included, and keeps one spare ready behind them', async () => {
-    const pool = await SandboxPool.create({ workers: 1, maxWorkers: 6 });
+  it('gives every run a thread of its own, host waits included, and keeps spares ready behind them', async () => {
+    const { pool, reports, send, close } = await hostPool({ workers: 1, maxWorkers: 6 });
     try {
-      const answers: Array<() => void> = [];
-      const host = () => new Promise<[unknown, null, null]>((resolve) => answers.push(() => resolve([1, null, null])));
-      const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;')), { host }));
-      await until(() => answers.length === 4, 20_000);
-      // Four threads held, and a spare (a fifth, or the sixth the queue asked for meanwhile).
-      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000);
+      // The fixture host holds each `parked` call until the test releases them.
+      const parked = Array.from({ length: 4 }, () => pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;'), { jobName: 'parked', timeoutMs: 60_000 })));
+      await until(() => reports.filter((report) => report.type === 'parked').length === 4, 20_000);
+      assert.equal(new Set(reports.map((report) => report.type === 'parked' && report.threadId)).size, 4, 'four threads hold the four runs');
+      // Four threads held, and spares behind them, up to the pool's cap of six.
+      await until(() => pool.stats().busy === 0 && pool.stats().free >= 1 && pool.stats().running === 4, 20_000, () => pool.stats());
       const stats = pool.stats();
       assert.ok(stats.workers >= 5 && stats.workers <= 6, JSON.stringify(stats));
       assert.equal(stats.queued, 0);
       assert.equal((await pool.run(trivial)).outcome, 'success');
-      for (const answer of answers) answer();
+      send({ type: 'release' });
       for (const outcome of await Promise.all(parked)) assert.equal(outcome.outcome, 'success');
       assert.equal(pool.stats().running, 0);
     } finally {
-      await pool.dispose();
+      await close();
     }
   });
 
-  it('ends the runs of a worker killed from outside as interrupted, replaces it and stays usable', async () => {
-    const pool = await SandboxPool.create({ workers: 1 });
+  it('ends the runs of threads that die of something else as interrupted, replaces them and stays usable', async () => {
+    const { pool, reports, send, close } = await hostPool({ workers: 1 });
     try {
-      let called = false;
-      const parked = pool.run(request(job('await core.sleep(30);\nreturn job.OK;'), { timeoutMs: 60_000 }));
-      const calling = pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;'), { timeoutMs: 60_000 }), {
-        host: () => {
-          called = true;
-          return new Promise(() => {});
-        },
-      });
-      await until(() => called);
-      for (const thread of pool.threadsForTesting()) await thread.terminate();
-      for (const outcome of await Promise.all([parked, calling])) {
+      const sleeping = pool.run(request(job('await core.sleep(30);\nreturn job.OK;'), { timeoutMs: 60_000 }));
+      const calling = pool.run(request(job('await core.mysql.query("db", "x");\nreturn job.OK;'), { jobName: 'parked', timeoutMs: 60_000 }));
+      await until(() => reports.some((report) => report.type === 'parked'), 20_000);
+      await until(() => pool.stats().busy === 0 && pool.stats().running === 2, 20_000, () => pool.stats());
+      // The host of every thread fails where nothing catches it (a helper's bug): the threads end.
+      send({ type: 'crash' });
+      for (const outcome of await Promise.all([sleeping, calling])) {
         assert.equal(outcome.outcome, 'interrupted');
-        assert.match(outcome.outcome === 'interrupted' ? outcome.error.message : '', /through no fault of its own/);
+        assert.match(outcome.outcome === 'interrupted' ? outcome.error.message : '', /FixtureCrash.*through no fault of its own/);
       }
       assert.equal((await pool.run(trivial)).outcome, 'success');
       assert.ok(pool.stats().workers >= 1);
     } finally {
-      await pool.dispose();
+      await close();
     }
   });
 

@@ -11,10 +11,11 @@ import { after, before, describe, it } from 'node:test';
 import ts from 'typescript';
 
 import { HELPER_FAMILIES, HOST_CALLS, JOB_RESULTS } from '../../../sandbox/core-names.js';
-import { SandboxPool } from '../../../sandbox/pool.js';
-import type { HostCall } from '../../../sandbox/types.js';
+import type { SandboxPool } from '../../../sandbox/pool.js';
 import { createHelperHost } from '../../../service/helpers/index.js';
 import type { Store } from '../../../service/store/store.js';
+import type { RecordedCall } from '../../sandbox/fixtures/counting-host.js';
+import { hostPool, type HostPool } from '../../sandbox/host-pool.js';
 import { job, request } from '../../sandbox/request.js';
 import { context, helperConfig } from './fixtures.js';
 
@@ -52,11 +53,13 @@ function readTypings() {
   return { core: members(core), family, results: literals(typeOf('JobResult')), jobConstants };
 }
 
+let world: HostPool;
 let pool: SandboxPool;
 before(async () => {
-  pool = await SandboxPool.create({ workers: 1 });
+  world = await hostPool({ workers: 1 });
+  pool = world.pool;
 });
-after(() => pool.dispose());
+after(() => world.close());
 
 /** What the guest shows a job: core's members, each family's members and the job's constants. */
 async function readGuest(): Promise<{ core: string[]; families: Record<string, string[]>; jobConstants: string[] }> {
@@ -75,13 +78,11 @@ async function readGuest(): Promise<{ core: string[]; families: Record<string, s
   return JSON.parse(outcome.logs[0]!.message);
 }
 
-/** The host call names the guest makes when a job calls every helper the typings list. */
+/**
+ * The host call names the guest makes when a job calls every helper the typings list, as the
+ * fixture host's `recorder` kept them.
+ */
 async function callsOfGuest(typed: Record<string, string[]>): Promise<string[]> {
-  const names: string[] = [];
-  const host: HostCall = async (name) => {
-    names.push(name);
-    return [null, null, null];
-  };
   const script = job(`
     const typed = ${JSON.stringify(typed)};
     for (const [name, methods] of Object.entries(typed)) {
@@ -93,10 +94,11 @@ async function callsOfGuest(typed: Record<string, string[]>): Promise<string[]> 
         else await made;
       }
     }
+    core.log(JSON.stringify((await core.data('recorded').get('calls'))[0]));
     return job.OK;`);
-  const outcome = await pool.run(request(script), { host });
+  const outcome = await pool.run(request(script, { jobName: 'recorder' }));
   assert.equal(outcome.outcome, 'success', JSON.stringify(outcome));
-  return names;
+  return (JSON.parse(outcome.logs.at(-1)!.message) as RecordedCall[]).map((call) => call.name);
 }
 
 describe('the names of core', () => {

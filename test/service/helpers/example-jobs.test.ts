@@ -10,7 +10,6 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 
 import type { SandboxPool } from '../../../sandbox/pool.js';
-import type { HelperHost } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { TEST_DATABASE, uniqueName } from './fixtures.js';
 import type { HttpFixture } from './http-fixture.js';
@@ -37,7 +36,6 @@ describe('the example jobs in jobs/', { skip }, () => {
   const status = uniqueName('qj_status');
   let admin: mysql.Connection;
   let pool: SandboxPool;
-  let host: HelperHost;
   let http: HttpFixture;
   let smtp: SmtpFixture;
   let world: JobWorld;
@@ -51,7 +49,7 @@ describe('the example jobs in jobs/', { skip }, () => {
       `CREATE TABLE \`${status}\` (id INT AUTO_INCREMENT PRIMARY KEY, month CHAR(3), sales_total DECIMAL(12,2), no_specials BOOLEAN NOT NULL DEFAULT FALSE)`,
     );
     world = await startJobWorld({ QUICKJOBS_MYSQL_DATABASES: TEST_DATABASE });
-    ({ pool, host, http, smtp } = world);
+    ({ pool, http, smtp } = world);
   });
 
   after(async () => {
@@ -71,7 +69,7 @@ describe('the example jobs in jobs/', { skip }, () => {
 
   it('stock-check marks red bikes out of stock and returns job.OK', async () => {
     await admin.query(`INSERT INTO \`${toys}\` (type, stock) VALUES ('Red Bikes', 0), ('blender', 3)`);
-    const outcome = await runJob(pool, host, example('stock-check.js', { DB: TEST_DATABASE, TABLE: toys }));
+    const outcome = await runJob(pool, example('stock-check.js', { DB: TEST_DATABASE, TABLE: toys }));
     assert.equal(resultOf(outcome), 'OK');
     const [rows] = await admin.query(`SELECT type, out_of_stock FROM \`${toys}\` ORDER BY id`);
     assert.deepEqual(rows, [
@@ -81,14 +79,14 @@ describe('the example jobs in jobs/', { skip }, () => {
   });
 
   it('stock-check keeps running (job.OK) when its database is not allowed', async () => {
-    const outcome = await runJob(pool, host, example('stock-check.js', { DB: 'products', TABLE: toys }));
+    const outcome = await runJob(pool, example('stock-check.js', { DB: 'products', TABLE: toys }));
     assert.equal(resultOf(outcome), 'OK');
     assert.match(logText(outcome), /warn: stock check failed: database "products" is not allowed/);
   });
 
   it('sunday-sleep returns job.SLEEP and stops the specials only on a Sunday', async () => {
     await admin.query(`INSERT INTO \`${status}\` (month, sales_total, no_specials) VALUES ('Jan', 1234.50, FALSE)`);
-    const outcome = await runJob(pool, host, example('sunday-sleep.js', { DB: TEST_DATABASE, TABLE: status }));
+    const outcome = await runJob(pool, example('sunday-sleep.js', { DB: TEST_DATABASE, TABLE: status }));
     assert.equal(resultOf(outcome), 'SLEEP');
     const [[row]] = (await admin.query(`SELECT no_specials FROM \`${status}\``)) as unknown as [[{ no_specials: number }]];
     assert.equal(row.no_specials, DAYS[new Date().getUTCDay()] === 'Sun' ? 1 : 0);
@@ -97,7 +95,7 @@ describe('the example jobs in jobs/', { skip }, () => {
   it('january-report emails the sales total in its month and returns job.SLEEP', async () => {
     const month = MONTHS[new Date().getUTCMonth()]!;
     await admin.query(`UPDATE \`${status}\` SET month = ?`, [month]);
-    const outcome = await runJob(pool, host, example('january-report.js', { DB: TEST_DATABASE, TABLE: status, REPORT_MONTH: month }));
+    const outcome = await runJob(pool, example('january-report.js', { DB: TEST_DATABASE, TABLE: status, REPORT_MONTH: month }));
     assert.equal(resultOf(outcome), 'SLEEP', logText(outcome));
     const mail = smtp.received.at(-1)!;
     assert.deepEqual(mail.to, ['boss@example.com']);
@@ -108,34 +106,34 @@ describe('the example jobs in jobs/', { skip }, () => {
   it('january-report returns job.STOP in any other month', async () => {
     const other = MONTHS[(new Date().getUTCMonth() + 6) % 12]!;
     const sent = smtp.received.length;
-    const outcome = await runJob(pool, host, example('january-report.js', { DB: TEST_DATABASE, TABLE: status, REPORT_MONTH: other }));
+    const outcome = await runJob(pool, example('january-report.js', { DB: TEST_DATABASE, TABLE: status, REPORT_MONTH: other }));
     assert.equal(resultOf(outcome), 'STOP');
     assert.equal(smtp.received.length, sent);
   });
 
   it('exit-on-query-error returns job.OK while the query works', async () => {
-    const outcome = await runJob(pool, host, example('exit-on-query-error.js', { DB: TEST_DATABASE, TABLE: toys }));
+    const outcome = await runJob(pool, example('exit-on-query-error.js', { DB: TEST_DATABASE, TABLE: toys }));
     assert.equal(resultOf(outcome), 'OK');
     assert.match(logText(outcome), /blender stock: 3/);
   });
 
   it('exit-on-query-error returns job.EXIT and logs the error when the query fails', async () => {
-    const outcome = await runJob(pool, host, example('exit-on-query-error.js', { DB: TEST_DATABASE, TABLE: 'qj_no_such_table' }));
+    const outcome = await runJob(pool, example('exit-on-query-error.js', { DB: TEST_DATABASE, TABLE: 'qj_no_such_table' }));
     assert.equal(resultOf(outcome), 'EXIT');
     assert.match(logText(outcome), /error: query failed \(902\): .*doesn't exist/);
   });
 
   it('fetch-config-once saves the fetched config in core.data, once, and returns job.OK', async () => {
     const code = example('fetch-config-once.js', { CONFIG_URL: `${http.origin}/json` });
-    assert.equal(resultOf(await runJob(pool, host, code)), 'OK');
-    assert.equal(resultOf(await runJob(pool, host, code)), 'OK');
+    assert.equal(resultOf(await runJob(pool, code)), 'OK');
+    assert.equal(resultOf(await runJob(pool, code)), 'OK');
     const saved = await world.store.dataPage('config', { page: 1, perPage: 10 });
     assert.equal(saved.length, 1);
     assert.deepEqual({ ...saved[0], _id: undefined }, { ok: true, items: [1, 2, 3], name: 'app', _id: undefined });
   });
 
   it('fetch-config-once returns job.EXIT when the config cannot be fetched', async () => {
-    const outcome = await runJob(pool, host, example('fetch-config-once.js', { CONFIG_URL: `${http.origin}/text` }));
+    const outcome = await runJob(pool, example('fetch-config-once.js', { CONFIG_URL: `${http.origin}/text` }));
     assert.equal(resultOf(outcome), 'EXIT');
     assert.match(logText(outcome), /could not fetch the config \(830\)/);
   });

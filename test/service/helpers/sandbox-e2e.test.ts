@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 
 import type { SandboxPool } from '../../../sandbox/pool.js';
-import type { HelperHost } from '../../../service/helpers/index.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { TEST_DATABASE, uniqueName } from './fixtures.js';
 import type { HttpFixture } from './http-fixture.js';
@@ -17,7 +16,6 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   const table = uniqueName('qj_e2e');
   let admin: mysql.Connection;
   let pool: SandboxPool;
-  let host: HelperHost;
   let http: HttpFixture;
   let smtp: SmtpFixture;
   let world: JobWorld;
@@ -26,7 +24,7 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
     admin = await mysql.createConnection(MYSQL_URL);
     await admin.query(`CREATE TABLE \`${table}\` (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64))`);
     world = await startJobWorld();
-    ({ pool, host, http, smtp } = world);
+    ({ pool, http, smtp } = world);
   });
 
   after(async () => {
@@ -38,7 +36,6 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   it('inserts, selects and returns job.OK', async () => {
     const outcome = await runJob(
       pool,
-      host,
       `
       const job = core.job();
       job.run = async function () {
@@ -58,7 +55,6 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   it('hands wrong argument types back as 801 in the tuple', async () => {
     const outcome = await runJob(
       pool,
-      host,
       `
       const job = core.job();
       job.run = async () => {
@@ -77,7 +73,6 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
   it('reaches loopback HTTP, email and core.data from one job', async () => {
     const outcome = await runJob(
       pool,
-      host,
       `
       const job = core.job();
       job.run = async () => {
@@ -101,7 +96,6 @@ describe('job scripts calling core.* through the sandbox', { skip }, () => {
     // 127.0.0.1 is allowed here; 127.0.0.2 is loopback too, but not on the list.
     const blocked = await runJob(
       pool,
-      host,
       `
       const job = core.job();
       job.run = async () => {

@@ -1,20 +1,22 @@
-/** Runs job scripts through the real sandbox pool with the real host handlers. */
+/** Runs job scripts through the real sandbox pool with the real host handlers in its threads. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SandboxPool } from '../../../sandbox/pool.js';
 import type { RunOutcome } from '../../../sandbox/types.js';
-import { createHelperHost, type HelperHost } from '../../../service/helpers/index.js';
+import { workerHostSpec } from '../../../service/helpers/worker-host.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 import { helperConfig } from './fixtures.js';
 import { startHttp, type HttpFixture } from './http-fixture.js';
 import { startSmtp, type SmtpFixture } from './smtp-fixture.js';
 
-/** A pool, the host handlers over a temp SQLite store, a loopback HTTP server and an SMTP server. */
+/**
+ * A pool whose threads answer with the job helpers as the service runs them (worker-host.ts, over
+ * a temp SQLite store), a loopback HTTP server and an SMTP server.
+ */
 export interface JobWorld {
   pool: SandboxPool;
-  host: HelperHost;
   http: HttpFixture;
   smtp: SmtpFixture;
   store: SqliteStore;
@@ -23,27 +25,24 @@ export interface JobWorld {
 
 /** `env` adds helper settings to the world's own (loopback allowed, the SMTP server, a sender). */
 export async function startJobWorld(env: Record<string, string> = {}): Promise<JobWorld> {
-  const [pool, http, smtp] = await Promise.all([SandboxPool.create({ workers: 1 }), startHttp(), startSmtp()]);
+  const [http, smtp] = await Promise.all([startHttp(), startSmtp()]);
   const dir = mkdtempSync(join(tmpdir(), 'qj-world-'));
-  const store = SqliteStore.open({ file: join(dir, 'store.db'), runHistory: 10 });
-  const host = createHelperHost(
-    helperConfig({
-      QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
-      QUICKJOBS_SMTP_URL: smtp.url,
-      QUICKJOBS_MAIL_FROM: 'jobs@example.com',
-      ...env,
-    }),
-    { store },
-  );
+  const file = join(dir, 'store.db');
+  const store = SqliteStore.open({ file, runHistory: 10 });
+  const helpers = helperConfig({
+    QUICKJOBS_NETWORK_ALLOW: '127.0.0.1',
+    QUICKJOBS_SMTP_URL: smtp.url,
+    QUICKJOBS_MAIL_FROM: 'jobs@example.com',
+    ...env,
+  });
+  const pool = await SandboxPool.create({ workers: 1, host: workerHostSpec({ helpers, store: { kind: 'sqlite', file } }) });
   return {
     pool,
-    host,
     http,
     smtp,
     store,
     async close() {
       await pool.dispose();
-      await host.close();
       await store.close();
       await http.close();
       await smtp.close();
@@ -52,20 +51,17 @@ export async function startJobWorld(env: Record<string, string> = {}): Promise<J
   };
 }
 
-export async function runJob(pool: SandboxPool, host: HelperHost, code: string): Promise<RunOutcome> {
-  return pool.run(
-    {
-      jobName: 't',
-      code,
-      trigger: 'manual',
-      lastRunAt: null,
-      timeoutMs: 10_000,
-      memoryBytes: 64 << 20,
-      timeZone: 'UTC',
-      logLimitBytes: 65_536,
-    },
-    { host: host.call },
-  );
+export async function runJob(pool: SandboxPool, code: string): Promise<RunOutcome> {
+  return pool.run({
+    jobName: 't',
+    code,
+    trigger: 'manual',
+    lastRunAt: null,
+    timeoutMs: 10_000,
+    memoryBytes: 64 << 20,
+    timeZone: 'UTC',
+    logLimitBytes: 65_536,
+  });
 }
 
 /** The outcome's result, or a failure that shows the run's error and log. */

@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
 
 import { SandboxPool } from '../../../sandbox/pool.js';
-import type { HostCall } from '../../../sandbox/types.js';
 import { workerHostSpec } from '../../../service/helpers/worker-host.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
@@ -15,10 +14,6 @@ import { helperConfig, TEST_DATABASE, uniqueName } from './fixtures.js';
 import { logText, resultOf } from './sandbox-fixture.js';
 
 const mysqlSkip = await gate('mysql', probeMysql);
-
-const refuseMainThread: HostCall = async () => {
-  throw new Error('the main-thread host must not be asked');
-};
 
 describe('the job helpers answering inside the sandbox workers (as the service runs them)', () => {
   let dir: string;
@@ -42,10 +37,7 @@ describe('the job helpers answering inside the sandbox workers (as the service r
   });
 
   async function run(code: string) {
-    return pool.run(
-      { jobName: 't', code, trigger: 'manual', lastRunAt: null, timeoutMs: 10_000, memoryBytes: 64 << 20, timeZone: 'UTC', logLimitBytes: 65_536 },
-      { host: refuseMainThread },
-    );
+    return pool.run({ jobName: 't', code, trigger: 'manual', lastRunAt: null, timeoutMs: 10_000, memoryBytes: 64 << 20, timeZone: 'UTC', logLimitBytes: 65_536 });
   }
 
   it('is given plain data, which crosses into each thread unchanged', () => {

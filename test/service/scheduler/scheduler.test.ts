@@ -43,6 +43,17 @@ function finish(index: number, result: JobResult | Error): Promise<RunRecord> {
   return recorded;
 }
 
+/** Job `a` booted and launched at its first slot: its run on the runner, and its record once the scheduler has written its end. */
+async function launchedRun() {
+  await addJob('a', {});
+  await boot();
+  scheduler.tick(T0 + 10_000);
+  await settle();
+  const started = runner.started[0]!;
+  const recorded = new Promise<RunRecord>((resolve) => finished.once(started.request.runId, resolve));
+  return { ...started, recorded };
+}
+
 /** The scheduler's onRunFinished, by run id. */
 class Finished {
   private readonly waiting = new Map<number, (run: RunRecord) => void>();
@@ -175,12 +186,7 @@ describe('the tick loop', () => {
   });
 
   it('records runs it was told to interrupt (its node lost its place) as interrupted, not cancelled', async () => {
-    await addJob('a', {});
-    await boot();
-    scheduler.tick(T0 + 10_000);
-    await settle();
-    const { request, end } = runner.started[0]!;
-    const recorded = new Promise<RunRecord>((resolve) => finished.once(request.runId, resolve));
+    const { request, end, recorded } = await launchedRun();
     // The runner ends a run whose signal aborts as cancelled, with the reason, as the pool does.
     request.signal!.addEventListener('abort', () => end({ outcome: 'cancelled', error: { message: String(request.signal!.reason) }, logs: [] }));
     assert.equal(scheduler.interruptAll('this node lost its place'), 1);
@@ -190,6 +196,18 @@ describe('the tick loop', () => {
     assert.match(run.error!.message, /this node lost its place/);
     assert.equal(run.cancelledBy, null);
     assert.equal((await store.getJob('a'))!.active, true);
+  });
+
+  it('records a run whose sandbox thread died of something else as interrupted, and leaves its job active with no error', async () => {
+    const { end, recorded } = await launchedRun();
+    // What the pool answers for a run on a thread that died of something else (pool.test.ts).
+    const message = 'the sandbox thread running this job stopped (exit code 1); the run was cut short through no fault of its own';
+    end({ outcome: 'interrupted', error: { message }, logs: [] });
+    const run = await recorded;
+    assert.equal(run.outcome, 'interrupted');
+    const job = (await store.getJob('a'))!;
+    assert.equal(job.active, true);
+    assert.equal(job.lastError, null);
   });
 
   it('keeps a job a person deactivated during its run inactive', async () => {

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { SandboxPool } from '../../../sandbox/pool.js';
-import type { HostCall } from '../../../sandbox/types.js';
 import { workerHostSpec } from '../../../service/helpers/worker-host.js';
 import { DEFAULT_SETTINGS } from '../../../service/jobs/job-input.js';
 import { NEW_JOB_STATE } from '../../../service/jobs/types.js';
@@ -22,10 +21,6 @@ import { helperConfig } from '../helpers/fixtures.js';
 /** Long enough for thousands of interleaved commits on a loaded two-core machine. */
 const RUN_MS = Number(process.env.QUICKJOBS_BUSY_MS ?? 4_000);
 const WORKERS = 3;
-
-const refuseMainThread: HostCall = async () => {
-  throw new Error('the main-thread host must not be asked');
-};
 
 /** Saves objects as fast as it can until told the time is up, then reports how many. */
 const DATA_WRITER = `
@@ -73,10 +68,7 @@ describe('SQLite under concurrent writers on several connections', () => {
 
   it('waits out every busy moment: no write fails, on the main thread or in the workers', async () => {
     const runs = Array.from({ length: WORKERS }, () =>
-      pool.run(
-        { jobName: 'w', code: DATA_WRITER, trigger: 'manual', lastRunAt: null, timeoutMs: RUN_MS + 20_000, memoryBytes: 64 << 20, timeZone: 'UTC', logLimitBytes: 65_536 },
-        { host: refuseMainThread },
-      ),
+      pool.run({ jobName: 'w', code: DATA_WRITER, trigger: 'manual', lastRunAt: null, timeoutMs: RUN_MS + 20_000, memoryBytes: 64 << 20, timeZone: 'UTC', logLimitBytes: 65_536 }),
     );
     // The main thread's transactions that read before they write: a run's finish (reads its job,
     // prunes), code saves (reads the version), job updates, sessions.
