@@ -6,6 +6,8 @@
  * and QUICKJOBS_BENCH_CLUSTER_S (default 300 s of chaos) size it; 100,000 slots need
  * jobs × seconds ≥ 100,000 at whatever rate the machine keeps up with.
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -14,7 +16,8 @@ import mysql from 'mysql2/promise';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/mysql-database.js';
 import { startService, waitFor, type ServiceHandle } from '../test/helpers/service.js';
 import { openEvents } from '../test/helpers/sse.js';
-import { percentile } from './service.js';
+import { benchSustained } from './burst.js';
+import { percentile, processCpuMs } from './service.js';
 
 const JOBS = Number(process.env.QUICKJOBS_BENCH_CLUSTER_JOBS ?? 200);
 /** Jobs in the chaos phase: as many as the nodes keep up with, so takeover is not measured behind a backlog. */
@@ -64,20 +67,51 @@ async function runsBetween(db: mysql.Connection, from: number, to: number): Prom
   }));
 }
 
+/** The database server's CPU time so far (ms), when it runs on this machine; NaN when it cannot be read. */
+async function databaseCpuMs(): Promise<number> {
+  for (const pid of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (!/^\d+ \((mariadbd|mysqld)\)/.test(stat)) continue;
+    const fields = stat.split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+  return NaN;
+}
+
+/** One throughput phase's figures: runs/s, the nodes' process CPU per run, the database server's, the load. */
+interface Rate {
+  runsPerSecond: number;
+  cpuPerRunMs: number;
+  databaseCpuPerRunMs: number;
+  load: number;
+}
+
+/** Measures THROUGHPUT_S seconds of `nodes`; `count` answers how many runs were taken up in the window. */
+async function measure(nodes: ServiceHandle[], count: (from: number, to: number) => Promise<number>): Promise<Rate> {
+  const load = loadavg()[0]!;
+  const cpu = async () => (await Promise.all(nodes.map((node) => processCpuMs(node)))).reduce((x, y) => x + y, 0);
+  const [cpu0, db0] = [await cpu(), await databaseCpuMs()];
+  const from = Date.now();
+  await sleep(THROUGHPUT_S * 1000);
+  const to = Date.now();
+  const [spent, dbSpent] = [(await cpu()) - cpu0, (await databaseCpuMs()) - db0];
+  const runs = await count(from, to);
+  return { runsPerSecond: runs / THROUGHPUT_S, cpuPerRunMs: spent / Math.max(1, runs), databaseCpuPerRunMs: dbSpent / Math.max(1, runs), load };
+}
+
 /** Runs per second one node on the SQLite store keeps up with on the same jobs: the yardstick. */
-async function sqliteThroughput(): Promise<number> {
+async function sqliteThroughput(): Promise<Rate> {
   const node = await startService({ env: { QUICKJOBS_LOG_LEVEL: 'error', QUICKJOBS_RUN_HISTORY: '100000' } });
   try {
     await createJobs(node);
     await sleep(5_000);
-    const from = Date.now();
-    await sleep(THROUGHPUT_S * 1000);
-    const to = Date.now();
-    await node.stop();
+    // A reader beside the node's writer (WAL): it takes no lock the node waits on.
     const db = new Database(join(node.dataDir, 'quickjobs.db'), { readonly: true });
     try {
-      const row = db.prepare('SELECT count(*) AS n FROM runs WHERE queued_at BETWEEN ? AND ?').get(from, to) as { n: number };
-      return row.n / THROUGHPUT_S;
+      const count = db.prepare('SELECT count(*) AS n FROM runs WHERE queued_at BETWEEN ? AND ?');
+      const rate = await measure([node], async (from, to) => (count.get(from, to) as { n: number }).n);
+      return { ...rate, databaseCpuPerRunMs: NaN };
     } finally {
       db.close();
     }
@@ -88,7 +122,7 @@ async function sqliteThroughput(): Promise<number> {
 }
 
 /** Runs per second that `count` nodes keep up with on JOBS one-second jobs. */
-async function throughput(count: number): Promise<number> {
+async function throughput(count: number): Promise<Rate> {
   return withCluster(async (database, db) => {
     const nodes: ServiceHandle[] = [];
     try {
@@ -96,9 +130,7 @@ async function throughput(count: number): Promise<number> {
       for (let i = 0; i < count; i++) nodes.push(await startNode(database, `n${i}`));
       await createJobs(nodes[0]!);
       await sleep(5_000);
-      const from = Date.now();
-      await sleep(THROUGHPUT_S * 1000);
-      return (await runsBetween(db, from, Date.now())).length / THROUGHPUT_S;
+      return await measure(nodes, async (from, to) => (await runsBetween(db, from, to)).length);
     } finally {
       for (const node of nodes) await node.kill();
     }
@@ -214,8 +246,42 @@ async function chaos(): Promise<Record<string, number>> {
   });
 }
 
+function rateFigures(name: string, rate: Rate): Record<string, number> {
+  return {
+    [`runs/s, ${name}`]: rate.runsPerSecond,
+    [`node CPU per run ms, ${name}`]: rate.cpuPerRunMs,
+    ...(Number.isNaN(rate.databaseCpuPerRunMs) ? {} : { [`database CPU per run ms, ${name}`]: rate.databaseCpuPerRunMs }),
+    [`load average 1 min, ${name}`]: rate.load,
+  };
+}
+
 export async function benchCluster(): Promise<Record<string, number>> {
-  const figures: Record<string, number> = { jobs: JOBS, 'runs/s, 1 node on SQLite': await sqliteThroughput() };
-  for (const count of [1, 2, 3]) figures[`runs/s, ${count} node${count > 1 ? 's' : ''}`] = await throughput(count);
+  const sqlite = await sqliteThroughput();
+  const figures: Record<string, number> = { jobs: JOBS, ...rateFigures('1 node on SQLite', sqlite) };
+  for (const count of [1, 2, 3]) {
+    const rate = await throughput(count);
+    Object.assign(figures, rateFigures(`${count} node${count > 1 ? 's' : ''}`, rate));
+    if (count === 1) figures['SQLite ÷ MySQL, runs/s of 1 node'] = sqlite.runsPerSecond / rate.runsPerSecond;
+  }
+  // QUICKJOBS_BENCH_CLUSTER_S=0: the throughput phases only.
+  if (CHAOS_S <= 0) return figures;
   return { ...figures, 'chaos jobs': CHAOS_JOBS, ...(await chaos()) };
+}
+
+/**
+ * Issue 12's MySQL figure: the sustained workload (N trivial jobs at 1 s, bench/burst.ts) on one
+ * in-process service whose store is a fresh MariaDB database; process CPU per run, and the
+ * database server's CPU per run beside it when it runs on this machine.
+ */
+export async function benchSustainedMysql(n: number, seconds: number): Promise<Record<string, number>> {
+  const database = await createTestDatabase();
+  try {
+    const db0 = await databaseCpuMs();
+    const figures = await benchSustained(n, seconds, { QUICKJOBS_STORE: database.url() });
+    // Over the whole section (job creation and reading back included): an upper bound.
+    const dbSpent = (await databaseCpuMs()) - db0;
+    return { ...figures, databaseCpuPerRunMsUpperBound: dbSpent / Math.max(1, figures.runsPerSecond! * seconds) };
+  } finally {
+    await database.drop();
+  }
 }

@@ -6,7 +6,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { benchAgainstNaive, benchBurst, benchSustained } from './burst.js';
 import { benchDrafts } from './drafts.js';
 import { benchConsole } from './console.js';
-import { benchCluster } from './cluster.js';
+import { benchCluster, benchSustainedMysql } from './cluster.js';
 import { benchHelpers } from './helpers.js';
 import { benchStrip, benchSync } from './jobs-as-code.js';
 import { benchMemory } from './memory.js';
@@ -44,6 +44,7 @@ const sections: Array<[string, () => Promise<Record<string, number>>]> = [
   ['burst-5000', () => benchBurst(5000)],
   ['sustained-1000', () => benchSustained(1000, 10)],
   ['sustained-3000', () => benchSustained(3000, 10)],
+  ['sustained-mysql-1000', () => benchSustainedMysql(1000, 10)],
   ['against-naive-1000', () => benchAgainstNaive(1000, 10)],
   ['api-while-spinning', benchApiWhileSpinning],
   ['spinners', benchSpinners],

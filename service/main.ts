@@ -103,7 +103,8 @@ export async function createService(config: Config, options: CreateOptions = {})
   const pool = await SandboxPool.create({
     workers: core.workers,
     maxWorkers: core.maxWorkers,
-    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex }),
+    // In a cluster the threads' store connections carry this node's name too (cluster/node-connections.ts).
+    host: workerHostSpec({ helpers: config.helpers, store: core.store, secretKey: secrets.keyHex, node: cluster === null ? null : nodeId }),
   });
   const events = new ServiceEvents();
   const runEvents = new RunEvents();
@@ -138,6 +139,8 @@ export async function createService(config: Config, options: CreateOptions = {})
       runFinished({ job, run, event, log, metrics, alerts });
     },
     onStoreError: () => metrics.storeError(),
+    // Several nodes schedule by the database server's clock, so their own clocks may differ.
+    ...(cluster === null ? {} : { now: () => cluster.clock.now(), fromWallClock: (at: number) => cluster.clock.fromWallClock(at) }),
     node: nodeId,
     owns: cluster === null ? undefined : (name) => cluster.owns(name),
     holding: cluster === null ? undefined : () => cluster.holding,
@@ -152,6 +155,8 @@ export async function createService(config: Config, options: CreateOptions = {})
   await periods.refresh();
   const jobs = new JobService({
     store,
+    // A new job's first slot, counted on the clock every node schedules by.
+    ...(cluster === null ? {} : { now: () => cluster.clock.now() }),
     scheduler: {
       upsert: (job) => {
         scheduler.upsert(job);

@@ -13,6 +13,8 @@ export interface NodeRow {
   id: string;
   epoch: number;
   alive: boolean;
+  /** Its scheduler runs and it takes its share of the jobs (it joins before, and stops before it leaves). */
+  ready: boolean;
   startedAt: number;
   /** The server's clock at the last heartbeat, epoch ms. */
   heartbeatAt: number;
@@ -33,6 +35,7 @@ interface RawNode {
   id: string;
   epoch: number;
   alive: number;
+  ready: number;
   started_at: number;
   heartbeat_ms: number;
   age_us: number;
@@ -41,13 +44,14 @@ interface RawNode {
 }
 
 const NODE_COLUMNS =
-  'id, epoch, alive, started_at, CAST(UNIX_TIMESTAMP(heartbeat_at) * 1000 AS SIGNED) AS heartbeat_ms, TIMESTAMPDIFF(MICROSECOND, heartbeat_at, NOW(6)) AS age_us, jobs, running';
+  'id, epoch, alive, ready, started_at, CAST(UNIX_TIMESTAMP(heartbeat_at) * 1000 AS SIGNED) AS heartbeat_ms, TIMESTAMPDIFF(MICROSECOND, heartbeat_at, NOW(6)) AS age_us, jobs, running';
 
 function nodeFromRow(row: RawNode): NodeRow {
   return {
     id: row.id,
     epoch: Number(row.epoch),
     alive: row.alive === 1,
+    ready: row.ready === 1,
     startedAt: Number(row.started_at),
     heartbeatAt: Number(row.heartbeat_ms),
     ageMs: Number(row.age_us) / 1000,
@@ -85,8 +89,26 @@ export class ClusterTable {
   constructor(private readonly pool: Pool) {}
 
   async nodes(): Promise<NodeRow[]> {
-    const rows = await selectRows<RawNode>(this.pool, `SELECT ${NODE_COLUMNS} FROM quickjobs_nodes ORDER BY id`);
-    return rows.map(nodeFromRow);
+    return (await this.nodesAndTime()).nodes;
+  }
+
+  /**
+   * The node list and the server's clock as it read it (epoch ms; NaN for an empty list), in one
+   * round trip. UTC_TIMESTAMP counted from the epoch, never a local time: UNIX_TIMESTAMP of a
+   * session-zone NOW() is ambiguous in the hour a DST change repeats.
+   */
+  async nodesAndTime(): Promise<{ nodes: NodeRow[]; serverMs: number }> {
+    const rows = await selectRows<RawNode & { server_us: number }>(
+      this.pool,
+      `SELECT ${NODE_COLUMNS}, TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) AS server_us FROM quickjobs_nodes ORDER BY id`,
+    );
+    return { nodes: rows.map(nodeFromRow), serverMs: rows.length === 0 ? NaN : Number(rows[0]!.server_us) / 1000 };
+  }
+
+  /** The server's clock alone (epoch ms), for a node that has no place to read the list from yet. */
+  async serverTime(): Promise<number> {
+    const [row] = await selectRows<{ server_us: number }>(this.pool, "SELECT TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) AS server_us");
+    return Number(row!.server_us) / 1000;
   }
 
   async node(id: string): Promise<NodeRow | null> {
@@ -120,8 +142,8 @@ export class ClusterTable {
       }
       await execute(
         connection,
-        `INSERT INTO quickjobs_nodes (id, epoch, alive, started_at, heartbeat_at, jobs, running) VALUES (?, 1, 1, ?, NOW(6), 0, 0)
-         ON DUPLICATE KEY UPDATE epoch = epoch + 1, alive = 1, started_at = VALUES(started_at), heartbeat_at = NOW(6), jobs = 0, running = 0`,
+        `INSERT INTO quickjobs_nodes (id, epoch, alive, ready, started_at, heartbeat_at, jobs, running) VALUES (?, 1, 1, 0, ?, NOW(6), 0, 0)
+         ON DUPLICATE KEY UPDATE epoch = epoch + 1, alive = 1, ready = 0, started_at = VALUES(started_at), heartbeat_at = NOW(6), jobs = 0, running = 0`,
         [id, startedAt],
       );
       const [mine] = await selectRows<{ epoch: number }>(connection, 'SELECT epoch FROM quickjobs_nodes WHERE id = ?', [id]);
@@ -130,13 +152,18 @@ export class ClusterTable {
   }
 
   /** Stamps the heartbeat with the server's clock. False: another node declared this one dead (fenced). */
-  async heartbeat(id: string, epoch: number, jobs: number, running: number): Promise<boolean> {
+  async heartbeat(id: string, epoch: number, jobs: number, running: number, ready: boolean): Promise<boolean> {
     const header = await execute(
       this.pool,
-      'UPDATE quickjobs_nodes SET heartbeat_at = NOW(6), jobs = ?, running = ? WHERE id = ? AND epoch = ? AND alive = 1',
-      [jobs, running, id, epoch],
+      'UPDATE quickjobs_nodes SET heartbeat_at = NOW(6), jobs = ?, running = ?, ready = ? WHERE id = ? AND epoch = ? AND alive = 1',
+      [jobs, running, ready ? 1 : 0, id, epoch],
     );
     return header.affectedRows === 1;
+  }
+
+  /** Stops being given jobs (a graceful stop, while its runs finish). */
+  async notReady(id: string, epoch: number): Promise<void> {
+    await execute(this.pool, 'UPDATE quickjobs_nodes SET ready = 0 WHERE id = ? AND epoch = ?', [id, epoch]);
   }
 
   /**

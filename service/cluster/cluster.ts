@@ -21,6 +21,7 @@ import { ClusterTable, isLive, nodeStatus, type Change, type NodeRow, type NodeS
 
 export type { NodeStatus } from './cluster-table.js';
 import { ChangeFeed } from './change-feed.js';
+import { ClusterClock } from './cluster-clock.js';
 import type { ClusterScheduler } from './cluster-scheduler.js';
 import { assignJobs, ownerOf } from './rendezvous.js';
 import { LiveLinesShipper, LiveLinesTable } from './live-lines.js';
@@ -36,7 +37,8 @@ export interface ClusterOptions {
   id: string;
   store: Pick<Store, 'listJobs' | 'getJob'>;
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
-  now?: () => number;
+  /** This node's wall clock (Date.now); the cluster's clock is the server's, read against it. */
+  wallClock?: () => number;
   /** The node's other pools on the same database (the store's), whose connections are named too. */
   namedPools?: Pool[];
 }
@@ -48,6 +50,8 @@ export class Cluster {
   readonly liveLines: LiveLinesTable;
   /** Requests to cancel runs in flight on another node (see remote-cancels.ts). */
   readonly cancels: RemoteCancelsTable;
+  /** The database server's clock, which every node schedules by (cluster-clock.ts). */
+  readonly clock: ClusterClock;
   private readonly table: ClusterTable;
   private readonly now: () => number;
   private epoch = 0;
@@ -74,7 +78,8 @@ export class Cluster {
     this.table = new ClusterTable(options.pool);
     this.liveLines = new LiveLinesTable(options.pool);
     this.cancels = new RemoteCancelsTable(options.pool);
-    this.now = options.now ?? Date.now;
+    this.clock = new ClusterClock(options.wallClock);
+    this.now = () => this.clock.now();
   }
 
   /**
@@ -83,6 +88,8 @@ export class Cluster {
    * already has this id.
    */
   async join(): Promise<{ clusterStart: boolean }> {
+    // The server's clock first: the start time written and everything planned from here on use it.
+    await this.clock.read(() => this.table.serverTime());
     const deadline = this.now() + SAME_ID_WAIT_MS;
     let held: NodeRow | null = null;
     for (;;) {
@@ -129,6 +136,7 @@ export class Cluster {
       resync: () => this.resync(),
     });
     this.feed = feed;
+    this.takeShares();
     if (this.reassign()) scheduler.sync(scheduler.list());
     this.follow(FEED_POLL_MS, () => feed.poll());
     const remote = new RemoteRuns({ table: this.table, store, scheduler, events, node: this.id });
@@ -211,9 +219,13 @@ export class Cluster {
     await this.table.leave(this.id, this.epoch).catch(() => undefined);
   }
 
-  /** Stops starting runs (shutdown), staying registered until `leave`. */
+  /**
+   * Stops starting runs (shutdown), staying registered until `leave`; the other nodes take its
+   * share at once instead of when it leaves, after its runs.
+   */
   stopClaiming(): void {
     this.leaving = true;
+    if (this.epoch > 0 && !this.fenced) void this.table.notReady(this.id, this.epoch).catch(() => undefined);
   }
 
   private ownedCount(): number {
@@ -235,7 +247,7 @@ export class Cluster {
       const sent = performance.now();
       if (this.fenced) {
         await this.rejoin();
-      } else if (await this.table.heartbeat(this.id, this.epoch, this.ownedCount(), this.scheduler?.runningCount ?? 0)) {
+      } else if (await this.table.heartbeat(this.id, this.epoch, this.ownedCount(), this.scheduler?.runningCount ?? 0, this.scheduler !== null)) {
         this.lastHeartbeatSent = sent;
       } else {
         this.fenced = true;
@@ -328,10 +340,22 @@ export class Cluster {
 
   /** Reads the node list; true when the live set changed. */
   private async readNodes(): Promise<boolean> {
-    this.known = await this.table.nodes();
-    const live = this.known.filter(isLive).map((node) => node.id);
-    // This node counts itself live while it holds its place, whatever the read shows.
-    if (this.holding && !live.includes(this.id)) live.push(this.id);
+    await this.clock.read(async () => {
+      const read = await this.table.nodesAndTime();
+      this.known = read.nodes;
+      return read.serverMs;
+    });
+    return this.takeShares();
+  }
+
+  /**
+   * The nodes jobs are spread over: the live ones that are ready (a node joins before its
+   * scheduler runs, and is given nothing until it does). This node counts itself as its own state
+   * says, whatever the read shows. True when the set changed.
+   */
+  private takeShares(): boolean {
+    const live = this.known.filter((node) => node.id !== this.id && isLive(node) && node.ready).map((node) => node.id);
+    if (this.holding && this.scheduler !== null) live.push(this.id);
     live.sort();
     const changed = live.join('\n') !== this.live.join('\n');
     this.live = live;

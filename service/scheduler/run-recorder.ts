@@ -53,6 +53,8 @@ export interface RunRecorderOptions extends FinishQueueOptions {
   store: Store;
   timeZone: string;
   now: () => number;
+  /** A time read on this machine's wall clock (the code's start, in its thread), on `now`'s clock. */
+  fromWallClock?: (at: number) => number;
   /** This node's id, recorded on each run it claims; null in a single-node service. */
   node?: string | null;
   /** Whether this node may claim runs now (it holds its place in the cluster); always in a single node. */
@@ -182,7 +184,8 @@ export class RunRecorder {
     const finishedAt = this.options.now();
     // The worker's clock and this one are the same wall clock; a finish stamped a hair before the
     // code's start (clock granularity) still reads as 0 ms.
-    const startedAt = outcome.startedAt ?? null;
+    const { fromWallClock } = this.options;
+    const startedAt = outcome.startedAt == null ? null : fromWallClock ? fromWallClock(outcome.startedAt) : outcome.startedAt;
     const record: RunRecord = {
       id: started.id,
       job: started.job,

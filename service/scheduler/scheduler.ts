@@ -30,7 +30,10 @@ export interface SchedulerOptions {
   log: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Zone for cron jobs without their own. */
   timeZone: string;
+  /** The clock slots are planned and compared by: the wall clock, or in a cluster the server's. */
   now?: () => number;
+  /** A time a sandbox thread read on this machine's wall clock, on `now`'s clock; the identity by default. */
+  fromWallClock?: (at: number) => number;
   /**
    * The longest the loop sleeps before re-reading the clock: a long timer drifts across laptop
    * suspend and cannot exceed 2^31 ms anyway.
@@ -87,6 +90,7 @@ export class Scheduler {
       store: options.store,
       timeZone: options.timeZone,
       now: this.now,
+      fromWallClock: options.fromWallClock,
       log: options.log,
       retryDelaysMs: options.finishRetryDelaysMs,
       onError: options.onStoreError,

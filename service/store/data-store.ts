@@ -3,6 +3,8 @@
  * own connection and nothing else. The service's store has already migrated the schema before the
  * pool starts, so a worker runs no migrations and prepares no other table's statements.
  */
+import type { Pool } from 'mysql2/promise';
+
 import type { StoreConfig } from '../config.js';
 import { DataArgumentError, DataQuotaError, StoreError } from './errors.js';
 import { DataTable as MysqlDataTable } from './mysql/data-table.js';
@@ -19,9 +21,15 @@ export type DataStore = Pick<Store, 'dataGet' | 'dataSave' | 'dataDelete' | 'dat
 type Table = Pick<SqliteDataTable | MysqlDataTable, 'get' | 'save' | 'delete' | 'page'>;
 type Secrets = Pick<SqliteSecretTable | MysqlSecretTable, 'get'>;
 
-export async function openDataStore(config: StoreConfig): Promise<DataStore> {
+export interface DataStoreOptions {
+  /** Given the MySQL pool before its first use (a node of a cluster names its connections). */
+  onPool?: (pool: Pool) => void;
+}
+
+export async function openDataStore(config: StoreConfig, options: DataStoreOptions = {}): Promise<DataStore> {
   if (config.kind === 'mysql') {
     const pool = createStorePool(parseMysqlUrl(config.url), STORE_DEADLINE_MS);
+    options.onPool?.(pool);
     return tableDataStore(new MysqlDataTable(pool), new MysqlSecretTable(pool), 'MySQL store', () => pool.end());
   }
   const db = openDatabase(config.file, { migrate: false });

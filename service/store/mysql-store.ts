@@ -44,7 +44,7 @@ export class MysqlStore extends TableStore {
     super(
       {
         jobs,
-        runs: new RunTable(pool, jobs, runHistory),
+        runs: new RunTable(pool, runHistory),
         data: new DataTable(pool),
         settings: new SettingsTable(pool),
         periods: new PeriodTable(pool),

@@ -400,6 +400,15 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       `DELETE FROM quickjobs_settings WHERE name = 'admin_password_hash'`,
     ],
   },
+  {
+    version: 14,
+    description: 'whether each node is ready to run its share',
+    statements: [
+      // A node joins before its scheduler runs (it must know first whether it starts the
+      // cluster), and stops running its share before it leaves; only ready nodes are given jobs.
+      { sql: 'ALTER TABLE quickjobs_nodes ADD COLUMN ready TINYINT NOT NULL DEFAULT 1', unlessColumn: ['quickjobs_nodes', 'ready'] },
+    ],
+  },
 ];
 
 export const MYSQL_SCHEMA_VERSION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]!.version;
@@ -423,10 +432,14 @@ export async function migrateMysql(
   // Lock names are at most 64 characters.
   const lockName = `quickjobs_schema:${database}`.slice(0, 64);
   try {
-    const [lock] = await selectRows<{ granted: number | null }>(connection, 'SELECT GET_LOCK(?, ?) AS granted', [
-      lockName,
-      LOCK_WAIT_SECONDS,
-    ]);
+    // The statement waits up to LOCK_WAIT_SECONDS for another node's migration, which on a busy
+    // server takes longer than an ordinary statement's timeout.
+    const [lock] = await selectRows<{ granted: number | null }>(
+      connection,
+      'SELECT GET_LOCK(?, ?) AS granted',
+      [lockName, LOCK_WAIT_SECONDS],
+      (LOCK_WAIT_SECONDS + 5) * 1000,
+    );
     if (lock?.granted !== 1) {
       throw new StoreError(
         `another node held the schema lock "${lockName}" for ${LOCK_WAIT_SECONDS} s; is a migration stuck?`,

@@ -8,7 +8,8 @@ import { runConditions } from '../run-filters.js';
 import { addToRollups, MYSQL_ROLLUPS } from '../run-rollups.js';
 import { statsFromRows, statsReads, statsSql, type StatsRows } from '../run-stats.js';
 import type { JobPatch, RunEnd, RunQuery, StartAnswer, StatsQuery, StoreStats } from '../store.js';
-import type { JobTable } from './job-table.js';
+import { applyPatches } from './bulk-update.js';
+import { mysqlUnavailableReason } from './pool.js';
 import { execute, selectRows, serverErrorCode, type SqlParam, transaction } from './sql.js';
 
 const RUN_COLUMNS =
@@ -31,13 +32,66 @@ function bySlot(x: NewRun, y: NewRun): number {
   return (x.scheduledAt ?? -1) - (y.scheduledAt ?? -1);
 }
 
-const ROLL_UP_RUN = addToRollups(MYSQL_ROLLUPS, 'id = ?');
+/** `?, ?, ?` */
+const marks = (count: number): string => new Array(count).fill('?').join(', ');
+
+/** The rollup statements for `count` runs (their ids as the parameters), kept per batch size. */
+const rollUps = new Map<number, string[]>();
+function rollUpRuns(count: number): string[] {
+  let sql = rollUps.get(count);
+  if (sql === undefined) {
+    sql = addToRollups(MYSQL_ROLLUPS, `id IN (${marks(count)})`);
+    if (rollUps.size < 300) rollUps.set(count, sql);
+  }
+  return sql;
+}
+
+/** The columns a run's end writes, with its values. */
+const END_COLUMNS = ['started_at', 'finished_at', 'wait_ms', 'duration_ms', 'result', 'outcome', 'error', 'logs', 'cancelled_by'] as const;
+function endValues(finished: FinishedRun): SqlParam[] {
+  return [
+    finished.startedAt,
+    finished.finishedAt,
+    finished.waitMs,
+    finished.durationMs,
+    finished.result,
+    finished.outcome,
+    finished.error === null ? null : JSON.stringify(finished.error),
+    JSON.stringify(finished.logs),
+    finished.cancelledBy ?? null,
+  ];
+}
+
+/** One UPDATE for every run of the batch: `SET col = CASE id WHEN ? THEN ? … END` per column. */
+function updateRuns(ends: readonly RunEnd[]): [string, SqlParam[]] {
+  if (ends.length === 1) {
+    const [end] = ends;
+    return [`UPDATE quickjobs_runs SET ${END_COLUMNS.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`, [...endValues(end!.finished), end!.id]];
+  }
+  const values = ends.map((end) => endValues(end.finished));
+  const params: SqlParam[] = [];
+  const assignments = END_COLUMNS.map((column, c) => {
+    for (let i = 0; i < ends.length; i++) params.push(ends[i]!.id, values[i]![c]!);
+    return `${column} = CASE id ${'WHEN ? THEN ? '.repeat(ends.length)}END`;
+  });
+  params.push(...ends.map((end) => end.id));
+  return [`UPDATE quickjobs_runs SET ${assignments.join(', ')} WHERE id IN (${marks(ends.length)})`, params];
+}
+
+/**
+ * Patches of one shape next to each other, so they go as one statement (bulk-update.ts); kept in
+ * their order when a job has more than one, since its patches must apply in turn.
+ */
+function byShape(patches: Array<{ name: string; patch: JobPatch }>): Array<{ name: string; patch: JobPatch }> {
+  if (new Set(patches.map((p) => p.name)).size < patches.length) return patches;
+  const shape = (patch: JobPatch) => Object.keys(patch).filter((key) => patch[key as keyof JobPatch] !== undefined).sort().join(',');
+  return patches.map((p) => ({ p, shape: shape(p.patch) })).sort((x, y) => (x.shape < y.shape ? -1 : x.shape > y.shape ? 1 : 0)).map(({ p }) => p);
+}
 const STATS = statsSql(MYSQL_ROLLUPS);
 
 export class RunTable {
   constructor(
     private readonly pool: Pool,
-    private readonly jobs: JobTable,
     private readonly runHistory: number,
   ) {}
 
@@ -113,74 +167,87 @@ export class RunTable {
   }
 
   async finish(id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
-    await transaction(this.pool, (connection) => this.record(connection, id, finished, jobPatch));
-  }
-
-  /** One transaction, one commit, for runs that ended together. */
-  async finishMany(ends: readonly RunEnd[]): Promise<void> {
-    await transaction(this.pool, async (connection) => {
-      for (const end of ends) await this.record(connection, end.id, end.finished, end.jobPatch);
-    });
-  }
-
-  private async record(connection: PoolConnection, id: number, finished: FinishedRun, jobPatch: JobPatch | undefined): Promise<void> {
-    {
-      // The run is gone when its job was deleted while it ran; there is nothing left to record.
-      const [located] = await selectRows<{ job: string }>(connection, 'SELECT job FROM quickjobs_runs WHERE id = ?', [id]);
-      if (located === undefined) return;
-      // Job first, then run: every writer that touches both takes them in this order (a delete
-      // cascades from the job too), so two nodes finishing runs of one job queue up instead of
-      // deadlocking over each other's runs in the pruning below.
-      await selectRows(connection, 'SELECT 1 FROM quickjobs_jobs WHERE name = ? FOR UPDATE', [located.job]);
-      const [owner] = await selectRows<{ job: string; outcome: string }>(
-        connection,
-        'SELECT job, outcome FROM quickjobs_runs WHERE id = ? FOR UPDATE',
-        [id],
-      );
-      // A run already recorded as interrupted (a shutdown past its deadline) stays so, and the
-      // schedule it would have led to is not applied: the job runs again after the restart. It
-      // may also have gone with its job between the two reads.
-      if (owner === undefined || owner.outcome !== 'running') return;
-      await execute(
-        connection,
-        `UPDATE quickjobs_runs SET started_at = ?, finished_at = ?, wait_ms = ?, duration_ms = ?, result = ?, outcome = ?,
-           error = ?, logs = ?, cancelled_by = ?
-         WHERE id = ?`,
-        [
-          finished.startedAt,
-          finished.finishedAt,
-          finished.waitMs,
-          finished.durationMs,
-          finished.result,
-          finished.outcome,
-          finished.error === null ? null : JSON.stringify(finished.error),
-          JSON.stringify(finished.logs),
-          finished.cancelledBy ?? null,
-          id,
-        ],
-      );
-      for (const sql of ROLL_UP_RUN) await execute(connection, sql, [id]);
-      if (jobPatch !== undefined) await this.jobs.applyPatch(connection, owner.job, jobPatch);
-      await this.prune(connection, owner.job, id);
-    }
+    await transaction(this.pool, (connection) => this.record(connection, [{ id, finished, ...(jobPatch ? { jobPatch } : {}) }]));
   }
 
   /**
-   * Keeps the job's newest `runHistory` runs. A run still in flight is never pruned (its finish
-   * must find it), nor the one just finished (its caller is about to show it), however old.
-   * Two statements, because MySQL cannot DELETE from a table its own subquery reads.
+   * The ends of runs that ended together: one transaction and a fixed number of statements for
+   * the lot (three reads, one UPDATE of the run rows, the rollups, the job patches, the pruning),
+   * however many runs. When the server refuses the batch over one row's values (not because it
+   * is unavailable), each end is written alone, so the others are recorded and the refused ones
+   * fail with their run named; the finish queue keeps those and tries them again.
    */
-  private async prune(connection: PoolConnection, job: string, finished: number): Promise<void> {
-    const [cutoff] = await selectRows<{ id: number }>(
+  async finishMany(ends: readonly RunEnd[]): Promise<void> {
+    try {
+      await transaction(this.pool, (connection) => this.record(connection, ends));
+    } catch (error) {
+      if (ends.length === 1 || mysqlUnavailableReason(error) !== null) throw error;
+      const refused: string[] = [];
+      let first: unknown;
+      for (const end of ends) {
+        try {
+          await transaction(this.pool, (connection) => this.record(connection, [end]));
+        } catch (alone) {
+          if (mysqlUnavailableReason(alone) !== null) throw alone;
+          first ??= alone;
+          refused.push(`run ${end.id}: ${(alone as Error).message}`);
+        }
+      }
+      if (refused.length > 0) throw new Error(`the end of ${refused.length} of ${ends.length} runs was refused (${refused.join('; ')})`, { cause: first });
+    }
+  }
+
+  private async record(connection: PoolConnection, all: readonly RunEnd[]): Promise<void> {
+    // A run given twice ends once, as its first end says (the second would find it ended).
+    const seen = new Set<number>();
+    const ends = all.filter((end) => !seen.has(end.id) && seen.add(end.id));
+    const ids = ends.map((end) => end.id);
+    const list = marks(ids.length);
+    // The runs are gone when their job was deleted while they ran; there is nothing left to record.
+    const located = await selectRows<{ job: string }>(connection, `SELECT DISTINCT job FROM quickjobs_runs WHERE id IN (${list})`, ids);
+    if (located.length === 0) return;
+    // Jobs first, then runs: every writer that touches both takes them in this order (a delete
+    // cascades from the job too), and each in key order, so two nodes finishing runs of one job
+    // queue up instead of deadlocking over each other's runs in the pruning below.
+    const jobs = located.map((row) => row.job);
+    await selectRows(connection, `SELECT 1 FROM quickjobs_jobs WHERE name IN (${marks(jobs.length)}) ORDER BY name FOR UPDATE`, jobs);
+    const owners = await selectRows<{ id: number; job: string }>(
       connection,
-      'SELECT id FROM quickjobs_runs WHERE job = ? ORDER BY id DESC LIMIT 1 OFFSET ?',
-      [job, this.runHistory],
+      `SELECT id, job FROM quickjobs_runs WHERE id IN (${list}) AND outcome = 'running' ORDER BY id FOR UPDATE`,
+      ids,
     );
-    if (cutoff === undefined) return;
+    // A run already recorded as interrupted (a shutdown past its deadline, a takeover) stays so,
+    // and the schedule it would have led to is not applied. It may also have gone with its job.
+    if (owners.length === 0) return;
+    const jobOf = new Map(owners.map((row) => [Number(row.id), row.job]));
+    const ending = ends.filter((end) => jobOf.has(end.id));
+    const endingIds = ending.map((end) => end.id);
+    await execute(connection, ...updateRuns(ending));
+    for (const sql of rollUpRuns(ending.length)) await execute(connection, sql, endingIds);
+    const patches = ending.flatMap((end) => (end.jobPatch === undefined ? [] : [{ name: jobOf.get(end.id)!, patch: end.jobPatch }]));
+    if (patches.length > 0) await applyPatches(connection, byShape(patches));
+    await this.prune(connection, [...new Set(jobOf.values())], endingIds);
+  }
+
+  /**
+   * Keeps each job's newest `runHistory` runs. A run still in flight is never pruned (its finish
+   * must find it), nor one just finished (its caller is about to show it), however old. Two
+   * statements for all the jobs, because MySQL cannot DELETE from a table its own subquery reads.
+   */
+  private async prune(connection: PoolConnection, jobs: readonly string[], finished: readonly number[]): Promise<void> {
+    const cutoffs = await selectRows<{ name: string; cutoff: number | null }>(
+      connection,
+      `SELECT name, (SELECT r.id FROM quickjobs_runs r WHERE r.job = j.name ORDER BY r.id DESC LIMIT 1 OFFSET ?) AS cutoff
+       FROM quickjobs_jobs j WHERE name IN (${marks(jobs.length)})`,
+      [this.runHistory, ...jobs],
+    );
+    const cut = cutoffs.filter((row) => row.cutoff !== null);
+    if (cut.length === 0) return;
     await execute(
       connection,
-      "DELETE FROM quickjobs_runs WHERE job = ? AND outcome <> 'running' AND id <> ? AND id <= ?",
-      [job, finished, cutoff.id],
+      `DELETE FROM quickjobs_runs WHERE outcome <> 'running' AND id NOT IN (${marks(finished.length)})
+         AND (${cut.map(() => '(job = ? AND id <= ?)').join(' OR ')})`,
+      [...finished, ...cut.flatMap((row) => [row.name, Number(row.cutoff)])],
     );
   }
 

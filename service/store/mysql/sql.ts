@@ -17,8 +17,9 @@ export type SqlParam = string | number | null;
  */
 const STATEMENT_TIMEOUT_MS = 5_000;
 
-export async function selectRows<T>(db: Executor, sql: string, params: SqlParam[] = []): Promise<T[]> {
-  const [rows] = await db.query<RowDataPacket[]>({ sql, timeout: STATEMENT_TIMEOUT_MS }, params);
+/** `timeoutMs`: for a statement that waits on purpose (GET_LOCK), longer than its own wait. */
+export async function selectRows<T>(db: Executor, sql: string, params: SqlParam[] = [], timeoutMs = STATEMENT_TIMEOUT_MS): Promise<T[]> {
+  const [rows] = await db.query<RowDataPacket[]>({ sql, timeout: timeoutMs }, params);
   // The shapes are this store's own tables; the casts trust the schema in migrations.ts.
   return rows as unknown as T[];
 }

@@ -7,12 +7,16 @@ import { after, before, describe, it } from 'node:test';
 
 import type { Pool, PoolConnection } from 'mysql2/promise';
 
+import { SandboxPool } from '../../../sandbox/pool.js';
 import { endConnections, nameConnections } from '../../../service/cluster/node-connections.js';
+import { workerHostSpec } from '../../../service/helpers/worker-host.js';
 import { createStorePool } from '../../../service/store/mysql/pool.js';
 import { parseMysqlUrl } from '../../../service/store/mysql/target.js';
 import { MysqlStore } from '../../../service/store/mysql-store.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/mysql-database.js';
 import { gate, probeMysql } from '../../helpers/require-service.js';
+import { helperConfig } from '../helpers/fixtures.js';
+import { resultOf, runJob } from '../helpers/sandbox-fixture.js';
 
 const skip = await gate('mysql', probeMysql);
 
@@ -64,5 +68,36 @@ describe('the connections of a node', { skip, timeout: 60_000 }, () => {
     const [left] = (await live.query('SELECT DISTINCT node FROM quickjobs_node_connections')) as unknown as [Array<{ node: string }>];
     assert.deepEqual(left.map((r) => r.node), ['live']);
     assert.equal(await endConnections(live, 'nobody'), 0);
+  });
+
+  it('names the connections of the sandbox threads\' core.data too, so a node found dead loses those as well', async () => {
+    const threads = await SandboxPool.create({
+      workers: 1,
+      host: workerHostSpec({ helpers: helperConfig(), store: { kind: 'mysql', url: database.url() }, node: 'worker-node' }),
+    });
+    try {
+      const save = (n: number) =>
+        runJob(threads, `const job = core.job();\njob.run = async () => { const [, err] = await core.data('things').save({ n: ${n} }); if (err) throw new Error(err.message); return job.OK; };\nreturn job;\n`);
+      assert.equal(resultOf(await save(1)), 'OK');
+      // The thread's connection carries the node's name, and it is the one that wrote.
+      const threadConnections = async () =>
+        ((await live.query(
+          `SELECT c.conn_id AS id FROM quickjobs_node_connections c JOIN information_schema.PROCESSLIST p ON p.ID = c.conn_id AND p.HOST = c.host
+           WHERE c.node = 'worker-node' AND p.DB = ?`,
+          [database.name],
+        )) as unknown as [Array<{ id: number }>])[0].map((row) => Number(row.id));
+      const named = await threadConnections();
+      assert.ok(named.length >= 1, 'the thread\'s connection is named as the node\'s');
+      // The node found dead: its thread's connections end with the rest.
+      assert.equal(await endConnections(live, 'worker-node'), named.length);
+      assert.deepEqual(await threadConnections(), []);
+      // The node, if it wakes, goes on: its thread connects again, named again.
+      assert.equal(resultOf(await save(2)), 'OK');
+      const [[count]] = (await live.query('SELECT COUNT(*) AS n FROM quickjobs_data')) as unknown as [Array<{ n: number }>];
+      assert.equal(Number(count!.n), 2);
+      assert.equal((await threadConnections()).length >= 1, true);
+    } finally {
+      await threads.dispose();
+    }
   });
 });

@@ -225,6 +225,88 @@ describe('the MySQL store on the real server', { skip }, () => {
       }
     });
 
+    it('records a batch of ends of many jobs at once: each run once, its own values, its own patch, counted once', async () => {
+      const database = await freshDatabase();
+      const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 2 });
+      try {
+        const names = Array.from({ length: 40 }, (_, i) => `j${String(i).padStart(2, '0')}`);
+        for (const name of names) await store.createJob(newJob(name), '');
+        // Two finished runs of each job already, so the batch's pruning has something to cut.
+        for (const name of names) {
+          for (const k of [1, 2]) await store.finishRun(await store.startRun(newRun(name, T0 - k * 1000)), succeeded(T0 - k * 1000));
+        }
+        const ids = await store.startRuns(names.map((name, i) => newRun(name, T0 + i, { node: i === 7 ? 'gone' : null })));
+        const id = (i: number) => (ids[i] as { id: number }).id;
+        // A node found dead: its run is interrupted before its end arrives, which must not undo that.
+        await store.interruptRunning(T0 + 100, 'its node stopped', 'gone');
+        const ends = names.map((name, i) => ({
+          id: id(i),
+          finished: succeeded(T0 + i, i % 3 === 0 ? { outcome: 'error', result: null, error: { message: `boom ${i}` } } : {}),
+          // Two shapes of patch, interleaved, as a batch of successes and failures has them.
+          jobPatch: i % 3 === 0 ? { lastError: `boom ${i}`, failing: true } : { lastRunAt: T0 + i, nextRunAt: T0 + 1000 + i, status: 'ok' as const },
+        }));
+        // The same run given again in the batch: its first end is the one that counts.
+        await store.finishRuns([...ends, { id: id(1), finished: succeeded(T0, { result: 'EXIT' }) }]);
+
+        for (const [i, name] of names.entries()) {
+          const run = await store.getRun(id(i));
+          if (i === 7) {
+            assert.equal(run?.outcome, 'interrupted');
+            assert.equal((await store.getJob(name))?.lastRunAt, newJob(name).lastRunAt, 'the interrupted run\'s patch is not applied');
+            continue;
+          }
+          assert.deepEqual(run, { ...newRun(name, T0 + i), id: id(i), ...ends[i]!.finished }, name);
+          const job = await store.getJob(name);
+          if (i % 3 === 0) assert.deepEqual([job?.lastError, job?.failing, job?.lastRunAt], [`boom ${i}`, true, newJob(name).lastRunAt], name);
+          else assert.deepEqual([job?.lastRunAt, job?.nextRunAt, job?.status, job?.lastError], [T0 + i, T0 + 1000 + i, 'ok', newJob(name).lastError], name);
+          // Pruned to the newest two, the run just finished among them.
+          assert.deepEqual((await store.listRuns({ job: name, limit: 10 })).map((r) => r.id).includes(id(i)), true);
+          assert.equal((await store.listRuns({ job: name, limit: 10 })).length, 2, name);
+        }
+        // Each ended run added to the rollups once: 80 earlier, 39 now (14 of them errors), and the interrupted one once.
+        const [hours] = await admin!.query(`SELECT outcome, SUM(runs) AS runs FROM \`${database}\`.quickjobs_run_hours GROUP BY outcome ORDER BY outcome`);
+        assert.deepEqual(
+          (hours as Array<{ outcome: string; runs: string }>).map((row) => [row.outcome, Number(row.runs)]),
+          [['error', 14], ['interrupted', 1], ['success', 80 + 25]],
+        );
+        const [days] = await admin!.query(`SELECT job, SUM(runs) AS runs, SUM(failures) AS failures FROM \`${database}\`.quickjobs_run_job_days GROUP BY job ORDER BY job`);
+        for (const [i, row] of (days as Array<{ job: string; runs: string; failures: string }>).entries()) {
+          assert.deepEqual([row.job, Number(row.runs), Number(row.failures)], [names[i], 3, i % 3 === 0 && i !== 7 ? 1 : 0]);
+        }
+      } finally {
+        await store.close();
+        await dropDatabase(database);
+      }
+    });
+
+    it('writes the other ends of a batch when the server refuses one, and names the refused run', async () => {
+      const database = await freshDatabase();
+      const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+      try {
+        for (const name of ['a', 'b', 'c']) await store.createJob(newJob(name), '');
+        const [a, b, c] = (await store.startRuns(['a', 'b', 'c'].map((name) => newRun(name)))).map((answer) => (answer as { id: number }).id);
+        // Longer than the column allows: strict mode refuses the statement that carries it.
+        const refused = { id: b!, finished: succeeded(T0, { outcome: 'cancelled', result: null, error: { message: 'cancelled' }, cancelledBy: 'x'.repeat(100) }) };
+        await assert.rejects(
+          store.finishRuns([{ id: a!, finished: succeeded(), jobPatch: { lastRunAt: T0 + 1 } }, refused, { id: c!, finished: succeeded() }]),
+          (error: Error) => error.message.includes(`run ${b}`) && error.message.includes('1 of 3'),
+        );
+        assert.equal((await store.getRun(a!))?.outcome, 'success');
+        assert.equal((await store.getJob('a'))?.lastRunAt, T0 + 1);
+        assert.equal((await store.getRun(c!))?.outcome, 'success');
+        assert.equal((await store.getRun(b!))?.outcome, 'running', 'the refused end wrote nothing');
+        // Tried again with the rest (as the finish queue does): the others are not written twice.
+        await store.finishRuns([{ id: a!, finished: succeeded(T0, { result: 'STOP' }) }, { ...refused, finished: { ...refused.finished, cancelledBy: 'alice' } }]);
+        assert.equal((await store.getRun(a!))?.result, 'OK');
+        assert.equal((await store.getRun(b!))?.cancelledBy, 'alice');
+        const [hours] = await admin!.query(`SELECT SUM(runs) AS runs FROM \`${database}\`.quickjobs_run_hours`);
+        assert.equal(Number((hours as Array<{ runs: string }>)[0]!.runs), 3);
+      } finally {
+        await store.close();
+        await dropDatabase(database);
+      }
+    });
+
     it('applies repeated patches of one job in order within one update', async () => {
       const database = await freshDatabase();
       const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
