@@ -1,6 +1,7 @@
 /**
- * The MySQL store on the real MariaDB: the shared contract on a fresh database per test, plus
- * what only a server shared by several nodes can show.
+ * The MySQL store on the real MariaDB: the shared contract, plus what only a server shared by
+ * several nodes can show. The tests share one migrated database, emptied before each; those about
+ * the schema itself (applying it, finishing a step, refusing a newer one) take a new database.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import { MYSQL_MIGRATIONS, MYSQL_SCHEMA_VERSION } from '../../../service/store/m
 import { createStorePool } from '../../../service/store/mysql/pool.js';
 import { parseMysqlUrl } from '../../../service/store/mysql/target.js';
 import { MysqlStore } from '../../../service/store/mysql-store.js';
+import { createMigratedTestDatabase, type MigratedTestDatabase } from '../../helpers/mysql-database.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { CONFORMANCE_RUN_HISTORY, describeStoreConformance } from './conformance.js';
 import { newJob, newRun, succeeded, T0 } from './conformance/context.js';
@@ -46,30 +48,27 @@ async function dropDatabase(name: string): Promise<void> {
   await admin!.query(`DROP DATABASE IF EXISTS \`${name}\``);
 }
 
+let shared: MigratedTestDatabase | undefined;
+
+/** The file's migrated database, emptied: for a test that needs an empty store, not a new schema. */
+async function emptiedDatabase(): Promise<string> {
+  await shared!.reset();
+  return shared!.name;
+}
+
 describe('the MySQL store on the real server', { skip }, () => {
   before(async () => {
     admin = await mysql.createConnection(serverUrl().toString());
+    shared = await createMigratedTestDatabase();
   });
   after(async () => {
+    await shared?.drop();
     await admin?.end();
   });
 
   describeStoreConformance('mysql', async () => {
-    const database = await freshDatabase();
-    let store: MysqlStore;
-    try {
-      store = await MysqlStore.open({ url: storeUrl(database), runHistory: CONFORMANCE_RUN_HISTORY });
-    } catch (error) {
-      await dropDatabase(database);
-      throw error;
-    }
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await dropDatabase(database);
-      },
-    };
+    const store = await MysqlStore.open({ url: storeUrl(await emptiedDatabase()), runHistory: CONFORMANCE_RUN_HISTORY });
+    return { store, cleanup: () => store.close() };
   });
 
   describe('on a server shared by several nodes', () => {
@@ -98,32 +97,28 @@ describe('the MySQL store on the real server', { skip }, () => {
     });
 
     it('keeps everything across close and reopen', async () => {
-      const database = await freshDatabase();
-      try {
-        const first = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
-        await first.createJob(newJob('kept'), 'v1');
-        await first.saveCode('kept', 'v2');
-        const runId = await first.startRun(newRun('kept'));
-        await first.finishRun(runId, succeeded(), { lastRunAt: T0 });
-        const dataId = await first.dataSave('things', { n: 1 });
-        await first.setSetting('k', 'v');
-        await first.close();
+      const database = await emptiedDatabase();
+      const first = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+      await first.createJob(newJob('kept'), 'v1');
+      await first.saveCode('kept', 'v2');
+      const runId = await first.startRun(newRun('kept'));
+      await first.finishRun(runId, succeeded(), { lastRunAt: T0 });
+      const dataId = await first.dataSave('things', { n: 1 });
+      await first.setSetting('k', 'v');
+      await first.close();
 
-        const second = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
-        try {
-          const job = await second.getJob('kept');
-          assert.deepEqual(job, { ...newJob('kept'), version: 2, lastRunAt: T0, updatedAt: job?.updatedAt });
-          assert.equal((await second.getCode('kept'))?.code, 'v2');
-          assert.equal((await second.getRun(runId))?.outcome, 'success');
-          assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
-          assert.equal(await second.getSetting('k'), 'v');
-          // Ids keep growing after a reopen: paging by `before` never meets an old id again.
-          assert.ok((await second.startRun(newRun('kept', T0 + 1000))) > runId);
-        } finally {
-          await second.close();
-        }
+      const second = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
+      try {
+        const job = await second.getJob('kept');
+        assert.deepEqual(job, { ...newJob('kept'), version: 2, lastRunAt: T0, updatedAt: job?.updatedAt });
+        assert.equal((await second.getCode('kept'))?.code, 'v2');
+        assert.equal((await second.getRun(runId))?.outcome, 'success');
+        assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
+        assert.equal(await second.getSetting('k'), 'v');
+        // Ids keep growing after a reopen: paging by `before` never meets an old id again.
+        assert.ok((await second.startRun(newRun('kept', T0 + 1000))) > runId);
       } finally {
-        await dropDatabase(database);
+        await second.close();
       }
     });
 
@@ -148,7 +143,7 @@ describe('the MySQL store on the real server', { skip }, () => {
     });
 
     it('tells job names apart by case, as the embedded store does', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
       try {
         await store.createJob(newJob('Report'), 'upper');
@@ -160,12 +155,11 @@ describe('the MySQL store on the real server', { skip }, () => {
         assert.equal(await store.dataGet('s', { v: 1, _id: 'a' }), null);
       } finally {
         await store.close();
-        await dropDatabase(database);
       }
     });
 
     it('lets one of two saves from the same base version win and refuses the other', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const stores = await Promise.all([
         MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
         MysqlStore.open({ url: storeUrl(database), runHistory: 10 }),
@@ -185,12 +179,11 @@ describe('the MySQL store on the real server', { skip }, () => {
         );
       } finally {
         await Promise.all(stores.map((store) => store.close()));
-        await dropDatabase(database);
       }
     });
 
     it('finishes many runs at once from two nodes and keeps exactly the newest of them', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const stores = await Promise.all([
         MysqlStore.open({ url: storeUrl(database), runHistory: 5 }),
         MysqlStore.open({ url: storeUrl(database), runHistory: 5 }),
@@ -221,12 +214,11 @@ describe('the MySQL store on the real server', { skip }, () => {
         );
       } finally {
         await Promise.all(stores.map((store) => store.close()));
-        await dropDatabase(database);
       }
     });
 
     it('records a batch of ends of many jobs at once: each run once, its own values, its own patch, counted once', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 2 });
       try {
         const names = Array.from({ length: 40 }, (_, i) => `j${String(i).padStart(2, '0')}`);
@@ -275,12 +267,11 @@ describe('the MySQL store on the real server', { skip }, () => {
         }
       } finally {
         await store.close();
-        await dropDatabase(database);
       }
     });
 
     it('writes the other ends of a batch when the server refuses one, and names the refused run', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
       try {
         for (const name of ['a', 'b', 'c']) await store.createJob(newJob(name), '');
@@ -303,12 +294,11 @@ describe('the MySQL store on the real server', { skip }, () => {
         assert.equal(Number((hours as Array<{ runs: string }>)[0]!.runs), 3);
       } finally {
         await store.close();
-        await dropDatabase(database);
       }
     });
 
     it('applies repeated patches of one job in order within one update', async () => {
-      const database = await freshDatabase();
+      const database = await emptiedDatabase();
       const store = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
       try {
         await store.createJob(newJob('a'), '');
@@ -325,7 +315,6 @@ describe('the MySQL store on the real server', { skip }, () => {
         assert.equal(b?.nextRunAt, 2);
       } finally {
         await store.close();
-        await dropDatabase(database);
       }
     });
 
@@ -412,24 +401,20 @@ describe('the MySQL store on the real server', { skip }, () => {
     });
 
     it('reports where it is in its ping, without the password, and turns calls after close into StoreErrors', async () => {
-      const database = await freshDatabase();
-      try {
-        const url = new URL(storeUrl(database));
-        url.password = '';
-        const store = await MysqlStore.open({ url: url.toString(), runHistory: 10 });
-        const user = decodeURIComponent(url.username);
-        assert.deepEqual(await store.ping(), {
-          ok: true,
-          kind: 'mysql',
-          detail: `${user === '' ? '' : `${user}@`}${url.hostname}:${url.port || 3306}/${database}`,
-        });
-        await store.close();
-        await store.close();
-        await assert.rejects(store.listJobs(), (error: unknown) => error instanceof StoreError && error.cause !== undefined);
-        assert.equal((await store.ping()).ok, false);
-      } finally {
-        await dropDatabase(database);
-      }
+      const database = await emptiedDatabase();
+      const url = new URL(storeUrl(database));
+      url.password = '';
+      const store = await MysqlStore.open({ url: url.toString(), runHistory: 10 });
+      const user = decodeURIComponent(url.username);
+      assert.deepEqual(await store.ping(), {
+        ok: true,
+        kind: 'mysql',
+        detail: `${user === '' ? '' : `${user}@`}${url.hostname}:${url.port || 3306}/${database}`,
+      });
+      await store.close();
+      await store.close();
+      await assert.rejects(store.listJobs(), (error: unknown) => error instanceof StoreError && error.cause !== undefined);
+      assert.equal((await store.ping()).ok, false);
     });
   });
 });
