@@ -12,6 +12,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { endWithTests } from './children.js';
 import { checkAnswer } from './contract.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,11 +62,13 @@ export async function startService(options: StartOptions = {}): Promise<ServiceH
     QUICKJOBS_LOG_LEVEL: 'warn',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/cli.ts'), 'start'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = endWithTests(
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/cli.ts'), 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

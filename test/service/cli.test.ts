@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { verifyPassword } from '../../service/auth/password.js';
 import { SqliteStore } from '../../service/store/sqlite-store.js';
+import { endWithTests } from '../helpers/children.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // Absolute, because the commands run in a temp folder with no node_modules.
@@ -19,10 +20,12 @@ let dir: string;
 
 function quickjobs(args: string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'service/cli.ts'), ...args], {
-      cwd: dir,
-      env: { ...process.env, QUICKJOBS_DATA_DIR: join(dir, 'data'), QUICKJOBS_JOBS_DIR: join(dir, 'jobs'), QUICKJOBS_LOG_LEVEL: 'warn', ...options.env },
-    });
+    const child = endWithTests(
+      spawn(process.execPath, ['--import', TSX, join(ROOT, 'service/cli.ts'), ...args], {
+        cwd: dir,
+        env: { ...process.env, QUICKJOBS_DATA_DIR: join(dir, 'data'), QUICKJOBS_JOBS_DIR: join(dir, 'jobs'), QUICKJOBS_LOG_LEVEL: 'warn', ...options.env },
+      }),
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
+import { endWithTests } from '../../helpers/children.js';
 
 const WRITER = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
 const CRASH_RUN_HISTORY = 3;
@@ -26,7 +27,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 /** Runs the writer until it has reported `steps` lines, then SIGKILLs it; resolves to the lines. */
 function writeThenKill(file: string, steps: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, String(CRASH_RUN_HISTORY)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = endWithTests(spawn(process.execPath, ['--import', 'tsx', WRITER, file, String(CRASH_RUN_HISTORY)], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const lines: string[] = [];
     let partial = '';
     let stderr = '';

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { endWithTests } from '../../helpers/children.js';
 import { startService, type ServiceHandle } from '../../helpers/service.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,10 +15,12 @@ let svc: ServiceHandle;
 
 function quickjobs(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/cli.ts'), 'user', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, QUICKJOBS_DATA_DIR: svc.dataDir, QUICKJOBS_JOBS_DIR: svc.jobsDir, QUICKJOBS_LOG_LEVEL: 'warn' },
-    });
+    const child = endWithTests(
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'service/cli.ts'), 'user', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, QUICKJOBS_DATA_DIR: svc.dataDir, QUICKJOBS_JOBS_DIR: svc.jobsDir, QUICKJOBS_LOG_LEVEL: 'warn' },
+      }),
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
