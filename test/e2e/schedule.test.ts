@@ -6,12 +6,14 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { startService, waitFor, type ServiceHandle } from '../helpers/service.js';
 
+// Each test's services end with it: left running, the spinning jobs of one test would take both
+// cores from the tests after it (and make their timings those of a loaded machine).
 const started: ServiceHandle[] = [];
-after(async () => {
-  for (const svc of started) {
+afterEach(async () => {
+  for (const svc of started.splice(0)) {
     await svc.kill();
     await svc.cleanup();
   }
