@@ -67,9 +67,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
  * copy of each table the migrations wrote rows into, for reset().
  */
 export async function createMigratedTestDatabase(): Promise<MigratedTestDatabase> {
-  const database = await createTestDatabase();
-  const seed = `${database.name}_seed`;
   const admin = await mysql.createConnection({ uri: serverUrl(), multipleStatements: true });
+  // MySQL 8 caches information_schema's AUTO_INCREMENT for a day unless told not to; MariaDB reads
+  // it live and has no such variable.
+  await admin.query('SET SESSION information_schema_stats_expiry = 0').catch(() => undefined);
+  const database = await createTestDatabase().catch(async (error: unknown) => {
+    await admin.end();
+    throw error;
+  });
+  const seed = `${database.name}_seed`;
   const quote = (table: string) => `\`${database.name}\`.\`${table}\``;
   let tables: string[] = [];
   const seeded = new Set<string>();
