@@ -59,11 +59,15 @@ export async function benchMemory(): Promise<Record<string, number>> {
   await mkdir(join(dataDir, 'jobs'));
   const token = randomBytes(16).toString('hex');
   const start = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const args = start.split(/\s+/).slice(1); // without the leading `node`
+  // `NAME=value … node <flags> bin/quickjobs.js start`: the assignments go into the environment.
+  const words = start.split(/\s+/);
+  const settings = words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=') as [string, string]);
+  const args = words.slice(words.indexOf('node') + 1);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
+      ...Object.fromEntries(settings),
       QUICKJOBS_PORT: '0',
       QUICKJOBS_HOST: '127.0.0.1',
       QUICKJOBS_DATA_DIR: dataDir,

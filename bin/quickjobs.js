@@ -1,6 +1,6 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=512
-// The heap flags (also in `npm start` and the systemd unit of docs/OPERATIONS.md) keep the main
-// thread's V8 heap near what it holds alive: see "Memory" in docs/OPERATIONS.md.
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=1 --max-old-space-size=512 --no-maglev
+// The heap flags and the malloc setting (also in `npm start` and the systemd unit of
+// docs/OPERATIONS.md) keep the process near what it holds alive: see "Memory" in docs/OPERATIONS.md.
 // The installed command runs the build in dist/ (made by `npm run build`, which `npm ci` runs).
 import { existsSync } from 'node:fs';
 

@@ -18,7 +18,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  * data bounded by caps.ts), far below this ceiling, which a runaway host leak would hit and end
  * its thread, a contained failure, rather than the process.
  */
-const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 256 };
+const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 3, maxOldGenerationSizeMb: 256 };
 
 /**
  * Compiled by tsc, the worker is `worker.js` beside this file. Run from TypeScript source under

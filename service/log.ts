@@ -2,8 +2,8 @@
  * The service log: structured JSON lines (one object per event) for log collectors, or coloured
  * single lines for a person at a terminal. main decides which (pretty when stdout is a TTY).
  */
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
 import { ConfigError } from './config-error.js';
 
 export type Logger = PinoLogger;
@@ -38,6 +38,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.pretty) {
     // The pretty stream runs in-process (not as a pino transport thread), so lines written just
     // before exit are not lost.
+    // Loaded only here (CommonJS, so synchronously): a service logging JSON never needs it.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     const stream = pretty({
       colorize: options.destination === undefined,
       translateTime: 'SYS:HH:MM:ss.l',

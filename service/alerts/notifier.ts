@@ -4,7 +4,7 @@
  * blocks or throws, so a dead mail server cannot slow or break a run. Every delivery and each of its
  * attempts is recorded in the store, so an unreachable target shows in the job's detail.
  */
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AddressPolicy } from '../helpers/address-policy.js';
 import type { AlertDelivery, Job, RunRecord } from '../jobs/types.js';
 import type { Store } from '../store/store.js';
@@ -160,7 +160,9 @@ export class AlertNotifier {
     // Retrying cannot fix a missing setting; the failed record tells the admin what to set.
     if (url === null) return { ok: false, error: 'email is not configured: set QUICKJOBS_SMTP_URL', permanent: true };
     try {
-      this.mailer ??= createTransport({
+      // nodemailer loads at the first email: most services send none, and its code costs the
+      // main thread's heap about 4 MB.
+      this.mailer ??= (await import('nodemailer')).createTransport({
         url,
         // Fail an attempt in seconds rather than hang on a dead server; the retry covers the rest.
         connectionTimeout: 10_000,

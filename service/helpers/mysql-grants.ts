@@ -4,8 +4,8 @@
  * grants of the helper user and refuses to start when they reach any database outside the list.
  * With QUICKJOBS_MYSQL_GRANTS=warn it starts anyway and says so loudly.
  */
-import mysql from 'mysql2/promise';
 import { ConfigError } from '../config-error.js';
+import { mysqlDriver } from '../store/mysql/pool.js';
 import type { MysqlConfig } from './config.js';
 
 const NAME = String.raw`(?:\x60(?:[^\x60]|\x60\x60)*\x60|\*|[^\s.\x60]+)`;
@@ -67,7 +67,7 @@ export async function verifyMysqlGrants(config: MysqlConfig, warn: (message: str
 }
 
 async function showGrants(config: MysqlConfig): Promise<string[]> {
-  const connection = await mysql.createConnection({ ...config.server!, connectTimeout: config.timeoutMs });
+  const connection = await mysqlDriver().createConnection({ ...config.server!, connectTimeout: config.timeoutMs });
   try {
     const [rows] = await connection.query({ sql: 'SHOW GRANTS', timeout: config.timeoutMs });
     return (rows as Array<Record<string, string>>).map((row) => String(Object.values(row)[0]));

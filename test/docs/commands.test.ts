@@ -105,16 +105,28 @@ describe('the commands in the docs', () => {
   });
 });
 
-describe('the main thread\'s heap flags', () => {
+describe('the start settings', () => {
   it('are the same in npm start, the quickjobs command and the systemd unit', async () => {
-    const flags = (line: string) => line.split(/\s+/).filter((word) => word.startsWith('--max-'));
+    // Node's flags and the environment assignments of a command line (`NAME=value node --flag …`).
+    const flags = (line: string) => line.split(/\s+/).filter((word) => word.startsWith('--'));
+    const settings = (line: string) => line.split(/\s+/).filter((word) => /^[A-Z_]+=/.test(word));
     const start = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
     const expected = flags(start);
-    assert.ok(expected.length > 0, 'npm start sets the heap flags');
+    assert.ok(expected.some((flag) => flag.startsWith('--max-old-space-size=')), 'npm start sets the heap flags');
+    assert.ok(settings(start).includes('MALLOC_ARENA_MAX=2'), 'npm start sets MALLOC_ARENA_MAX');
     const shebang = (await readFile('bin/quickjobs.js', 'utf8')).split('\n')[0]!;
     assert.deepEqual(flags(shebang), expected, 'bin/quickjobs.js');
-    const unit = /^ExecStart=(.*)$/m.exec(await readFile('docs/OPERATIONS.md', 'utf8'))?.[1] ?? '';
+    assert.deepEqual(settings(shebang), settings(start), 'bin/quickjobs.js sets what npm start sets');
+    const operations = await readFile('docs/OPERATIONS.md', 'utf8');
+    const unit = /^ExecStart=(.*)$/m.exec(operations)?.[1] ?? '';
     assert.deepEqual(flags(unit), expected, 'the systemd unit in docs/OPERATIONS.md');
+    const environment = [...operations.matchAll(/^Environment=(\S+)$/gm)].map((match) => match[1]);
+    assert.deepEqual(environment, settings(start), 'the systemd unit sets what npm start sets');
+  });
+
+  it('start the quickjobs command', () => {
+    const result = spawnSync('bin/quickjobs.js', ['--help'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, `${result.stdout}${result.stderr}`);
   });
 });
 

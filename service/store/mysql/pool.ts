@@ -1,5 +1,6 @@
 /** The connection pool of the MySQL store, with the session settings every connection needs. */
-import mysql, { type Pool } from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type { Pool } from 'mysql2/promise';
 
 import type { MysqlTarget } from './target.js';
 
@@ -14,6 +15,15 @@ const SESSION_SETUP = [
   "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'",
   'SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED',
 ];
+
+/**
+ * mysql2 is loaded at the first pool, not with this module: a service on the embedded SQLite store
+ * never needs it, and its code costs each thread that loads it 2–3 MB of V8 heap (mysql2 is
+ * CommonJS, so `require` loads it synchronously).
+ */
+export function mysqlDriver(): typeof import('mysql2/promise') {
+  return createRequire(import.meta.url)('mysql2/promise') as typeof import('mysql2/promise');
+}
 
 /** Enough for the scheduler, the API and the helpers of one node at once. */
 const CONNECTION_LIMIT = 8;
@@ -60,7 +70,7 @@ interface CoreConnection {
 }
 
 export function createStorePool(target: MysqlTarget, deadlineMs: number): Pool {
-  const pool = mysql.createPool({
+  const pool = mysqlDriver().createPool({
     host: target.host,
     port: target.port,
     user: target.user,
