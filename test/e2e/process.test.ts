@@ -3,32 +3,9 @@
  * nothing, a spinning job does not stall the API, and SIGTERM waits for runs up to its deadline.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
-import { startService, waitFor, type ServiceHandle } from '../helpers/service.js';
-
-// Each test's services end with it: left running, the spinning jobs of one test would take both
-// cores from the tests after it (and make their timings those of a loaded machine).
-const started: ServiceHandle[] = [];
-afterEach(async () => {
-  for (const svc of started.splice(0)) {
-    await svc.kill();
-    await svc.cleanup();
-  }
-});
-
-async function start(options: Parameters<typeof startService>[0] = {}): Promise<ServiceHandle> {
-  const svc = await startService(options);
-  started.push(svc);
-  return svc;
-}
-
-function jobCode(body: string): string {
-  return `const job = core.job();\njob.run = async () => {\n${body}\n};\nreturn job;\n`;
-}
-
-async function runs(svc: ServiceHandle, job: string): Promise<Array<Record<string, any>>> {
-  return (await svc.api(`/runs?job=${job}&limit=100`)).body;
-}
+import { describe, it } from 'node:test';
+import { waitFor } from '../helpers/service.js';
+import { jobCode, runs, start } from './services.js';
 
 describe('a crash (kill -9) during a run', () => {
   it('records the run interrupted and keeps every job, code version and finished run', async () => {

@@ -6,31 +6,9 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, it } from 'node:test';
-import { startService, waitFor, type ServiceHandle } from '../helpers/service.js';
-
-// Each test's services end with it, so their jobs do not run on beside the tests after it.
-const started: ServiceHandle[] = [];
-afterEach(async () => {
-  for (const svc of started.splice(0)) {
-    await svc.kill();
-    await svc.cleanup();
-  }
-});
-
-async function start(options: Parameters<typeof startService>[0] = {}): Promise<ServiceHandle> {
-  const svc = await startService(options);
-  started.push(svc);
-  return svc;
-}
-
-function jobCode(body: string): string {
-  return `const job = core.job();\njob.run = async () => {\n${body}\n};\nreturn job;\n`;
-}
-
-async function runs(svc: ServiceHandle, job: string): Promise<Array<Record<string, any>>> {
-  return (await svc.api(`/runs?job=${job}&limit=100`)).body;
-}
+import { describe, it } from 'node:test';
+import { waitFor } from '../helpers/service.js';
+import { jobCode, runs, start } from './services.js';
 
 describe('a 1-second job', () => {
   it('runs on time several times in a row, each slot one second after the last', async () => {

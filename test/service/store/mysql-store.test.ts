@@ -17,6 +17,7 @@ import { MysqlStore } from '../../../service/store/mysql-store.js';
 import { createMigratedTestDatabase, type MigratedTestDatabase } from '../../helpers/mysql-database.js';
 import { gate, MYSQL_URL, probeMysql } from '../../helpers/require-service.js';
 import { CONFORMANCE_RUN_HISTORY, describeStoreConformance } from './conformance.js';
+import { assertKeptAcrossReopen } from './conformance/reopen.js';
 import { newJob, newRun, succeeded, T0 } from './conformance/context.js';
 
 const skip = await gate('mysql', probeMysql);
@@ -98,28 +99,7 @@ describe('the MySQL store on the real server', { skip }, () => {
 
     it('keeps everything across close and reopen', async () => {
       const database = await emptiedDatabase();
-      const first = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
-      await first.createJob(newJob('kept'), 'v1');
-      await first.saveCode('kept', 'v2');
-      const runId = await first.startRun(newRun('kept'));
-      await first.finishRun(runId, succeeded(), { lastRunAt: T0 });
-      const dataId = await first.dataSave('things', { n: 1 });
-      await first.setSetting('k', 'v');
-      await first.close();
-
-      const second = await MysqlStore.open({ url: storeUrl(database), runHistory: 10 });
-      try {
-        const job = await second.getJob('kept');
-        assert.deepEqual(job, { ...newJob('kept'), version: 2, lastRunAt: T0, updatedAt: job?.updatedAt });
-        assert.equal((await second.getCode('kept'))?.code, 'v2');
-        assert.equal((await second.getRun(runId))?.outcome, 'success');
-        assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
-        assert.equal(await second.getSetting('k'), 'v');
-        // Ids keep growing after a reopen: paging by `before` never meets an old id again.
-        assert.ok((await second.startRun(newRun('kept', T0 + 1000))) > runId);
-      } finally {
-        await second.close();
-      }
+      await assertKeptAcrossReopen(() => MysqlStore.open({ url: storeUrl(database), runHistory: 10 }));
     });
 
     it('keeps its tables to the quickjobs_ prefix, so it can share a database', async () => {

@@ -11,7 +11,8 @@ import { StoreError } from '../../../service/store/errors.js';
 import { migrate, SCHEMA_VERSION } from '../../../service/store/sqlite/migrations.js';
 import { SqliteStore } from '../../../service/store/sqlite-store.js';
 import { CONFORMANCE_RUN_HISTORY, describeStoreConformance } from './conformance.js';
-import { newJob, newRun, succeeded, T0 } from './conformance/context.js';
+import { assertKeptAcrossReopen } from './conformance/reopen.js';
+import { newJob, newRun, T0 } from './conformance/context.js';
 
 const root = mkdtempSync(join(tmpdir(), 'quickjobs-sqlite-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -38,26 +39,7 @@ describeStoreConformance('sqlite', async () => {
 describe('the sqlite store on disk', () => {
   it('keeps everything across close and reopen', async () => {
     const file = freshFile();
-    const first = SqliteStore.open({ file, runHistory: 10 });
-    await first.createJob(newJob('kept'), 'v1');
-    await first.saveCode('kept', 'v2');
-    const runId = await first.startRun(newRun('kept'));
-    await first.finishRun(runId, succeeded(), { lastRunAt: T0 });
-    const dataId = await first.dataSave('things', { n: 1 });
-    await first.setSetting('k', 'v');
-    await first.close();
-
-    const second = SqliteStore.open({ file, runHistory: 10 });
-    try {
-      const job = await second.getJob('kept');
-      assert.deepEqual(job, { ...newJob('kept'), version: 2, lastRunAt: T0, updatedAt: job?.updatedAt });
-      assert.equal((await second.getCode('kept'))?.code, 'v2');
-      assert.equal((await second.getRun(runId))?.outcome, 'success');
-      assert.deepEqual(await second.dataGet('things', dataId), { n: 1, _id: dataId });
-      assert.equal(await second.getSetting('k'), 'v');
-    } finally {
-      await second.close();
-    }
+    await assertKeptAcrossReopen(() => SqliteStore.open({ file, runHistory: 10 }));
   });
 
   it('reports the file it keeps in its ping', async () => {
